@@ -1,0 +1,1 @@
+"""The grounded answer pipeline: retrieve + metrics -> prompt -> model -> grounding -> Answer."""

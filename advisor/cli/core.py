@@ -1,0 +1,62 @@
+"""Core commands: `config` and `serve`."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.table import Table
+
+from advisor.cli.app import console
+from advisor.config import Settings, config_file, load_settings, setting_sources
+
+
+def _display(name: str, value: object) -> str:
+    if name.endswith("api_key") and value is not None:
+        return "********"
+    return "" if value is None else str(value)
+
+
+def config(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """Print the effective settings and where each came from (env, advisor.toml, default)."""
+    settings = load_settings()
+    sources = setting_sources()
+    rows = [
+        {"name": name, "value": _display(name, getattr(settings, name)), "source": sources[name],
+         "help": field.description or ""}
+        for name, field in Settings.model_fields.items()
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"Settings (env ADVISOR_*, then {config_file()}, then defaults)")
+    for column in ("name", "value", "source", "help"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["name"], row["value"], row["source"], row["help"])
+    console.print(table)
+
+
+def serve(
+    host: str | None = typer.Option(None, help="Address to listen on (default: the `host` setting)."),
+    port: int | None = typer.Option(None, help="Port to listen on (default: the `port` setting)."),
+    ingest: bool = typer.Option(True, help="Ingest the knowledge folder first (skips unchanged files)."),
+) -> None:
+    """Serve the web app (chat, org dashboard, plans, evals and the JSON/OpenAI-compatible APIs)."""
+    import uvicorn
+
+    from advisor.kb.ingest import ingest as run_ingest
+
+    settings = load_settings()
+    if ingest:
+        report = run_ingest(None, settings=settings)
+        console.print(str(report))
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the core commands."""
+    app.command()(config)
+    app.command()(serve)

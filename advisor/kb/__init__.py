@@ -1,0 +1,1 @@
+"""Knowledge base: load, clean, chunk, embed and store documents; hybrid retrieval over them."""

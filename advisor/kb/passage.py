@@ -1,0 +1,24 @@
+"""A retrieved passage: the unit of evidence the advisor cites."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One chunk of a knowledge document with its retrieval score (0..1, higher is more relevant)."""
+
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    lang: str
+    text: str
+    topics: tuple[str, ...] = ()
+    source: str = ""
+    score: float = 0.0
+    scores: dict[str, float] = field(default_factory=dict, compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.doc_id} / {self.section or self.title} ({self.score:.2f}): {self.text[:60]}..."

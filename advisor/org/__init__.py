@@ -1,0 +1,1 @@
+"""The rules layer: roster import and validation, metrics, findings and what-if scenarios."""
