@@ -1,42 +1,44 @@
-"""The Typer application and its error handling: domain errors become one `Error: ...` line."""
+"""The Typer application and its error edge: domain errors become one `Error: ...` line and exit status 1."""
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from advisor.errors import AdvisorError
 from advisor.offline import enforce_offline
 
+console = Console()
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
-class AdvisorTyper(typer.Typer):
-    """Typer app that prints domain errors as one line (exit 1) unless `--debug` was given."""
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        enforce_offline()
+class AdvisorGroup(TyperGroup):
+    """Runs a command; an `AdvisorError` prints as one line (no traceback) unless `--debug` was given."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
         try:
-            return super().__call__(*args, **kwargs)
+            return super().invoke(ctx)
         except AdvisorError as exc:
-            if "--debug" in sys.argv:
+            if ctx.params.get("debug"):
                 raise
-            Console(stderr=True).print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
-            sys.exit(1)
+            err_console.print(f"Error: {exc}", markup=False)
+            raise SystemExit(1) from None
 
 
-app = AdvisorTyper(
+app = typer.Typer(
     name="advisor",
+    cls=AdvisorGroup,
     help="Sales structure advisor: grounded answers, roster metrics and restructuring plans, offline.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 
-console = Console()
-
 
 @app.callback()
 def main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks for errors.")) -> None:
-    """Sales structure advisor."""
+    """Sales structure advisor: ask questions, analyse a roster, draft plans, serve the web app, run evals."""
+    enforce_offline()
