@@ -71,3 +71,8 @@ def split_sentences(text: str) -> list[Sentence]:
         if any(ch.isalnum() for ch in plain):
             sentences.append(Sentence(text=plain, cited=tuple(citation_ids(body))))
     return sentences
+
+
+def join_sentences(texts: list[str], *, lang: str) -> str:
+    """Sentences back into prose: spaced in English, run together in Chinese."""
+    return ("" if lang == "zh" else " ").join(text.strip() for text in texts if text.strip())

@@ -18,7 +18,7 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 class AdvisorGroup(TyperGroup):
     """Runs a command; an `AdvisorError` prints as one line (no traceback) unless `--debug` was given."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         try:
             return super().invoke(ctx)
         except AdvisorError as exc:
