@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="When set, /api and /v1 require `Bearer <key>`.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted upload, in MB.")
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests per client per minute (0 = off).")
+    chat_workers: int = Field(
+        2, ge=1, le=64, description="Chat requests the web app runs at once; the rest wait their turn in order."
+    )
+    chat_queue: int = Field(64, ge=0, description="Chat requests allowed to wait; past that the web app says 503.")
 
     @field_validator("openai_base_url", "chroma_url", "database_url", "judge_model", mode="before")
     @classmethod
