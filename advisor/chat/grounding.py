@@ -1,0 +1,165 @@
+"""Grounding: keep only the sentences of a draft that the evidence supports, each with its citations.
+
+Deterministic and independent of the model: split into sentences; drop citations that do not resolve; attach the
+clearly best-supporting evidence to uncited sentences; check every number against the cited evidence and the
+metrics, rewriting a sentence from its evidence or dropping it when a number does not trace; drop what nothing
+supports. The plan writer calls `ground` on each section's prose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from langchain_core.embeddings import Embeddings
+
+from advisor.chat.evidence import EvidencePack
+from advisor.chat.injection import looks_like_injection
+from advisor.chat.language import is_language
+from advisor.chat.numbers import untraceable_numbers
+from advisor.chat.sentences import join_sentences, split_sentences
+from advisor.chat.support import MARGIN, THRESHOLDS, evidence_units, support_matrix
+from advisor.chat.terms import key_terms, overlap
+
+Action = Literal["kept", "attached", "rewritten"]
+DraftProblem = Literal["empty", "repetitive", "wrong_language"]
+# a sentence sharing this much of its wording with the system prompt is a leak, whatever it cites
+_LEAK_OVERLAP = 0.6
+
+
+@dataclass(frozen=True)
+class GroundedSentence:
+    """A sentence that survived grounding, with the evidence ids it rests on."""
+
+    text: str
+    citations: tuple[str, ...]
+    action: Action = "kept"
+
+
+@dataclass(frozen=True)
+class DroppedSentence:
+    """A sentence grounding removed, and why."""
+
+    text: str
+    reason: Literal["unsupported", "untraceable_number", "injection", "duplicate"]
+
+
+@dataclass
+class GroundedText:
+    """The outcome of grounding one draft."""
+
+    sentences: list[GroundedSentence] = field(default_factory=list)
+    dropped: list[DroppedSentence] = field(default_factory=list)
+    invalid_citations: list[str] = field(default_factory=list)
+    lang: str = "en"
+
+    @property
+    def cited_ids(self) -> list[str]:
+        """Evidence ids cited by the surviving sentences, in order of first use."""
+        return list(dict.fromkeys(cid for s in self.sentences for cid in s.citations))
+
+    @property
+    def text(self) -> str:
+        """The grounded prose with citation markers, e.g. "Turnover is high [S1]."."""
+        return join_sentences([cite(s.text, s.citations) for s in self.sentences], lang=self.lang)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def cite(text: str, ids: Sequence[str]) -> str:
+    """A sentence with its citation markers placed before its closing punctuation."""
+    if not ids:
+        return text
+    marker = "".join(f"[{cid}]" for cid in ids)
+    match = re.search(r"[.!?。！？]+$", text)
+    if match:
+        return f"{text[: match.start()].rstrip()} {marker}{match.group(0)}"
+    return f"{text} {marker}"
+
+
+def draft_problem(draft: str, *, lang: str) -> DraftProblem | None:
+    """Why a model's draft is unusable as a whole (empty, repetitive, wrong language), or None."""
+    sentences = [s.text.lower() for s in split_sentences(draft)]
+    if not sentences or sum(len(s) for s in sentences) < 8:
+        return "empty"
+    words = draft.lower().split() if lang == "en" else list(draft)
+    trigrams = [tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 0))]
+    if (len(sentences) >= 3 and len(set(sentences)) / len(sentences) < 0.6) or (
+        len(trigrams) >= 12 and len(set(trigrams)) / len(trigrams) < 0.5
+    ):
+        return "repetitive"
+    if not is_language(draft, lang):
+        return "wrong_language"
+    return None
+
+
+def _rewrite(
+    sentence: str, candidates: list[str], pack: EvidencePack, *, lang: str, embedder: Embeddings
+) -> tuple[str, str] | None:
+    """The evidence sentence closest to a sentence whose number failed, with its id, if it is close enough."""
+    units = [(cid, unit) for cid in candidates for unit in evidence_units(pack.get(cid).text)]  # type: ignore[union-attr]
+    if not units:
+        return None
+    scores = support_matrix([sentence], [unit for _, unit in units], lang=lang, embedder=embedder)[0]
+    best = int(scores.argmax())
+    return (units[best][1], units[best][0]) if scores[best] >= THRESHOLDS[lang] else None
+
+
+def ground(
+    draft: str,
+    pack: EvidencePack,
+    *,
+    lang: str,
+    embedder: Embeddings,
+    forbidden: Sequence[str] = (),
+    threshold: float | None = None,
+    margin: float = MARGIN,
+) -> GroundedText:
+    """Ground a draft in an evidence pack: every surviving sentence is cited and its numbers trace."""
+    threshold = THRESHOLDS.get(lang, THRESHOLDS["en"]) if threshold is None else threshold
+    result = GroundedText(lang=lang)
+    forbidden_terms = [key_terms(text) for text in forbidden]
+    sentences = []
+    for sentence in split_sentences(draft):
+        leaked = any(overlap(terms, sentence.text) >= _LEAK_OVERLAP for terms in forbidden_terms if terms)
+        if looks_like_injection(sentence.text) or leaked:
+            result.dropped.append(DroppedSentence(sentence.text, "injection"))
+        else:
+            sentences.append(sentence)
+    ids = [item.id for item in pack]
+    scores = support_matrix([s.text for s in sentences], pack.texts(), lang=lang, embedder=embedder)
+    metric_texts = [item.text for item in pack if item.kind == "metric"]
+    seen: set[str] = set()
+    for row, sentence in enumerate(sentences):
+        result.invalid_citations.extend(cid for cid in sentence.cited if cid not in pack)
+        by_score = sorted(range(len(ids)), key=lambda j: -scores[row, j])
+        # a citation the model made stands when the evidence supports it at least loosely
+        chosen = [
+            cid for cid in sentence.cited if cid in pack and scores[row, ids.index(cid)] >= threshold - margin
+        ]
+        action: Action = "kept"
+        if not chosen and by_score:
+            best = scores[row, by_score[0]]
+            second = scores[row, by_score[1]] if len(by_score) > 1 else 0.0
+            if best >= threshold and (best - second >= margin or second >= threshold):
+                chosen, action = [ids[by_score[0]]], "attached"
+        if not chosen:
+            result.dropped.append(DroppedSentence(sentence.text, "unsupported"))
+            continue
+        text = sentence.text
+        checked = [pack.get(cid).text for cid in chosen] + metric_texts  # type: ignore[union-attr]
+        if untraceable_numbers(text, checked):
+            rewritten = _rewrite(text, chosen, pack, lang=lang, embedder=embedder)
+            if rewritten is None:
+                result.dropped.append(DroppedSentence(text, "untraceable_number"))
+                continue
+            text, chosen, action = rewritten[0], [rewritten[1]], "rewritten"
+        if text.lower() in seen:
+            result.dropped.append(DroppedSentence(text, "duplicate"))
+            continue
+        seen.add(text.lower())
+        result.sentences.append(GroundedSentence(text, tuple(chosen), action))
+    return result

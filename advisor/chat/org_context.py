@@ -1,0 +1,194 @@
+"""A loaded org as the advisor sees it: metrics, findings, the fields missing, and which of them a question touches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.chat.evidence import METRIC_DOC, Evidence
+from advisor.org.types import Benchmark, Finding, Metric
+
+# which words in a question point at which metric; English stems and Chinese terms
+METRIC_TERMS: dict[str, tuple[str, ...]] = {
+    "turnover_rate": (
+        "turnover",
+        "attrition",
+        "churn",
+        "leav",
+        "quit",
+        "retention",
+        "retain",
+        "离职",
+        "流失",
+        "留存",
+    ),
+    "voluntary_turnover_rate": ("voluntary", "resign", "主动离职", "辞职"),
+    "sdr_turnover_rate": ("sdr", "bdr", "development rep", "销售开发"),
+    "early_attrition_share": (
+        "early attrition",
+        "new hire",
+        "first year",
+        "onboard",
+        "新员工",
+        "入职",
+        "试用期",
+    ),
+    "avg_tenure_months": ("tenure", "how long", "stay", "任期", "司龄", "在职时间"),
+    "span_of_control_mean": ("span", "manager", "direct report", "coach", "管理幅度", "经理", "下属", "辅导"),
+    "sdr_ae_ratio": ("sdr:ae", "sdr to ae", "ratio", "account executive", "比例", "配比"),
+    "inside_share": ("inside", "field", "mix", "remote", "内勤", "外勤", "电话销售", "现场"),
+    "quota_attainment_share": ("quota", "attainment", "target", "配额", "指标", "达成"),
+    "ramped_capacity": ("capacity", "ramp", "productiv", "产能", "爬坡"),
+    "reps_needed": ("hire", "hiring", "headcount", "how many reps", "招聘", "编制", "需要多少"),
+    "turnover_cost": ("cost", "expens", "replac", "成本", "费用"),
+    "territory_load_cv": ("territor", "balance", "workload", "区域", "辖区", "均衡"),
+    "revenue_per_rep": ("revenue", "productivity", "per rep", "收入", "人均"),
+}
+# a question about "my team" as a whole draws on the findings rather than one metric
+_WHOLE_ORG = ("my team", "my org", "our team", "our org", "my roster", "my sales", "our sales", "my data", "this roster",
+              "what should i fix", "problem", "我的团队", "我们的团队", "我们团队", "我的组织", "问题", "名单")  # fmt: skip
+
+METRIC_LABELS_ZH = {
+    "turnover_rate": "离职率",
+    "voluntary_turnover_rate": "主动离职率",
+    "sdr_turnover_rate": "SDR 离职率",
+    "early_attrition_share": "早期流失占比",
+    "avg_tenure_months": "平均任期（月）",
+    "span_of_control_mean": "平均管理幅度",
+    "sdr_ae_ratio": "SDR 与 AE 配比",
+    "inside_share": "内勤销售占比",
+    "quota_attainment_share": "配额达成者占比",
+    "ramped_capacity": "已爬坡产能",
+    "reps_needed": "所需销售人数",
+    "turnover_cost": "离职成本",
+    "territory_load_cv": "区域负荷变异系数",
+    "revenue_per_rep": "人均收入",
+    "headcount_start": "期初人数",
+    "headcount_end": "期末人数",
+    "separations": "离职人数",
+}
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A metric value as people read it: 27.3%, $97,960, 8.5 reps."""
+    if value is None:
+        return "n/a"
+    if unit in ("%", "percent"):
+        return f"{value:.1f}%"
+    if unit.upper() in ("$", "USD"):
+        return f"${value:,.0f}"
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{number} {unit}".strip()
+
+
+def _benchmark_text(benchmark: Benchmark | None) -> str:
+    if benchmark is None:
+        return ""
+    low = "" if benchmark.low is None else format_value(benchmark.low, benchmark.unit)
+    high = "" if benchmark.high is None else format_value(benchmark.high, benchmark.unit)
+    span = f"{low}–{high}" if low and high and low != high else low or high
+    year = f", {benchmark.year}" if benchmark.year else ""
+    secondary = ", secondary" if benchmark.secondary else ""
+    return f"{span} ({benchmark.source}{year}{secondary})"
+
+
+def _inputs_text(inputs: dict[str, Any]) -> str:
+    parts = [f"{key.replace('_', ' ')} {format_value(value, '')}" for key, value in inputs.items()
+             if isinstance(value, int | float) and not isinstance(value, bool)]  # fmt: skip
+    return ", ".join(parts[:4])
+
+
+def metric_text(metric: Metric, finding: Finding | None, *, lang: str) -> str:
+    """One metric (and its finding) as a short evidence text in English or Chinese."""
+    value = format_value(metric.value, metric.unit)
+    inputs = _inputs_text(metric.inputs)
+    benchmark = _benchmark_text(finding.benchmark if finding else None)
+    if lang == "zh":
+        label = METRIC_LABELS_ZH.get(metric.id, metric.label or metric.id)
+        if metric.value is None:
+            return f"{label}无法根据当前名单计算：{metric.note}"
+        text = f"您团队的{label}为 {value}（公式：{metric.formula}"
+        text += f"；{inputs}）。" if inputs else "）。"
+        return text + (f"参考基准：{benchmark}。" if benchmark else "")
+    label = metric.label or metric.id.replace("_", " ")
+    if metric.value is None:
+        return f"Your roster cannot give the {label}: {metric.note}"
+    text = f"Your team's {label} is {value} ({metric.formula}" + (f"; {inputs})." if inputs else ").")
+    if finding is not None:
+        text += f" {finding.message}"
+    elif benchmark:
+        text += f" Benchmark: {benchmark}."
+    return text
+
+
+@dataclass
+class OrgContext:
+    """Metrics and findings computed on one roster, and the fields the roster lacks."""
+
+    metrics: list[Metric]
+    findings: list[Finding] = field(default_factory=list)
+    missing: dict[str, str] = field(default_factory=dict)
+    name: str = "roster"
+
+    @classmethod
+    def from_metrics(
+        cls, metrics: Sequence[Metric], findings: Sequence[Finding] = (), *, name: str = "roster"
+    ) -> OrgContext:
+        """Wrap already computed metrics and findings."""
+        missing = {m.id: m.note for m in metrics if m.value is None}
+        return cls(metrics=list(metrics), findings=list(findings), missing=missing, name=name)
+
+    @classmethod
+    def from_roster(cls, roster: Any, *, profile: Any = None, as_of: Any = None) -> OrgContext:
+        """Compute metrics and findings for a loaded roster."""
+        from advisor.org import compute_metrics, evaluate_findings  # type: ignore[attr-defined]
+
+        metrics = compute_metrics(roster, as_of=as_of, profile=profile)
+        findings = evaluate_findings(metrics, profile=profile)
+        return cls.from_metrics(metrics, findings, name=str(getattr(roster, "name", "roster")))
+
+    def metric(self, metric_id: str) -> Metric | None:
+        """The metric with this id, or None."""
+        return next((m for m in self.metrics if m.id == metric_id), None)
+
+    def finding_for(self, metric_id: str) -> Finding | None:
+        """The most severe finding about a metric, or None."""
+        order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+        related = sorted(
+            (f for f in self.findings if f.metric_id == metric_id), key=lambda f: order.get(f.severity, 4)
+        )
+        return related[0] if related else None
+
+    def relevant_metric_ids(self, question: str) -> list[str]:
+        """Metrics the question touches, by their terms; for a whole-org question, those with findings."""
+        lowered = question.lower()
+        ids = [mid for mid, terms in METRIC_TERMS.items() if any(term in lowered for term in terms)]
+        if not ids and any(phrase in lowered for phrase in _WHOLE_ORG):
+            ids = [f.metric_id for f in self.findings if f.severity in ("high", "medium")]
+        present = {m.id for m in self.metrics}
+        return [mid for mid in dict.fromkeys(ids) if mid in present][:4]
+
+    def evidence_for(self, question: str, *, lang: str) -> list[Evidence]:
+        """`M:metric_id` evidence for the metrics a question touches, in the answer's language."""
+        items = []
+        for metric_id in self.relevant_metric_ids(question):
+            metric = self.metric(metric_id)
+            assert metric is not None
+            label = metric.label or metric_id.replace("_", " ")
+            items.append(
+                Evidence(
+                    id=f"M:{metric_id}",
+                    kind="metric",
+                    text=metric_text(metric, self.finding_for(metric_id), lang=lang),
+                    doc_id=METRIC_DOC,
+                    title=METRIC_LABELS_ZH.get(metric_id, label) if lang == "zh" else label,
+                    section=metric_id,
+                    lang=lang,
+                    score=1.0,
+                )
+            )
+        return items
+
+    def __str__(self) -> str:
+        return f"OrgContext({self.name}: {len(self.metrics)} metrics, {len(self.findings)} findings)"
