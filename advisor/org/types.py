@@ -39,6 +39,7 @@ class Benchmark:
     year: int | None
     secondary: bool
     note: str = ""
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Finding:
     evidence: dict[str, Any]
     benchmark: Benchmark | None
     topics: tuple[str, ...] = ()
+    title_zh: str = ""
+    message_zh: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

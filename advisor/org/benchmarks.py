@@ -1,0 +1,111 @@
+"""Published benchmarks and default ramp curves, read from `knowledge/benchmarks.yaml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor.errors import InputError
+from advisor.org.types import Benchmark
+
+
+@dataclass(frozen=True)
+class RampCurve:
+    """Fraction of full productivity in each month of tenure (index 0 = month 1); past the end counts as 1.0."""
+
+    fractions: tuple[float, ...]
+    source: str = ""
+    secondary: bool = False
+
+    @property
+    def lost_months(self) -> float:
+        """Months of full productivity a new hire gives up while ramping: the sum of (1 - fraction)."""
+        return float(sum(1.0 - fraction for fraction in self.fractions))
+
+
+@dataclass(frozen=True)
+class BenchmarkSet:
+    """Benchmarks by id and by metric, plus ramp curves keyed by `sdr` or a segment."""
+
+    benchmarks: tuple[Benchmark, ...] = ()
+    ramp_curves: dict[str, RampCurve] = field(default_factory=dict)
+    path: Path | None = None
+
+    def get(self, benchmark_id: str) -> Benchmark | None:
+        """The benchmark with this id, or None."""
+        return next((item for item in self.benchmarks if item.id == benchmark_id), None)
+
+    def for_metric(self, metric_id: str) -> list[Benchmark]:
+        """Every benchmark about one metric, primary sources first."""
+        return sorted(
+            (item for item in self.benchmarks if item.metric_id == metric_id), key=lambda b: b.secondary
+        )
+
+
+def default_benchmarks_path() -> Path:
+    """`benchmarks.yaml` in the configured knowledge folder."""
+    from advisor.config import get_settings
+
+    return get_settings().knowledge_dir / "benchmarks.yaml"
+
+
+def load_benchmarks(path: Path | None = None) -> BenchmarkSet:
+    """Read a benchmarks file (default: the knowledge folder's); a clear error names any malformed entry."""
+    path = Path(path) if path is not None else default_benchmarks_path()
+    if not path.is_file():
+        raise InputError(f"Benchmarks file {path} not found: set ADVISOR_KNOWLEDGE_DIR or pass --benchmarks.")
+    try:
+        payload = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(f"Benchmarks file {path} is not valid YAML: {exc}") from exc
+    return parse_benchmarks(payload, path=path)
+
+
+def parse_benchmarks(payload: dict[str, Any], *, path: Path | None = None) -> BenchmarkSet:
+    """Build a BenchmarkSet from the parsed YAML structure."""
+    where = path or "benchmarks"
+    items = []
+    for number, entry in enumerate(payload.get("benchmarks") or [], start=1):
+        try:
+            items.append(
+                Benchmark(
+                    metric_id=str(entry["metric_id"]),
+                    low=_number(entry.get("low")),
+                    high=_number(entry.get("high")),
+                    unit=str(entry.get("unit", "")),
+                    source=str(entry["source"]),
+                    year=int(entry["year"]) if entry.get("year") is not None else None,
+                    secondary=bool(entry.get("secondary", False)),
+                    note=str(entry.get("note", "")),
+                    id=str(entry.get("id", f"benchmark-{number}")),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InputError(
+                f"{where}: benchmark #{number} is malformed ({exc}); it needs metric_id and source."
+            ) from exc
+    curves = {}
+    for key, entry in (payload.get("ramp_curves") or {}).items():
+        values = entry.get("fractions", entry.get("curve")) if isinstance(entry, dict) else entry
+        try:
+            fractions = tuple(float(value) for value in values or ())
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"{where}: ramp curve {key!r} must be a list of fractions between 0 and 1."
+            ) from exc
+        if not fractions or any(not 0 <= value <= 1 for value in fractions):
+            raise InputError(
+                f"{where}: ramp curve {key!r} must be a non-empty list of fractions between 0 and 1."
+            )
+        meta = entry if isinstance(entry, dict) else {}
+        curves[str(key)] = RampCurve(
+            fractions, str(meta.get("source", "")), bool(meta.get("secondary", False))
+        )
+    return BenchmarkSet(tuple(items), curves, path)
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,263 @@
+"""Capacity planning metrics: ramped capacity, reps needed for a target, and the cost of turnover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from advisor.org.benchmarks import BenchmarkSet, RampCurve
+from advisor.org.metrics import PCT, by_total, quota_carriers
+from advisor.org.population import Population
+from advisor.org.profile import CostInputs, Profile
+from advisor.org.types import Metric
+
+DEFAULT_SEGMENT = "mid_market"
+_DIMS = ("role", "channel", "segment", "territory", "manager")
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Planning assumptions resolved from the profile, the benchmarks and the roster, each with its origin."""
+
+    quota_per_rep: float | None
+    quota_source: str
+    attainment_pct: float
+    attainment_source: str
+    utilisation_pct: float
+    turnover_pct: float | None
+    turnover_source: str
+    bookings_target: float | None
+    curves: dict[str, RampCurve]
+    default_segment: str
+    costs: CostInputs
+    turnover_from_profile: bool
+
+
+def plan_inputs(
+    *, pop: Population, profile: Profile, benchmarks: BenchmarkSet, measured_turnover: float | None
+) -> PlanInputs:
+    """Resolve every planning input: the profile wins, then what the roster shows, then documented defaults."""
+    active_carriers = pop.active_end & quota_carriers(pop)
+    quotas = pop.quota[active_carriers & (np.nan_to_num(pop.quota) > 0)]
+    if profile.quota_per_rep_usd is not None:
+        quota, quota_source = profile.quota_per_rep_usd, "profile quota_per_rep_usd"
+    elif len(quotas):
+        quota, quota_source = float(np.median(quotas)), "median quota of active quota carriers"
+    else:
+        quota, quota_source = None, "unknown: add a quota column or set quota_per_rep_usd"
+    with_bookings = active_carriers & ~np.isnan(pop.bookings) & (np.nan_to_num(pop.quota) > 0)
+    if profile.expected_attainment_pct is not None:
+        attainment, attainment_source = profile.expected_attainment_pct, "profile expected_attainment_pct"
+    elif with_bookings.any():
+        attainment = float(pop.bookings[with_bookings].sum() / pop.quota[with_bookings].sum() * PCT)
+        attainment_source = "measured: Σ bookings ÷ Σ quota of active quota carriers"
+    else:
+        attainment, attainment_source = PCT, "assumed 100% (no bookings; set expected_attainment_pct)"
+    turnover: float | None
+    if profile.expected_turnover_pct is not None:
+        turnover, turnover_source = profile.expected_turnover_pct, "profile expected_turnover_pct"
+    else:
+        turnover, turnover_source = measured_turnover, "measured turnover_rate"
+    curves = dict(benchmarks.ramp_curves)
+    for key, fractions in (profile.ramp_curves or {}).items():
+        curves[key] = RampCurve(tuple(fractions), "profile ramp_curves")
+    return PlanInputs(
+        quota_per_rep=quota,
+        quota_source=quota_source,
+        attainment_pct=attainment,
+        attainment_source=attainment_source,
+        utilisation_pct=profile.utilisation_pct,
+        turnover_pct=turnover,
+        turnover_source=turnover_source,
+        bookings_target=profile.bookings_target_usd,
+        curves=curves,
+        default_segment=profile.segment or DEFAULT_SEGMENT,
+        costs=profile.costs,
+        turnover_from_profile=profile.expected_turnover_pct is not None,
+    )
+
+
+def _curve_keys(pop: Population, plan: PlanInputs) -> np.ndarray:
+    """The ramp curve each person follows: `sdr` for SDRs, else their segment, else the profile's segment."""
+    segment = pop.segment.fillna(plan.default_segment).to_numpy(dtype=object)
+    keys = np.where(pop.is_role("sdr"), "sdr", segment)
+    return np.where(np.isin(keys, list(plan.curves)), keys, plan.default_segment)
+
+
+def ramp_factors(pop: Population, plan: PlanInputs) -> np.ndarray:
+    """Fraction of full productivity at the as-of date: the curve's value for the current month of tenure."""
+    factors = np.ones(pop.size)
+    month = np.floor(np.nan_to_num(pop.tenure_months, nan=np.inf))
+    keys = _curve_keys(pop, plan)
+    for key, curve in plan.curves.items():
+        mine = keys == key
+        if mine.any():
+            fractions = np.append(np.asarray(curve.fractions, dtype=float), 1.0)
+            index = np.minimum(month[mine], len(curve.fractions)).astype(np.int64)
+            factors[mine] = fractions[index]
+    return factors
+
+
+def _own_quota(pop: Population, plan: PlanInputs) -> np.ndarray:
+    quota = np.nan_to_num(pop.quota)
+    return np.where(quota > 0, quota, plan.quota_per_rep or 0.0)
+
+
+def ramped_capacity(*, pop: Population, plan: PlanInputs) -> Metric:
+    """Bookings the active quota carriers can deliver: Σ quota × ramp % × expected attainment × utilisation."""
+    formula = (
+        "Σ over active quota carriers of quota × ramp fraction for the current month of tenure "
+        "× expected attainment × utilisation"
+    )
+    carriers = pop.active_end & quota_carriers(pop)
+    if plan.quota_per_rep is None and not (np.nan_to_num(pop.quota) > 0).any():
+        return Metric(
+            "ramped_capacity",
+            None,
+            "USD",
+            formula,
+            label="Ramped capacity",
+            note="Add a quota column, or set quota_per_rep_usd in the profile.",
+        )
+    factors = np.where(carriers, ramp_factors(pop, plan), 0.0)
+    scale = plan.attainment_pct / PCT * plan.utilisation_pct / PCT
+    capacity = _own_quota(pop, plan) * factors * scale
+    inputs = {
+        "quota_carriers": int(carriers.sum()),
+        "ramped_rep_equivalent": float(factors.sum()),
+        "fully_ramped": int((carriers & (factors >= 1)).sum()),
+        "ramping": int((carriers & (factors < 1)).sum()),
+        "attainment_pct": plan.attainment_pct,
+        "attainment_source": plan.attainment_source,
+        "utilisation_pct": plan.utilisation_pct,
+        "ramp_curves": {key: list(curve.fractions) for key, curve in plan.curves.items()},
+    }
+    return Metric(
+        id="ramped_capacity",
+        value=float(capacity.sum()),
+        unit="USD",
+        formula=formula,
+        inputs=inputs,
+        by=by_total(pop, capacity, carriers, dims=_DIMS),
+        label="Ramped capacity",
+        note="" if plan.curves else "No ramp curves found: everyone counts as fully ramped.",
+    )
+
+
+def reps_needed(*, pop: Population, plan: PlanInputs, capacity: Metric) -> Metric:
+    """Hires needed to reach the bookings target, plus an attrition buffer for expected leavers."""
+    formula = (
+        "max(0, bookings_target − ramped_capacity) ÷ (quota_per_rep × expected attainment × utilisation) "
+        "+ active quota carriers × expected turnover"
+    )
+    note = ""
+    if plan.bookings_target is None:
+        note = "Set bookings_target_usd in the profile (org.yaml)."
+    elif plan.quota_per_rep is None or capacity.value is None:
+        note = "Add a quota column, or set quota_per_rep_usd in the profile."
+    elif plan.turnover_pct is None:
+        note = "Add exit dates, or set expected_turnover_pct in the profile."
+    if note:
+        return Metric("reps_needed", None, "reps", formula, label="Hires needed", note=note)
+    assert (
+        plan.bookings_target is not None and plan.quota_per_rep is not None and plan.turnover_pct is not None
+    )
+    assert capacity.value is not None
+    per_rep = plan.quota_per_rep * plan.attainment_pct / PCT * plan.utilisation_pct / PCT
+    gap = max(0.0, plan.bookings_target - capacity.value)
+    carriers = int((pop.active_end & quota_carriers(pop)).sum())
+    leavers = carriers * plan.turnover_pct / PCT
+    return Metric(
+        id="reps_needed",
+        value=gap / per_rep + leavers,
+        unit="reps",
+        formula=formula,
+        inputs={
+            "bookings_target_usd": plan.bookings_target,
+            "ramped_capacity_usd": capacity.value,
+            "capacity_gap_usd": gap,
+            "quota_per_rep_usd": plan.quota_per_rep,
+            "quota_source": plan.quota_source,
+            "bookings_per_ramped_rep_usd": per_rep,
+            "reps_for_gap": gap / per_rep,
+            "active_quota_carriers": carriers,
+            "expected_turnover_pct": plan.turnover_pct,
+            "turnover_source": plan.turnover_source,
+            "expected_leavers": leavers,
+        },
+        label="Hires needed",
+        note="Hires ramp too: hire early enough for them to reach full productivity in the period.",
+    )
+
+
+def turnover_cost(*, pop: Population, plan: PlanInputs) -> Metric:
+    """Cost of separations: recruiting + onboarding + lost productivity (vacancy and ramp) − salary saved."""
+    costs = plan.costs
+    formula = (
+        "Σ over separations of (recruiting + onboarding + monthly value × (vacancy months + ramp months lost) "
+        "− monthly salary × vacancy months); monthly value = quota × expected attainment ÷ period months "
+        "for quota carriers, 0 otherwise"
+    )
+    if not pop.has_exits:
+        return Metric(
+            "turnover_cost",
+            None,
+            "USD",
+            formula,
+            label="Cost of turnover",
+            note="Add an exit_date column (or an attrition flag).",
+        )
+    keys = _curve_keys(pop, plan)
+    lost = np.zeros(pop.size)
+    for key, curve in plan.curves.items():
+        lost[keys == key] = curve.lost_months
+    monthly_value = np.where(
+        quota_carriers(pop), _own_quota(pop, plan) * plan.attainment_pct / PCT / pop.period.months, 0.0
+    )
+    per_person = (
+        costs.recruiting_usd
+        + costs.onboarding_usd
+        + monthly_value * (costs.vacancy_months + lost)
+        - costs.monthly_salary_usd * costs.vacancy_months
+    )
+    leavers = pop.separated
+    inputs: dict[str, object] = {
+        "separations": int(leavers.sum()),
+        "recruiting_usd": costs.recruiting_usd,
+        "onboarding_usd": costs.onboarding_usd,
+        "vacancy_months": costs.vacancy_months,
+        "monthly_salary_usd": costs.monthly_salary_usd,
+        "attainment_pct": plan.attainment_pct,
+    }
+    basis = leavers if leavers.any() else pop.active_end
+    mean_cost = float(per_person[basis].mean()) if basis.any() else 0.0
+    inputs["cost_per_separation_usd"] = mean_cost
+    if plan.turnover_from_profile and plan.turnover_pct is not None:
+        average = float((pop.active_start.sum() + pop.active_end.sum()) / 2)
+        expected = average * plan.turnover_pct / PCT * pop.period.months / 12
+        inputs.update(
+            expected_turnover_pct=plan.turnover_pct,
+            turnover_source=plan.turnover_source,
+            average_headcount=average,
+            expected_separations=expected,
+        )
+        return Metric(
+            id="turnover_cost",
+            value=expected * mean_cost,
+            unit="USD",
+            formula="average headcount × expected turnover × period months ÷ 12 × mean cost per separation",
+            inputs=inputs,
+            label="Cost of turnover",
+        )
+    cost = np.where(leavers, per_person, 0.0)
+    return Metric(
+        id="turnover_cost",
+        value=float(cost.sum()),
+        unit="USD",
+        formula=formula,
+        inputs=inputs,
+        by=by_total(pop, cost, leavers, dims=_DIMS),
+        label="Cost of turnover",
+        note="Cost inputs are the profile's (defaults are placeholders: set your own under `costs:`).",
+    )

@@ -1,0 +1,291 @@
+"""Row-level validation: turn mapped string columns into typed columns and report every problem at once."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from advisor.errors import InputError
+from advisor.org.parsing import blank, parse_amounts, parse_dates, parse_vocabulary
+from advisor.org.schema import CHANNELS, EXIT_REASONS, ROLES, SEGMENTS, value_lookup
+
+DAYS_PER_MONTH = 30.4375  # 365.25 / 12, the mean calendar month
+ERROR = "error"  # the row is set aside
+WARNING = "warning"  # the row is kept and the offending value ignored
+_CATEGORIES = {"role": ROLES, "channel": CHANNELS, "segment": SEGMENTS, "exit_reason": EXIT_REASONS}
+_HINTS = {
+    "role": "use one of sdr, ae, am, se, manager, director, other, or map the value with --map-value",
+    "channel": "use inside, field or hybrid",
+    "segment": "use smb, mid_market or enterprise",
+    "exit_reason": "use voluntary, involuntary, promotion or transfer",
+    "attrition": "use Yes/No (or 1/0, left/active, 是/否)",
+}
+
+
+@dataclass(frozen=True)
+class RosterIssue:
+    """One problem in one cell: the source row number, the canonical column, the value as read and why."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+    severity: str = ERROR
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.column} = {self.value!r}: {self.reason} ({self.severity})"
+
+
+@dataclass
+class Validated:
+    """Typed rows that passed, every issue found, the attrition definition in use and notes for the reader."""
+
+    frame: pd.DataFrame
+    issues: list[RosterIssue]
+    set_aside: int
+    definition: str  # "dated" (hire and exit dates) or "status" (left/stayed flag)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Collector:
+    """Gathers issues and the rows that must be set aside, from boolean masks over the frame."""
+
+    def __init__(self, text: pd.DataFrame, rows: pd.Series) -> None:
+        self.text = text
+        self.rows = rows.to_numpy()
+        self.issues: list[RosterIssue] = []
+        self.bad = np.zeros(len(text), dtype=bool)
+
+    def add(
+        self, mask: pd.Series | np.ndarray, column: str, reason: str | pd.Series, severity: str = ERROR
+    ) -> None:
+        """Record an issue for every row in `mask`; `reason` is one text or one text per row."""
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        if not len(positions):
+            return
+        values = self.text[column].to_numpy()[positions] if column in self.text else [""] * len(positions)
+        reasons = reason.to_numpy()[positions] if isinstance(reason, pd.Series) else [reason] * len(positions)
+        self.issues.extend(
+            RosterIssue(int(row), column, str(value), str(why), severity)
+            for row, value, why in zip(self.rows[positions], values, reasons, strict=True)
+        )
+        if severity == ERROR:
+            self.bad[positions] = True
+
+
+def validate(
+    text: pd.DataFrame,
+    rows: pd.Series,
+    *,
+    as_of: date,
+    dayfirst: bool = False,
+    value_map: dict[str, dict[str, str]] | None = None,
+) -> Validated:
+    """Type and check a frame of canonical string columns; rows with errors are set aside, never dropped silently."""
+    notes: list[str] = []
+    text = text.copy()
+    if "rep_id" not in text:
+        text["rep_id"] = "row-" + rows.astype(str)
+        notes.append(
+            "The file has no rep_id column: ids were generated from row numbers (row-2, row-3, ...)."
+        )
+    if "role" not in text:
+        raise InputError(
+            "No role column found: add one, or map yours with --map 'Job Title=role' (see `advisor schema`)."
+        )
+    has_tenure = "tenure_months" in text or "tenure_years" in text
+    if "hire_date" not in text and not has_tenure:
+        raise InputError(
+            "No hire_date column and no tenure column found: add hire dates, or map a tenure column with "
+            "--map 'Years=tenure_years' (see `advisor schema`)."
+        )
+    definition = "status" if "attrition" in text and "exit_date" not in text else "dated"
+    check = _Collector(text, rows)
+    typed = pd.DataFrame(index=text.index)
+    typed["source_row"] = rows.to_numpy()
+    typed["rep_id"] = text["rep_id"].astype(str).str.strip()
+    check.add(blank(typed["rep_id"]), "rep_id", "missing rep_id: every person needs a unique id")
+    duplicate = typed["rep_id"].duplicated(keep="first") & ~blank(typed["rep_id"])
+    if duplicate.any():
+        # Name the row holding the first copy, so the reader can compare both.
+        first_row = pd.Series(rows.to_numpy()).groupby(typed["rep_id"].to_numpy()).transform("first")
+        check.add(duplicate, "rep_id", "duplicate rep_id (first used on row " + first_row.astype(str) + ")")
+    for column in ("name", "territory", "product_line", "manager_id"):
+        if column in text:
+            values = text[column].astype(str).str.strip()
+            typed[column] = values.where(values.ne(""), None)
+    _vocabularies(text, typed, check, value_map or {}, definition)
+    _numbers(text, typed, check)
+    _dates(text, typed, check, as_of=as_of, dayfirst=dayfirst, definition=definition)
+    kept = typed.loc[~check.bad].copy()
+    _managers(kept, check, text)
+    kept = kept.reset_index(drop=True)
+    for column, categories in _CATEGORIES.items():
+        if column in kept:
+            kept[column] = pd.Categorical(kept[column], categories=categories)
+    issues = sorted(check.issues, key=lambda issue: (issue.row, issue.column))
+    return Validated(kept, issues, int(check.bad.sum()), definition, notes)
+
+
+def _vocabularies(
+    text: pd.DataFrame,
+    typed: pd.DataFrame,
+    check: _Collector,
+    value_map: dict[str, dict[str, str]],
+    definition: str,
+) -> None:
+    for column, unknown_severity in (
+        ("role", ERROR),
+        ("channel", WARNING),
+        ("segment", WARNING),
+        ("exit_reason", WARNING),
+        ("attrition", ERROR),
+    ):
+        if column not in text or (column == "attrition" and definition != "status"):
+            continue
+        mapped, unknown = parse_vocabulary(text[column], value_lookup(column, value_map.get(column)))
+        ignored = "; the value is ignored" if unknown_severity == WARNING else ""
+        if column == "exit_reason":
+            ignored = "; treated as blank, so the exit counts as a separation"
+        check.add(unknown, column, f"unknown {column}: {_HINTS[column]}{ignored}", unknown_severity)
+        if column in ("role", "attrition"):
+            check.add(blank(text[column]), column, f"missing {column}: {_HINTS[column]}")
+        if column == "attrition":
+            typed["left"] = mapped.eq("left")
+        else:
+            typed[column] = mapped.where(~unknown, None)
+
+
+def _numbers(text: pd.DataFrame, typed: pd.DataFrame, check: _Collector) -> None:
+    for column in ("quota", "bookings", "tenure_months", "tenure_years"):
+        if column not in text:
+            continue
+        amounts, unreadable = parse_amounts(text[column])
+        check.add(unreadable, column, f"{column} is not a number: write digits such as 120000 or 1.5")
+        if column != "bookings":
+            check.add(amounts < 0, column, f"negative {column}: it must be 0 or more")
+        typed[column] = amounts
+    if "tenure_years" in typed:
+        months = typed.pop("tenure_years") * 12
+        typed["tenure_months"] = typed["tenure_months"].fillna(months) if "tenure_months" in typed else months
+
+
+def _dates(
+    text: pd.DataFrame,
+    typed: pd.DataFrame,
+    check: _Collector,
+    *,
+    as_of: date,
+    dayfirst: bool,
+    definition: str,
+) -> None:
+    limit = pd.Timestamp(as_of)
+    for column in ("hire_date", "exit_date"):
+        if column in text:
+            parsed, unreadable = parse_dates(text[column], dayfirst=dayfirst)
+            check.add(
+                unreadable, column, "unreadable date: use YYYY-MM-DD (other accepted forms: `advisor schema`)"
+            )
+            typed[column] = parsed
+    tenure = typed.get("tenure_months")
+    hire = (
+        typed["hire_date"]
+        if "hire_date" in typed
+        else pd.Series(pd.NaT, index=typed.index, dtype="datetime64[s]")
+    )
+    if definition == "dated":
+        missing = hire.isna() & (blank(text["hire_date"]) if "hire_date" in text else True)
+        if tenure is not None:
+            # Tenure counts back from the as-of date, the day the export describes.
+            derived = limit - pd.to_timedelta((tenure * DAYS_PER_MONTH).round(), unit="D")
+            hire = hire.fillna(derived.astype("datetime64[s]"))
+            missing = missing & tenure.isna()
+        check.add(
+            missing, "hire_date", "missing hire_date: add the date the person joined (or a tenure column)"
+        )
+        typed["hire_date"] = hire
+    check.add(
+        hire > limit,
+        "hire_date",
+        f"hire_date is after the as-of date {as_of}: the person is not in the org yet",
+    )
+    if "exit_date" not in typed:
+        return
+    exit_ = typed["exit_date"]
+    check.add(exit_ < hire, "exit_date", "exit_date is before hire_date: one of the two dates is wrong")
+    check.add(
+        exit_ > limit,
+        "exit_date",
+        f"exit_date is after the as-of date {as_of}: counted as active at the as-of date",
+        WARNING,
+    )
+    if "exit_reason" in typed:
+        orphan = exit_.isna() & typed["exit_reason"].notna()
+        check.add(orphan, "exit_reason", "exit_reason without exit_date: counted as active", WARNING)
+
+
+def _managers(kept: pd.DataFrame, check: _Collector, text: pd.DataFrame) -> None:
+    if "manager_id" not in kept:
+        return
+    ids = pd.Index(kept["rep_id"])
+    manager = kept["manager_id"]
+    given = manager.notna()
+    found = pd.Series(ids.get_indexer(manager.fillna("")), index=kept.index)
+    if "name" in kept and given.any() and (found[given] < 0).mean() > 0.5:
+        # Many exports name the manager instead of giving an id: resolve unique names to ids.
+        names = kept.drop_duplicates("name", keep=False).set_index("name")["rep_id"]
+        by_name = manager.map(names)
+        kept["manager_id"] = by_name.where(by_name.notna(), manager)
+        manager = kept["manager_id"]
+        found = pd.Series(ids.get_indexer(manager.fillna("")), index=kept.index)
+    set_aside = set(text["rep_id"].astype(str).str.strip()[check.bad]) if check.bad.any() else set()
+    unknown = given & (found < 0)
+    reason_missing = "manager_id is not in the roster; the reporting line is ignored"
+    unknown_set_aside = unknown & manager.isin(set_aside)
+    _add_at(check, kept.index[unknown & ~unknown_set_aside], "manager_id", reason_missing)
+    _add_at(
+        check,
+        kept.index[unknown_set_aside],
+        "manager_id",
+        "manager_id points at a row that was set aside; the reporting line is ignored",
+    )
+    on_cycle = _cycle_members(found.to_numpy())
+    _add_at(
+        check,
+        kept.index[on_cycle],
+        "manager_id",
+        "reporting lines form a cycle (a person is their own manager, directly or through others); "
+        "the reporting line is ignored",
+    )
+    kept.loc[unknown | on_cycle, "manager_id"] = None
+
+
+def _add_at(check: _Collector, index: pd.Index, column: str, reason: str) -> None:
+    mask = np.zeros(len(check.bad), dtype=bool)
+    mask[index.to_numpy()] = True
+    check.add(mask, column, reason, WARNING)
+
+
+def _cycle_members(parent: np.ndarray) -> np.ndarray:
+    """True for nodes on a cycle of the manager graph (-1 = no manager), by pointer doubling: O(n log n)."""
+    n = len(parent)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    # Sentinel node n points to itself; following a root's missing parent lands there for good.
+    step = np.where(parent >= 0, parent, n).astype(np.int64)
+    step = np.append(step, n)
+    far = step.copy()
+    for _ in range(int(np.ceil(np.log2(n + 1))) + 1):
+        far = far[far]
+    # After at least n steps every walk sits on a cycle; the nodes reached are exactly the cycle members.
+    on_cycle = np.zeros(n + 1, dtype=bool)
+    on_cycle[far] = True
+    return on_cycle[:n]
