@@ -19,6 +19,9 @@ class Passage:
     source: str = ""
     score: float = 0.0
     scores: dict[str, float] = field(default_factory=dict, compare=False)
+    translation_of: str = ""  # doc id of the same article in the other language, if any
+    start: int = 0  # character offsets of the text in the cleaned document
+    end: int = 0
 
     def __str__(self) -> str:
         return f"{self.doc_id} / {self.section or self.title} ({self.score:.2f}): {self.text[:60]}..."

@@ -1,0 +1,62 @@
+"""Normalise document text: Unicode, punctuation, whitespace; then cut injected spam (see `advisor.kb.spam`).
+
+NFKC folds full-width Latin letters and digits, ligatures and odd spaces to their plain forms, but it would also turn
+Chinese full-width punctuation (，：？) into ASCII; those are kept, and ASCII punctuation written inside Chinese
+prose is turned into its full-width form, so Chinese reads as Chinese and sentence splitting sees `，` and `？`.
+Headings (`#` lines) and paragraph breaks survive; every line is otherwise trimmed and its spaces collapsed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from advisor.kb.lang import CJK_PUNCT, HAN
+from advisor.kb.spam import SPLICE, remove_spam
+
+CLEANER_VERSION = "1"
+
+# Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
+_FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u3000]+")
+_CJK = f"{HAN}{CJK_PUNCT}"
+_TO_FULLWIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+# ASCII punctuation touching Chinese on either side (a comma between digits, as in 1,000, is left alone).
+_ASCII_IN_CJK = re.compile(rf"(?<=[{_CJK}])[,:;?!()]|[,:;?!()](?=[{_CJK}])")
+_SPACE_BY_CJK_PUNCT = re.compile(r" *([，、；：。！？（）“”]) *")
+_DOUBLE_PUNCT = re.compile(r"([，、；：])[，、；：]+")
+
+
+def _nfkc_keeping_cjk_punct(text: str) -> str:
+    parts = []
+    last = 0
+    for match in _FULLWIDTH_PUNCT.finditer(text):
+        parts.append(unicodedata.normalize("NFKC", text[last : match.start()]))
+        parts.append(match.group())
+        last = match.end()
+    parts.append(unicodedata.normalize("NFKC", text[last:]))
+    return "".join(parts)
+
+
+def _tidy(line: str) -> str:
+    line = SPLICE.sub("", _SPACE_BY_CJK_PUNCT.sub(r"\1", line))
+    return _DOUBLE_PUNCT.sub(r"\1", line).strip()
+
+
+def clean_text(text: str, *, lang: str | None = None) -> str:
+    """Normalised text with headings and paragraphs kept and injected spam fragments removed."""
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _nfkc_keeping_cjk_punct(text)
+    if lang != "en":
+        for _ in range(2):  # twice: a bracket after converted punctuation, as in `?)`, only touches it then
+            text = _ASCII_IN_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
+    lines = []
+    for raw in text.split("\n"):
+        line = _SPACES.sub(" ", raw).strip()
+        if line:
+            line = remove_spam(line)
+            if lang != "en":
+                line = _tidy(line)
+        lines.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,296 @@
+"""Ingest files into the knowledge base: load -> clean -> chunk -> embed -> Chroma, then the keyword index.
+
+Unchanged files are recognised by their content hash in the manifest and skipped before any parsing. A changed
+document replaces only its own chunks, and only chunks whose content changed are embedded again. Chunks are written in
+batches (embedding is the slow part, and batching keeps the model busy); a file's manifest entry is written after all
+its chunks are stored, so a crash at any point leaves a store that the next run completes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from advisor.config import Settings
+from advisor.errors import InputError
+from advisor.kb import store
+from advisor.kb.chunk import Chunk, chunk_document, indexed_text
+from advisor.kb.clean import CLEANER_VERSION, clean_text
+from advisor.kb.keyword import Entry, fresh_index, load_index, save_index
+from advisor.kb.load import MAX_FILE_BYTES, load_document
+from advisor.kb.manifest import FileEntry, Manifest, manifest_path
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+
+EMBED_BATCH = 64
+CHUNKER_VERSION = "1"
+
+Status = Literal["added", "updated", "unchanged", "skipped", "removed"]
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What ingest did with one file (or, for `removed`, one document whose file is gone)."""
+
+    path: str
+    status: Status
+    doc_id: str = ""
+    chunks: int = 0
+    reason: str = ""
+
+    def __str__(self) -> str:
+        detail = self.reason or f"{self.chunks} chunks"
+        return f"{self.status:<9} {self.path} ({self.doc_id + ', ' if self.doc_id else ''}{detail})"
+
+
+@dataclass
+class IngestReport:
+    """Per-file outcomes of one ingest run and its totals."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    embedded: int = 0
+    total_chunks: int = 0
+    seconds: float = 0.0
+
+    def of(self, status: Status) -> list[FileOutcome]:
+        """The outcomes with one status."""
+        return [outcome for outcome in self.outcomes if outcome.status == status]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the store changed."""
+        return any(o.status in ("added", "updated", "removed") for o in self.outcomes)
+
+    def __str__(self) -> str:
+        counts = ", ".join(
+            f"{len(self.of(s))} {s}" for s in ("added", "updated", "unchanged", "skipped", "removed")
+        )
+        lines = [
+            f"{len(self.outcomes)} files: {counts}; {self.embedded} chunks embedded, "
+            f"{self.total_chunks} in store ({self.seconds:.1f} s)"
+        ]
+        lines += [f"  {outcome}" for outcome in self.outcomes if outcome.status in ("skipped", "removed")]
+        return "\n".join(lines)
+
+
+@dataclass
+class _Pending:
+    """A document chunked and waiting to be written with the next batch."""
+
+    path: str
+    source: str
+    sha256: str
+    doc_id: str
+    chunks: list[Chunk]
+    previous: FileEntry | None
+
+
+def _files(paths: list[Path], *, default_root: Path) -> Iterator[tuple[Path, Path | None]]:
+    """Every candidate file under the given paths (folders recursively, hidden files left out), with its id root."""
+    for path in paths:
+        if not path.exists():
+            raise InputError(
+                f"No such file or folder: {path}. Give existing paths, or none to ingest {default_root}."
+            )
+        root = default_root if _inside(path, default_root) else (path if path.is_dir() else None)
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for candidate in candidates:
+            relative = candidate.relative_to(path) if path.is_dir() else Path(candidate.name)
+            if not any(part.startswith(".") for part in relative.parts):
+                yield candidate, root
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.resolve() == root.resolve() or root.resolve() in path.resolve().parents
+
+
+def _config_key(settings: Settings) -> str:
+    """Everything besides file content that shapes the chunks: a change re-ingests every file."""
+    parts = [
+        settings.chunk_size,
+        settings.chunk_overlap,
+        settings.embedding_model,
+        CLEANER_VERSION,
+        CHUNKER_VERSION,
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+class _Run:
+    """State of one ingest run: the collection, the manifest, the pending batch and the changes made."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.coll: Collection = store.collection(settings)
+        self.manifest = Manifest.load(manifest_path(settings), collection_id=str(self.coll.id))
+        self.index = load_index(settings, self.coll)
+        self.config = _config_key(settings)
+        self.report = IngestReport()
+        self.pending: list[_Pending] = []
+        self.removed_ids: set[str] = set()
+        self.added: dict[str, Entry] = {}
+        self.revision = ""
+
+    def _mark_dirty(self) -> None:
+        if not self.revision:
+            self.revision = store.bump_revision(self.coll)
+
+    def visit(self, path: Path, root: Path | None) -> None:
+        """Decide what a file needs; queue it for writing if it is new or changed."""
+        source = str(path.resolve())
+        previous = self.manifest.files.get(source)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                load_document(path)  # raises the size error with its message
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            if previous is not None and previous.sha256 == sha and previous.config == self.config:
+                self._outcome(path, "unchanged", previous.doc_id, len(previous.chunk_ids))
+                return
+            doc = load_document(path, root=root)
+        except InputError as exc:
+            self._outcome(path, "skipped", reason=str(exc).split(": ", 1)[-1])
+            return
+        except OSError as exc:
+            self._outcome(path, "skipped", reason=f"unreadable ({exc.strerror or exc})")
+            return
+        owner = self.manifest.owner(doc.doc_id)
+        claimed = owner not in (None, source) and Path(str(owner)).exists()
+        if claimed or any(p.doc_id == doc.doc_id for p in self.pending):
+            other = owner if claimed else next(p.source for p in self.pending if p.doc_id == doc.doc_id)
+            reason = (
+                f"doc id `{doc.doc_id}` is already used by {other}; give one of them an `id` in front matter"
+            )
+            self._outcome(path, "skipped", doc.doc_id, reason=reason)
+            return
+        chunks = chunk_document(
+            doc,
+            clean_text(doc.text, lang=doc.lang),
+            size=self.settings.chunk_size,
+            overlap=self.settings.chunk_overlap,
+        )
+        if not chunks:
+            self._outcome(path, "skipped", doc.doc_id, reason="no text left after cleaning")
+            return
+        self.pending.append(_Pending(str(path), source, sha, doc.doc_id, chunks, previous))
+        if sum(len(p.chunks) for p in self.pending) >= EMBED_BATCH:
+            _flush(self)
+
+    def _outcome(
+        self, path: Path, status: Status, doc_id: str = "", chunks: int = 0, reason: str = ""
+    ) -> None:
+        self.report.outcomes.append(FileOutcome(str(path), status, doc_id, chunks, reason))
+
+    def stored_ids(self, doc_id: str) -> set[str]:
+        """Ids of a document's chunks as the store has them now."""
+        return {cid for cid, _, _ in store.iter_chunks(self.coll, include=[], where={"doc_id": doc_id})}
+
+    def prune(self, seen: set[str]) -> None:
+        """Remove documents whose source file is gone (or that no known file produced)."""
+        for source, entry in sorted(self.manifest.files.items()):
+            if source not in seen and not Path(source).exists():
+                self._delete(self.stored_ids(entry.doc_id))
+                self.manifest.forget(source)
+                self._outcome(
+                    Path(source), "removed", entry.doc_id, len(entry.chunk_ids), "source file is gone"
+                )
+        known = {entry.doc_id for entry in self.manifest.files.values()}
+        orphans: dict[str, list[str]] = {}
+        for cid, _, meta in store.iter_chunks(self.coll, include=["metadatas"]):
+            if meta.get("doc_id") not in known:
+                orphans.setdefault(str(meta.get("doc_id")), []).append(cid)
+        for doc_id, ids in sorted(orphans.items()):
+            self._delete(set(ids))
+            self._outcome(Path(str(doc_id)), "removed", doc_id, len(ids), "no source file ingested it")
+
+    def _delete(self, ids: set[str]) -> None:
+        if ids:
+            self._mark_dirty()
+            self.coll.delete(ids=sorted(ids))
+            self.removed_ids |= ids
+            for chunk_id in ids:
+                self.added.pop(chunk_id, None)
+
+
+def _flush(run: _Run) -> None:
+    """Embed and store the pending documents' new chunks, fix moved ones, drop stale ones, then record the files."""
+    if not run.pending:
+        return
+    from advisor.models import get_embedder  # heavy: loaded only when something needs embedding
+
+    run._mark_dirty()
+    new: list[Chunk] = []
+    moved: list[Chunk] = []
+    stale: set[str] = set()
+    for item in run.pending:
+        existing = run.stored_ids(item.doc_id)
+        if item.previous is not None and item.previous.doc_id != item.doc_id:
+            existing |= run.stored_ids(item.previous.doc_id)  # the file's doc id changed: its old chunks go
+        ids = {chunk.chunk_id for chunk in item.chunks}
+        new += [chunk for chunk in item.chunks if chunk.chunk_id not in existing]
+        moved += [chunk for chunk in item.chunks if chunk.chunk_id in existing]
+        stale |= existing - ids
+    if new:
+        texts = [indexed_text(title=c.title, section=c.section, text=c.text) for c in new]
+        vectors = get_embedder(run.settings).encode(texts)
+        run.coll.upsert(
+            ids=[c.chunk_id for c in new],
+            embeddings=vectors,
+            documents=[c.text for c in new],
+            metadatas=[store.chunk_metadata(c) for c in new],
+        )
+    if moved:  # same content, new offsets or order: metadata only, no embedding
+        run.coll.update(ids=[c.chunk_id for c in moved], metadatas=[store.chunk_metadata(c) for c in moved])
+    run._delete(stale)
+    run.removed_ids |= {c.chunk_id for c in moved}
+    run.added |= {c.chunk_id: (c.chunk_id, c.text, store.chunk_metadata(c)) for c in new + moved}
+    run.report.embedded += len(new)
+    for item in run.pending:
+        run.manifest.record(
+            item.source,
+            FileEntry(item.sha256, item.doc_id, tuple(c.chunk_id for c in item.chunks), run.config),
+        )
+        status: Status = "added" if item.previous is None else "updated"
+        run.report.outcomes.append(FileOutcome(item.path, status, item.doc_id, len(item.chunks)))
+    run.pending = []
+
+
+def _update_index(run: _Run) -> None:
+    """Bring the keyword index to the store's revision: incrementally when it was current, else rebuilt."""
+    if run.revision and run.index is not None:
+        add = list(run.added.values())
+        save_index(
+            run.settings, run.index.with_changes(remove=run.removed_ids, add=add, revision=run.revision)
+        )
+    elif run.index is None:
+        fresh_index(run.settings, run.coll)
+
+
+def ingest(
+    paths: list[Path] | None = None,
+    *,
+    settings: Settings,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest files and folders (default: the knowledge folder) and report what happened to each file."""
+    started = time.perf_counter()
+    roots = [Path(p) for p in paths] if paths else [settings.knowledge_dir]
+    files = list(_files(roots, default_root=settings.knowledge_dir))
+    run = _Run(settings)
+    for done, (path, root) in enumerate(files, start=1):
+        run.visit(path, root)
+        if progress is not None:
+            progress(str(path), done, len(files))
+    _flush(run)
+    if prune:
+        run.prune({str(path.resolve()) for path, _ in files})
+    _update_index(run)
+    run.report.total_chunks = run.coll.count()
+    run.report.seconds = time.perf_counter() - started
+    return run.report
