@@ -71,6 +71,19 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL for state; empty uses SQLite under `home`."
     )
     history_turns: int = Field(6, ge=0, description="Past turns used to rewrite a follow-up question.")
+    multilingual_model: bool = Field(
+        False, description="The chat model writes Chinese well; otherwise Chinese answers are composed extractively."
+    )
+    capable_model: bool = Field(
+        False, description="The chat model follows instructions well enough to rewrite follow-up questions."
+    )
+    agent_mode: Literal["auto", "on", "off"] = Field(
+        "auto", description="Tool-calling agent: `auto` when the model supports tools, `on` to require it, `off`."
+    )
+    agent_max_steps: int = Field(4, ge=1, le=20, description="Most model calls the tool-calling agent makes per answer.")
+    evidence_chars: int = Field(
+        400, ge=80, le=4000, description="Longest excerpt of one passage given to the model (characters)."
+    )
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the web app listens on.")
     api_key: SecretStr | None = Field(None, description="When set, /api and /v1 require `Bearer <key>`.")

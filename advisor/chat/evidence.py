@@ -29,6 +29,7 @@ class Evidence:
     section: str
     lang: str
     score: float = 0.0
+    missing: bool = False  # a metric the roster cannot give; its text says which field to add
 
     @property
     def metric_id(self) -> str | None:

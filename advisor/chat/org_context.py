@@ -130,6 +130,7 @@ class OrgContext:
     findings: list[Finding] = field(default_factory=list)
     missing: dict[str, str] = field(default_factory=dict)
     name: str = "roster"
+    roster: Any = field(default=None, repr=False)  # kept for what-if scenarios
 
     @classmethod
     def from_metrics(
@@ -146,7 +147,9 @@ class OrgContext:
 
         metrics = compute_metrics(roster, as_of=as_of, profile=profile)
         findings = evaluate_findings(metrics, profile=profile)
-        return cls.from_metrics(metrics, findings, name=str(getattr(roster, "name", "roster")))
+        context = cls.from_metrics(metrics, findings, name=str(getattr(roster, "source", "roster")))
+        context.roster = roster
+        return context
 
     def metric(self, metric_id: str) -> Metric | None:
         """The metric with this id, or None."""
@@ -186,6 +189,7 @@ class OrgContext:
                     section=metric_id,
                     lang=lang,
                     score=1.0,
+                    missing=metric.value is None,
                 )
             )
         return items

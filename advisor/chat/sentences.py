@@ -11,6 +11,7 @@ _ANY_BRACKETED = re.compile(r"[\[【][^\]】]{0,40}[\]】]")
 # an end mark, optional closing quote or bracket, then space or the end; Chinese end marks need no space
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+|(?<=[。！？；])|\n+")
 _ABBREVIATIONS = ("e.g.", "i.e.", "vs.", "etc.", "approx.", "Dr.", "Mr.", "Ms.", "No.", "cf.")
+_NUMBERED = re.compile(r"\d{1,2}[.)]")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)]|#{1,6})\s+")
 
 
@@ -47,8 +48,13 @@ def _pieces(text: str) -> list[str]:
     for piece in _BOUNDARY.split(text):
         if not piece or not piece.strip():
             continue
-        # an abbreviation or a bare citation is not the end of a sentence: glue it back
-        if pieces and (pieces[-1].rstrip().endswith(_ABBREVIATIONS) or CITATION.fullmatch(piece.strip())):
+        # an abbreviation, a list number or a bare citation is not the end of a sentence: glue it back
+        previous = pieces[-1].rstrip() if pieces else ""
+        if pieces and (
+            previous.endswith(_ABBREVIATIONS)
+            or _NUMBERED.fullmatch(previous)
+            or CITATION.fullmatch(piece.strip())
+        ):
             pieces[-1] = pieces[-1].rstrip() + " " + piece.strip()
         elif pieces and CITATION.match(piece.strip()):
             lead = CITATION.match(piece.strip())

@@ -22,12 +22,15 @@ def _stem(word: str) -> str:
     return word
 
 
+def content_words(text: str) -> list[str]:
+    """The English words of a text that carry meaning, as written, without duplicates."""
+    words = [w for w in _WORD.findall(text) if w.lower() not in _STOP and len(w) > 1]
+    return list(dict.fromkeys(words))
+
+
 def key_terms(text: str) -> list[str]:
     """Content terms of a text in order, without duplicates: folded English words and Chinese bigrams."""
-    terms: list[str] = []
-    for word in _WORD.findall(text.lower()):
-        if word not in _STOP and len(word) > 1:
-            terms.append(_stem(word))
+    terms = [_stem(word.lower()) for word in content_words(text)]
     for run in _CJK_RUN.findall(text):
         chars = [ch for ch in run if ch not in _CJK_STOP] if len(run) > 2 else list(run)
         terms.extend(a + b for a, b in zip(chars, chars[1:], strict=False))

@@ -1,0 +1,325 @@
+"""The advisor: question (+ conversation, + org) -> evidence -> model -> grounding -> `Answer`, streamed or not.
+
+The fixed pipeline serves models without tool calling (the embedded default); a model that calls tools runs the
+bounded agent loop instead. Both end in the same grounding, and both fall back to an extractive answer composed
+from the evidence when the model's draft is unusable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from collections.abc import AsyncIterator, Generator, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from advisor.chat.agent import AgentState, run_agent
+from advisor.chat.answer import Answer
+from advisor.chat.events import Event, FinalEvent, TokenEvent
+from advisor.chat.evidence import EvidencePack, passage_evidence
+from advisor.chat.extractive import compose
+from advisor.chat.grounding import GroundedSentence, GroundedText, draft_problem, ground
+from advisor.chat.language import Lang, detect_language
+from advisor.chat.memory import add_turn, create_conversation, recent_turns
+from advisor.chat.org_context import OrgContext
+from advisor.chat.rewrite import standalone_question
+from advisor.chat.scope import decide, declined_request
+from advisor.chat.search import PassageSearch, search_passages
+from advisor.config import Settings
+from advisor.errors import ConfigError, InputError
+from advisor.models import get_chat_model, get_embedder, supports_tools
+from advisor.prompts import render_prompt
+
+# fewer grounded sentences than this and the answer is composed from the evidence instead
+MIN_GROUNDED_SENTENCES = 2
+MAX_QUESTION_CHARS = 2000
+Path = Literal["generated", "extractive", "refused"]
+_Steps = Generator[Event, None, Answer]  # a pipeline step streams events and returns the answer it reached
+
+
+@dataclass
+class _Run:
+    """One answer in the making: what has been decided so far and how long each step took."""
+
+    question: str
+    lang: Lang
+    started: float = field(default_factory=time.perf_counter)
+    timings: dict[str, float] = field(default_factory=dict)
+    _mark: float = field(default_factory=time.perf_counter)
+
+    def lap(self, name: str) -> None:
+        """Record the milliseconds since the previous lap under `name`."""
+        now = time.perf_counter()
+        self.timings[name] = self.timings.get(name, 0.0) + round((now - self._mark) * 1000, 2)
+        self._mark = now
+
+    def since_start(self) -> float:
+        """Milliseconds since the question arrived."""
+        return round((time.perf_counter() - self.started) * 1000, 2)
+
+
+class Advisor:
+    """Answers questions about sales-organisation design, grounded in the knowledge base and the user's metrics."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        retriever: PassageSearch | None = None,
+        chat_model: BaseChatModel | None = None,
+        embedder: Embeddings | None = None,
+    ) -> None:
+        self.settings = settings
+        self._retriever = retriever
+        self._chat_model = chat_model
+        self._embedder = embedder
+
+    @property
+    def retriever(self) -> PassageSearch:
+        """The knowledge retriever (the configured one unless injected)."""
+        if self._retriever is None:
+            from advisor.kb.retriever import get_retriever  # type: ignore[import-not-found,unused-ignore]
+
+            self._retriever = get_retriever(self.settings)
+        return self._retriever
+
+    @property
+    def chat_model(self) -> BaseChatModel:
+        """The chat model (the configured one unless injected)."""
+        if self._chat_model is None:
+            self._chat_model = get_chat_model(self.settings)
+        return self._chat_model
+
+    @property
+    def embedder(self) -> Embeddings:
+        """The embedding model grounding and the scope check use."""
+        if self._embedder is None:
+            self._embedder = get_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def uses_agent(self) -> bool:
+        """Whether answers come from the tool-calling loop rather than the fixed pipeline."""
+        mode = self.settings.agent_mode
+        if mode == "on" and not supports_tools(self.chat_model):
+            raise ConfigError(
+                "ADVISOR_AGENT_MODE=on needs a chat model with tool calling; use `auto` or `off`."
+            )
+        return mode == "on" or (mode == "auto" and supports_tools(self.chat_model))
+
+    def system_prompt(self) -> str:
+        """The fixed system prompt of the fixed pipeline (identical on every call, so llama.cpp reuses its cache)."""
+        return render_prompt("answer/system.j2")
+
+    def ask(
+        self, question: str, *, conversation_id: str | None = None, org: OrgContext | None = None
+    ) -> Answer:
+        """Answer one question."""
+        final = None
+        for event in self.stream(question, conversation_id=conversation_id, org=org):
+            if isinstance(event, FinalEvent):
+                final = event.answer
+        assert final is not None
+        return final
+
+    def stream(
+        self, question: str, *, conversation_id: str | None = None, org: OrgContext | None = None
+    ) -> Iterator[Event]:
+        """Answer one question, yielding tokens as the model writes them and the grounded answer last."""
+        question = question.strip()
+        if not question:
+            raise InputError("The question is empty; ask about your sales organisation.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InputError(f"The question is longer than {MAX_QUESTION_CHARS} characters; shorten it.")
+        run = _Run(question, detect_language(question))
+        history = (
+            recent_turns(self.settings, conversation_id, limit=self.settings.history_turns)
+            if conversation_id
+            else []
+        )
+        conversation_id = conversation_id or create_conversation(self.settings, title=question)
+        rewriter = self.chat_model if self.settings.capable_model else None
+        standalone = standalone_question(question, history, model=rewriter)
+        run.lap("rewrite_ms")
+        answer = yield from self._answer(run, standalone, org)
+        answer.conversation_id = conversation_id
+        answer.timings = {**run.timings, "total_ms": run.since_start()}
+        answer.timings["overhead_ms"] = round(
+            answer.timings["total_ms"] - answer.timings.get("generate_ms", 0.0), 2
+        )
+        add_turn(self.settings, conversation_id, question=question, standalone=standalone, answer=answer)
+        yield FinalEvent(answer)
+
+    async def astream(
+        self, question: str, *, conversation_id: str | None = None, org: OrgContext | None = None
+    ) -> AsyncIterator[Event]:
+        """`stream` for async callers: the pipeline runs in a worker thread, events cross over as they come."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        stop = threading.Event()
+        done = object()
+
+        def work() -> None:
+            try:
+                for event in self.stream(question, conversation_id=conversation_id, org=org):
+                    loop.call_soon_threadsafe(queue.put_nowait, event)
+                    if stop.is_set():  # the consumer went away: closing the generator stops generation
+                        break
+            except Exception as exc:  # handed to the consumer, which re-raises it in its own task
+                loop.call_soon_threadsafe(queue.put_nowait, exc)
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, done)
+
+        worker = loop.run_in_executor(None, work)
+        try:
+            while (item := await queue.get()) is not done:
+                if isinstance(item, Exception):
+                    raise item
+                yield item
+        finally:
+            stop.set()
+            await worker
+
+    # the pipeline -----------------------------------------------------------------------------------------------
+
+    def _answer(self, run: _Run, standalone: str, org: OrgContext | None) -> _Steps:
+        declined = declined_request(run.question)
+        if declined:
+            return (yield from self._refuse(run, declined))
+        if self.uses_agent:
+            return (yield from self._agent_answer(run, standalone, org))
+        passages = search_passages(self.retriever, standalone, k=self.settings.retrieval_k, lang=run.lang)
+        run.lap("retrieve_ms")
+        metric_items = org.evidence_for(standalone, lang=run.lang) if org else []
+        run.lap("org_ms")
+        passage_items = passage_evidence(passages, query=standalone, max_chars=self.settings.evidence_chars)
+        pack = EvidencePack(tuple(metric_items + passage_items))
+        relevance = 1.0 if metric_items else pack.best_score
+        scope = decide(
+            standalone, relevance=relevance, embedder=self.embedder, min_relevance=self.settings.min_relevance
+        )
+        run.lap("scope_ms")
+        if not scope.in_scope:
+            assert scope.reason is not None
+            return (yield from self._refuse(run, scope.reason))
+        if run.lang == "zh" and not self.settings.multilingual_model:
+            # the embedded model cannot write Chinese: compose the answer from the Chinese evidence
+            return (yield from self._extractive(run, standalone, pack, reason="language"))
+        messages = self._messages(run.lang, standalone, pack)
+        run.lap("prompt_ms")
+        draft = yield from self._generate(run, messages)
+        return (yield from self._finish(run, standalone, pack, draft))
+
+    def _messages(self, lang: str, question: str, pack: EvidencePack) -> list[BaseMessage]:
+        user = render_prompt(f"answer/user.{lang}.j2", evidence=list(pack), question=question)
+        return [SystemMessage(self.system_prompt()), HumanMessage(user)]
+
+    def _generate(self, run: _Run, messages: list[BaseMessage]) -> Generator[Event, None, str]:
+        parts: list[str] = []
+        for chunk in self.chat_model.stream(messages):
+            if not chunk.content:
+                continue
+            if not parts:
+                run.timings["first_token_ms"] = run.since_start()
+            parts.append(str(chunk.content))
+            yield TokenEvent(parts[-1])
+        run.lap("generate_ms")
+        run.timings["tokens"] = float(len(parts))
+        return "".join(parts)
+
+    def _agent_answer(self, run: _Run, standalone: str, org: OrgContext | None) -> _Steps:
+        state = AgentState(
+            retriever=self.retriever,
+            org=org,
+            lang=run.lang,
+            k=self.settings.retrieval_k,
+            evidence_chars=self.settings.evidence_chars,
+        )
+        for token in run_agent(
+            standalone, model=self.chat_model, state=state, max_steps=self.settings.agent_max_steps
+        ):
+            run.timings.setdefault("first_token_ms", run.since_start())
+            yield TokenEvent(token)
+        run.lap("generate_ms")  # the agent's retrieval happens inside its loop and is counted here
+        run.timings["agent_steps"] = float(state.steps)
+        relevance = 1.0 if any(item.kind == "metric" for item in state.pack) else state.pack.best_score
+        scope = decide(
+            standalone, relevance=relevance, embedder=self.embedder, min_relevance=self.settings.min_relevance
+        )
+        if not scope.in_scope:
+            assert scope.reason is not None
+            return (yield from self._refuse(run, scope.reason))
+        return (yield from self._finish(run, standalone, state.pack, state.draft))
+
+    def _finish(self, run: _Run, question: str, pack: EvidencePack, draft: str) -> _Steps:
+        problem = draft_problem(draft, lang=run.lang)
+        if problem:
+            return (yield from self._extractive(run, question, pack, reason=problem, streamed=True))
+        grounded = ground(
+            draft, pack, lang=run.lang, embedder=self.embedder, forbidden=[self.system_prompt()]
+        )
+        run.lap("ground_ms")
+        if len(grounded.sentences) < MIN_GROUNDED_SENTENCES:
+            return (
+                yield from self._extractive(run, question, pack, reason="too_little_grounded", streamed=True)
+            )
+        run.timings["dropped_sentences"] = float(len(grounded.dropped))
+        return self._build(run, _with_missing_fields(grounded, pack), pack, "generated")
+
+    def _extractive(
+        self, run: _Run, question: str, pack: EvidencePack, *, reason: str, streamed: bool = False
+    ) -> _Steps:
+        composed = compose(question, pack, lang=run.lang, embedder=self.embedder)
+        run.lap("ground_ms")
+        if not composed.sentences:
+            return (yield from self._refuse(run, "low_relevance"))
+        answer = self._build(run, _with_missing_fields(composed, pack), pack, "extractive")
+        answer.timings["extractive_reason_" + reason] = 1.0
+        if not streamed:  # nothing was generated: the composed text is the stream
+            yield TokenEvent(answer.answer)
+        return answer
+
+    def _refuse(self, run: _Run, reason: str) -> _Steps:
+        text = render_prompt(f"answer/refusal.{run.lang}.j2", reason=reason)
+        yield TokenEvent(text)
+        return Answer(answer=text, refused=True, refusal_reason=reason, language=run.lang, path="refused")
+
+    def _build(self, run: _Run, grounded: GroundedText, pack: EvidencePack, path: Path) -> Answer:
+        cited = grounded.cited_ids
+        return Answer(
+            answer=grounded.text,
+            citations=pack.citations(cited),
+            metrics_used=[cid[2:] for cid in cited if cid.startswith("M:")],
+            language=run.lang,
+            path=path,
+        )
+
+
+def _with_missing_fields(grounded: GroundedText, pack: EvidencePack) -> GroundedText:
+    """Make sure the answer says which roster fields to add for the metrics it could not compute."""
+    missing = [item for item in pack if item.missing and item.id not in grounded.cited_ids]
+    if not missing:
+        return grounded
+    extra = [GroundedSentence(item.text, (item.id,), "kept") for item in missing]
+    return GroundedText(
+        extra + grounded.sentences, grounded.dropped, grounded.invalid_citations, grounded.lang
+    )
+
+
+_advisors: dict[str, Advisor] = {}
+_advisors_lock = threading.Lock()
+
+
+def get_advisor(settings: Settings) -> Advisor:
+    """The process-wide advisor for these settings (its models load on first use)."""
+    key = json.dumps(settings.model_dump(mode="json"), sort_keys=True, default=str)
+    with _advisors_lock:
+        if key not in _advisors:
+            _advisors[key] = Advisor(settings)
+        return _advisors[key]

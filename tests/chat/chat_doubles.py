@@ -1,0 +1,143 @@
+"""Test doubles for the advisor: real subclasses of LangChain's chat-model and retriever interfaces."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from langchain_core.callbacks import CallbackManagerForLLMRun, CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.retrievers import BaseRetriever
+from pydantic import Field
+
+from advisor.chat.terms import key_terms, overlap
+from advisor.kb.passage import Passage
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+class ScriptedChatModel(BaseChatModel):
+    """Replies from a queue (text or AIMessage), streaming word by word; records every call's messages."""
+
+    responses: list[Any] = Field(default_factory=list)
+    history: list[list[BaseMessage]] = Field(default_factory=list)
+    bound_tools: list[Any] = Field(default_factory=list)
+    supports_tools: bool = False
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def enqueue(self, *responses: Any) -> ScriptedChatModel:
+        """Add replies to the end of the queue."""
+        self.responses.extend(responses)
+        return self
+
+    def _next(self, messages: list[BaseMessage]) -> AIMessage:
+        self.history.append(list(messages))
+        if not self.responses:
+            raise AssertionError("ScriptedChatModel was called more often than scripted")
+        reply = self.responses.pop(0)
+        return reply if isinstance(reply, AIMessage) else AIMessage(content=reply)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=self._next(messages))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        reply = self._next(messages)
+        if reply.tool_calls:
+            chunk = AIMessageChunk(
+                content=str(reply.content),
+                tool_call_chunks=[
+                    {
+                        "name": c["name"],
+                        "args": __import__("json").dumps(c["args"]),
+                        "id": c["id"],
+                        "index": i,
+                    }
+                    for i, c in enumerate(reply.tool_calls)
+                ],
+            )
+            yield ChatGenerationChunk(message=chunk)
+            return
+        for piece in re.findall(r"\S+\s*|\s+", str(reply.content)):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChatModel:  # type: ignore[override]
+        """Record the tools and return the same model: the script decides which tools get called."""
+        self.bound_tools = list(tools)
+        return self
+
+
+def load_sections(folder: Path = REPO / "knowledge") -> list[Passage]:
+    """The knowledge articles cut at their `##` headings, one passage per section."""
+    passages = []
+    for path in sorted(folder.glob("*/*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        meta = yaml.safe_load(front)
+        for number, section in enumerate(re.split(r"\n(?=## )", body)):
+            lines = section.strip().splitlines()
+            heading = lines[0].lstrip("# ").strip() if lines else ""
+            text = "\n".join(line for line in lines[1:] if not line.startswith("#")).strip()
+            if len(text) > 80:
+                passages.append(
+                    Passage(f"{meta['id']}#{number}", meta["id"], meta["title"], heading, meta["lang"], text,
+                            tuple(meta.get("topics", ())), str(meta.get("source", "")))
+                )  # fmt: skip
+    return passages
+
+
+class FixtureRetriever(BaseRetriever):
+    """A keyword retriever over fixed passages with the knowledge retriever's `search` signature."""
+
+    passages: list[Passage] = Field(default_factory=list)
+    calls: list[str] = Field(default_factory=list)
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        lang: str | None = None,
+        topics: Sequence[str] | None = None,
+        doc_ids: Sequence[str] | None = None,
+        mode: str = "hybrid",
+    ) -> list[Passage]:
+        """Passages sharing the most terms with the query, scored by the share of query terms they hold."""
+        self.calls.append(query)
+        terms = key_terms(query)
+        scored = []
+        for passage in self.passages:
+            if lang and passage.lang != lang:
+                continue
+            score = overlap(terms, passage.title + " " + passage.section + " " + passage.text)
+            if score > 0:
+                scored.append((score, passage))
+        scored.sort(key=lambda pair: -pair[0])
+        return [
+            Passage(**{**p.__dict__, "score": round(s, 3)})  # type: ignore[arg-type]
+            for s, p in scored[: k or 4]
+        ]
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        return [Document(page_content=p.text, metadata={"doc_id": p.doc_id}) for p in self.search(query)]
