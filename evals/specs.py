@@ -1,0 +1,90 @@
+"""The named scores: what each measures, which way is better, and how much it may move before it is a regression."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from advisor.errors import InputError
+
+MODES = ("hybrid", "dense", "keyword")
+
+
+@dataclass(frozen=True)
+class ScoreSpec:
+    """How one score is read: its label, direction, and the drop against a baseline that counts as a regression."""
+
+    name: str
+    label: str
+    higher_is_better: bool = True
+    tolerance: float | None = 0.02  # None: not compared with a baseline unless a suite sets a tolerance
+    relative: bool = False  # the tolerance is a share of the baseline value (timings), not an absolute step
+
+    def worse(self, value: float, reference: float) -> float:
+        """How much worse `value` is than `reference` (positive = worse)."""
+        return reference - value if self.higher_is_better else value - reference
+
+    def allowed(self, reference: float, tolerance: float) -> float:
+        """The largest worsening against `reference` that is still not a regression."""
+        return abs(reference) * tolerance if self.relative else tolerance
+
+    def meets(self, value: float, threshold: float) -> bool:
+        """Whether a value satisfies a threshold on this score."""
+        return value >= threshold if self.higher_is_better else value <= threshold
+
+
+_FIXED = {
+    spec.name: spec
+    for spec in (
+        ScoreSpec("mrr", "mean reciprocal rank"),
+        ScoreSpec("citation_validity", "citations resolving to retrieved evidence"),
+        ScoreSpec("citation_support", "embedding margin of the cited evidence over the rest", tolerance=0.03),
+        ScoreSpec("cited", "answers carrying at least one citation"),
+        ScoreSpec("numeric_faithfulness", "numbers tracing to evidence or metrics"),
+        ScoreSpec("fact_recall", "expected facts stated", tolerance=0.03),
+        ScoreSpec("forbidden_rate", "answers with forbidden content", higher_is_better=False, tolerance=0.0),
+        ScoreSpec("language_match", "answers in the question's language"),
+        ScoreSpec("refusal_correct", "refused exactly when it should"),
+        ScoreSpec("refusal_precision", "refusals that were warranted"),
+        ScoreSpec("refusal_recall", "out-of-scope questions refused"),
+        ScoreSpec("section_coverage", "plan sections present with content"),
+        ScoreSpec("errors", "cases that raised an error", higher_is_better=False, tolerance=None),
+        # timings depend on the machine, so they are compared only when a suite sets a (relative) tolerance
+        ScoreSpec(
+            "latency_p50", "median seconds per case", higher_is_better=False, tolerance=None, relative=True
+        ),
+        ScoreSpec(
+            "latency_p95",
+            "95th-percentile seconds per case",
+            higher_is_better=False,
+            tolerance=None,
+            relative=True,
+        ),
+        ScoreSpec("judge_faithfulness", "judge: faithful to the evidence (0..1)", tolerance=0.1),
+        ScoreSpec("judge_relevance", "judge: answers the question (0..1)", tolerance=0.1),
+        ScoreSpec("judge_faithfulness_spread", "judge: faithfulness spread between runs", False, None),
+        ScoreSpec("judge_relevance_spread", "judge: relevance spread between runs", False, None),
+    )
+}
+_AT_K = re.compile(r"^(hit|ndcg)@(\d+)$")
+_MODE_PREFIX = re.compile(r"^(" + "|".join(MODES) + r")/(.+)$")
+
+
+def score_spec(name: str) -> ScoreSpec | None:
+    """The spec of a score name (`hit@5`, `dense/mrr`, `fact_recall`), or None when the name is unknown."""
+    mode = _MODE_PREFIX.match(name)
+    if mode:
+        base = score_spec(mode.group(2))
+        return None if base is None else replace(base, name=name, label=f"{base.label} ({mode.group(1)})")
+    at_k = _AT_K.match(name)
+    if at_k:
+        what = "a gold document in the top" if at_k.group(1) == "hit" else "nDCG over the top"
+        return ScoreSpec(name, f"{what} {at_k.group(2)}")
+    return _FIXED.get(name)
+
+
+def check_score_name(name: str, *, where: str) -> None:
+    """Raise a readable error for a score name no spec describes."""
+    if score_spec(name) is None:
+        known = ", ".join(["hit@K", "ndcg@K", *sorted(_FIXED)])
+        raise InputError(f"{where}: unknown score `{name}`; known scores: {known}.")
