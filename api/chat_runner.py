@@ -1,0 +1,82 @@
+"""Runs the advisor for web requests: through the fair model queue, in the threadpool, never on the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Generator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
+
+from advisor.chat.answer import Answer
+from advisor.chat.events import FinalEvent
+from advisor.config import Settings
+from api.deps import ModelQueue
+from api.org_store import analysis
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of streamed text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Final:
+    """The grounded answer that ends a stream."""
+
+    answer: Answer
+
+
+def org_context(settings: Settings, org_id: str | None) -> Any:
+    """The chat context for an uploaded org (its cached metrics and findings), or None."""
+    if not org_id:
+        return None
+    from advisor.chat.org_context import OrgContext
+
+    result = analysis(settings, org_id)
+    if "org_context" not in result.cache:
+        result.cache["org_context"] = OrgContext.from_metrics(result.metrics, result.findings, name=org_id)
+    return result.cache["org_context"]
+
+
+def _ask(settings: Settings, question: str, conversation_id: str | None, org_id: str | None) -> Answer:
+    from advisor.chat.advisor import get_advisor
+
+    org = org_context(settings, org_id)
+    return get_advisor(settings).ask(question, conversation_id=conversation_id, org=org)
+
+
+def _stream(
+    settings: Settings, question: str, conversation_id: str | None, org_id: str | None
+) -> Generator[Any, None, None]:
+    from advisor.chat.advisor import get_advisor
+
+    org = org_context(settings, org_id)
+    yield from get_advisor(settings).stream(question, conversation_id=conversation_id, org=org)
+
+
+async def ask(request: Request, question: str, *, conversation_id: str | None, org_id: str | None) -> Answer:
+    """One grounded answer, computed in a worker thread once the model queue admits the request."""
+    queue: ModelQueue = request.app.state.model_queue
+    settings: Settings = request.app.state.settings
+    async with queue.slot():
+        return await run_in_threadpool(_ask, settings, question, conversation_id, org_id)
+
+
+async def stream(
+    request: Request, question: str, *, conversation_id: str | None, org_id: str | None
+) -> AsyncIterator[Token | Final]:
+    """Tokens then the final answer; the generator is closed (releasing the model) if the client goes away."""
+    queue: ModelQueue = request.app.state.model_queue
+    settings: Settings = request.app.state.settings
+    async with queue.slot():
+        events = _stream(settings, question, conversation_id, org_id)
+        try:
+            async for event in iterate_in_threadpool(events):
+                yield Final(event.answer) if isinstance(event, FinalEvent) else Token(event.text)
+        finally:
+            # a half-read generator would keep the model's lock until garbage collection
+            await run_in_threadpool(events.close)

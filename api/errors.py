@@ -1,0 +1,131 @@
+"""One place that turns errors into responses: JSON for /api, OpenAI-style JSON for /v1, an error page for pages."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from advisor.errors import AdvisorError, ConfigError, InputError, ModelError, NotFoundError
+from api.auth import LoginRequired
+
+log = logging.getLogger("advisor.api")
+
+# Most specific first: the first class the error is an instance of decides the status.
+ERROR_STATUS: tuple[tuple[type[AdvisorError], int], ...] = (
+    (NotFoundError, 404),
+    (InputError, 400),
+    (ModelError, 503),
+    (ConfigError, 500),
+    (AdvisorError, 500),
+)
+
+
+def status_for(exc: AdvisorError) -> int:
+    """HTTP status of a domain error."""
+    return next(status for cls, status in ERROR_STATUS if isinstance(exc, cls))
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/v1/")) or path in ("/healthz", "/readyz", "/openapi.json")
+
+
+def error_response(
+    request: Request, status: int, message: str, kind: str, headers: dict[str, str] | None = None
+) -> Response:
+    """The error in the form the caller reads: OpenAI error object, API JSON, or the HTML error page."""
+    if request.url.path.startswith("/v1/"):
+        body = {"error": {"message": message, "type": kind, "code": status}}
+        return JSONResponse(body, status_code=status, headers=headers)
+    if _wants_json(request):
+        return JSONResponse({"detail": message, "error": kind}, status_code=status, headers=headers)
+    from api.pages.render import render  # pages import this module's handlers, so the import is deferred
+
+    return render(
+        request, "error.html", {"status": status, "message": message}, status_code=status, headers=headers
+    )
+
+
+async def _advisor_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AdvisorError)
+    status = status_for(exc)
+    if status >= 500:
+        log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
+    headers = {"Retry-After": "10"} if isinstance(exc, ModelError) else None
+    return error_response(request, status, str(exc), type(exc).__name__, headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return error_response(request, exc.status_code, str(exc.detail), "HTTPError", dict(exc.headers or {}))
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if request.url.path.startswith("/v1/") or not _wants_json(request):
+        first = errors[0] if errors else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return error_response(request, 422, f"Invalid `{where}`: {first.get('msg')}", "ValidationError")
+    return JSONResponse({"detail": jsonable(errors), "error": "ValidationError"}, status_code=422)
+
+
+def jsonable(errors: object) -> object:
+    """Validation errors without the non-JSON `ctx` objects pydantic may attach."""
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(
+        errors, custom_encoder={Exception: str, bytes: lambda b: b.decode("utf-8", "replace")}
+    )
+
+
+async def _login_required(request: Request, exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("Unhandled error on %s", request.url.path)
+    return error_response(request, 500, "Internal error; the server log has the details.", "InternalError")
+
+
+class UnexpectedErrorMiddleware:
+    """Turns any unhandled exception into the same JSON or error page (never a traceback) while still inside the
+    security middleware, so even a 500 carries the hardening headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:  # a streamed body broke midway: nothing sensible can be sent any more
+                raise
+            response = await _unexpected(Request(scope), exc)
+            await response(scope, receive, send)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers and the catch-all middleware on the app (call before adding other middleware)."""
+    app.add_exception_handler(AdvisorError, _advisor_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_middleware(UnexpectedErrorMiddleware)

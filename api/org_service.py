@@ -1,0 +1,119 @@
+"""What the org routes and pages share: reports, cached JSON, scenarios and plans for one uploaded org.
+
+Every function here is blocking (pandas, SQLite, the model) and is called through the threadpool.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from advisor.config import Settings
+from api import org_store
+from api.schemas import IssueOut, OrgOut
+
+MEDIA_TYPES = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "json": "application/json",
+}
+
+
+def _dumps(value: Any) -> bytes:
+    # metrics can be NaN-free floats, numpy scalars or dates: `default=str` keeps the JSON valid either way
+    return json.dumps(value, ensure_ascii=False, default=_plain, allow_nan=False).encode()
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    return str(value)
+
+
+def _out(settings: Settings, record: org_store.OrgUpload) -> OrgOut:
+    from advisor.org.schema import COLUMN_NAMES, map_headers
+
+    headers = org_store.read_headers(settings, record.id)
+    mapping, unmapped = map_headers(headers, json.loads(record.mapping))
+    out = OrgOut(
+        org_id=record.id,
+        status="ready" if record.status == "ready" else "needs_mapping",
+        filename=record.filename,
+        message=record.message,
+        rows=record.rows,
+        headers=headers,
+        mapping=mapping,
+        unmapped=unmapped,
+        columns=list(COLUMN_NAMES),
+    )
+    if record.status == "ready":
+        roster = org_store.analysis(settings, record.id).roster
+        out.issues = [
+            IssueOut(row=issue.row, column=issue.column, value=str(issue.value), reason=issue.reason)
+            for issue in roster.issues
+        ]
+        out.set_aside = int(roster.set_aside)
+    return out
+
+
+def upload(
+    settings: Settings,
+    *,
+    filename: str,
+    data: bytes,
+    profile: bytes | None,
+    mapping: dict[str, str] | None,
+    dayfirst: bool,
+) -> OrgOut:
+    """Store and validate a new upload; its report."""
+    record = org_store.create_org(
+        settings, filename=filename, data=data, profile=profile, mapping=mapping, dayfirst=dayfirst
+    )
+    return _out(settings, record)
+
+
+def report(settings: Settings, org_id: str) -> OrgOut:
+    """The org's status and validation report."""
+    return _out(settings, org_store.get_org(settings, org_id))
+
+
+def remap(settings: Settings, org_id: str, mapping: dict[str, str], dayfirst: bool | None) -> OrgOut:
+    """Apply a column mapping and validate again."""
+    return _out(settings, org_store.apply_mapping(settings, org_id, mapping=mapping, dayfirst=dayfirst))
+
+
+def cached_json(settings: Settings, org_id: str, kind: str) -> bytes:
+    """`{"metrics": [...]}` or `{"findings": [...]}` as JSON bytes, serialised once per upload version."""
+    result = org_store.analysis(settings, org_id)
+    key = f"{kind}.json"
+    if key not in result.cache:
+        items = result.metrics if kind == "metrics" else result.findings
+        result.cache[key] = _dumps({kind: [item.to_dict() for item in items]})
+    return result.cache[key]  # type: ignore[no-any-return]
+
+
+def scenario(settings: Settings, org_id: str, spec: dict[str, Any]) -> Any:
+    """Run a what-if spec on the org's roster; JSON-ready before/after metrics."""
+    from advisor.org import run_scenario
+
+    result = org_store.analysis(settings, org_id)
+    outcome = run_scenario(result.roster, spec, profile=result.profile)
+    return json.loads(_dumps(outcome.to_dict()))
+
+
+def plan_document(
+    settings: Settings, org_id: str, *, fmt: str, goal: str | None, lang: str
+) -> tuple[bytes, str]:
+    """The org's plan in one format (drafted once per upload version, goal and language), with its media type."""
+    from advisor.plan import draft_plan, render_plan
+
+    result = org_store.analysis(settings, org_id)
+    key = f"plan:{lang}:{goal or ''}"
+    if key not in result.cache:
+        result.cache[key] = draft_plan(
+            result.roster, settings=settings, profile=result.profile, goal=goal, lang=lang
+        )
+    plan = result.cache[key]
+    data = _dumps(plan.to_dict()) if fmt == "json" else render_plan(plan, fmt)
+    return data, MEDIA_TYPES[fmt]

@@ -1,0 +1,51 @@
+"""Login and logout for the pages (only meaningful when an API key is configured), and the front door."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.auth import end_session, key_matches, start_session
+from api.pages.render import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _local_target(target: str) -> str:
+    """Only same-site paths are followed after login (no open redirect to another host)."""
+    return target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/chat"
+
+
+@router.get("/")
+async def home() -> RedirectResponse:
+    """The chat is the front page."""
+    return RedirectResponse("/chat", status_code=307)
+
+
+@router.get("/login")
+async def login_form(request: Request, next: str = "/chat") -> Response:
+    """The login form."""
+    return render(request, "login.html", {"next": _local_target(next), "failed": False})
+
+
+@router.post("/login")
+async def login(
+    request: Request, key: Annotated[str, Form(max_length=500)], next: Annotated[str, Form()] = "/chat"
+) -> Response:
+    """Check the key and start a session."""
+    settings = request.app.state.settings
+    if not key_matches(settings, key):
+        return render(request, "login.html", {"next": _local_target(next), "failed": True}, status_code=401)
+    response = RedirectResponse(_local_target(next), status_code=303)
+    start_session(response, settings, secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+async def logout() -> RedirectResponse:
+    """End the session."""
+    response = RedirectResponse("/login", status_code=303)
+    end_session(response)
+    return response

@@ -1,0 +1,56 @@
+"""Knowledge pages: documents, their chunks, search and upload."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from advisor.config import Settings
+from api import kb_service
+from api.auth import require_login
+from api.deps import DOCUMENT_TYPES, get_settings, read_upload
+from api.pages.render import render
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(require_login)])
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+@router.get("/kb")
+async def kb_page(
+    request: Request, settings: SettingsDep, q: Annotated[str, Query(max_length=1000)] = ""
+) -> Response:
+    """Every document, and search results when `q` is given."""
+    documents = await run_in_threadpool(kb_service.documents, settings)
+    results = None
+    if q.strip():
+        async with request.app.state.model_queue.slot():
+            results = await run_in_threadpool(kb_service.search, settings, q.strip(), k=8)
+    return render(request, "kb.html", {"documents": documents, "q": q, "results": results})
+
+
+@router.get("/kb/docs/{doc_id}")
+async def document_page(request: Request, settings: SettingsDep, doc_id: str) -> Response:
+    """One document's chunks, in order."""
+    document = await run_in_threadpool(kb_service.document, settings, doc_id)
+    return render(request, "kb_document.html", {"document": document})
+
+
+@router.get("/kb/passages/{chunk_id}")
+async def passage_page(request: Request, settings: SettingsDep, chunk_id: str) -> Response:
+    """One chunk, as cited in answers."""
+    passage = await run_in_threadpool(kb_service.passage, settings, chunk_id)
+    return render(request, "kb_passage.html", {"passage": passage})
+
+
+@router.post("/kb")
+async def upload(request: Request, settings: SettingsDep, file: Annotated[UploadFile, File()]) -> Response:
+    """Ingest an uploaded document, then open it."""
+    filename, data = await read_upload(
+        file, allowed=DOCUMENT_TYPES, max_bytes=int(settings.max_upload_mb * 1_000_000)
+    )
+    async with request.app.state.model_queue.slot():
+        result = await run_in_threadpool(kb_service.upload, settings, filename=filename, data=data)
+    return RedirectResponse(f"/kb/docs/{result['doc_id']}", status_code=303)

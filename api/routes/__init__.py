@@ -1,0 +1,1 @@
+"""JSON, streaming and OpenAI-compatible routes for programs."""
