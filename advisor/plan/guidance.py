@@ -1,0 +1,101 @@
+"""Guidance for the plan: knowledge passages retrieved per question, numbered once for the whole document.
+
+A passage retrieved for two recommendations keeps one id. Ids are assigned as passages are retrieved and renumbered
+by order of first citation when the plan is finished, so the sources list reads S1, S2, ... without gaps.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from advisor.chat.evidence import Evidence, excerpt
+from advisor.chat.sentences import CITATION
+from advisor.kb.passage import Passage
+from advisor.plan.document import Source
+
+EXCERPT_CHARS = 320  # a few sentences per passage: the tiny model reads a short pack best
+
+Search = Callable[..., list[Passage]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One retrieval: the query text in the plan's language and the knowledge topics it is restricted to."""
+
+    text: str
+    topics: tuple[str, ...] = ()
+    k: int = 1
+
+
+@dataclass
+class SourceBook:
+    """Every passage the plan may cite, keyed by chunk, each with a plan-wide `S<n>` id."""
+
+    items: dict[str, Evidence] = field(default_factory=dict)
+    origins: dict[str, Passage] = field(default_factory=dict)
+
+    def add(self, passages: Sequence[Passage], *, query: str) -> list[Evidence]:
+        """Register passages (those already known keep their id) and return them as evidence."""
+        found = []
+        for passage in passages:
+            if passage.chunk_id not in self.items:
+                text = excerpt(passage.text, query=query, max_chars=EXCERPT_CHARS)
+                if not text:
+                    continue
+                self.items[passage.chunk_id] = Evidence(
+                    id=f"S{len(self.items) + 1}",
+                    kind="passage",
+                    text=text,
+                    doc_id=passage.doc_id,
+                    title=passage.title,
+                    section=passage.section,
+                    lang=passage.lang,
+                    score=passage.score,
+                )
+                self.origins[passage.chunk_id] = passage
+            found.append(self.items[passage.chunk_id])
+        return found
+
+    def sources(self, order: Sequence[str]) -> tuple[list[Source], dict[str, str]]:
+        """The cited passages renumbered S1.. in the given order of first citation, and the old-to-new id map."""
+        by_id = {item.id: (chunk, item) for chunk, item in self.items.items()}
+        mapping: dict[str, str] = {}
+        sources = []
+        for old in order:
+            if old not in by_id or old in mapping:
+                continue
+            mapping[old] = f"S{len(mapping) + 1}"
+            chunk, item = by_id[old]
+            sources.append(
+                Source(
+                    id=mapping[old],
+                    doc_id=item.doc_id,
+                    title=item.title,
+                    section=item.section,
+                    text=item.text,
+                    source=self.origins[chunk].source,
+                )
+            )
+        return sources, mapping
+
+
+def retrieve(search: Search, book: SourceBook, queries: Sequence[Query], *, lang: str) -> list[Evidence]:
+    """Run each query (topic-filtered, in the plan's language) and register what it finds."""
+    found: list[Evidence] = []
+    for query in queries:
+        passages = search(query.text, k=query.k, lang=lang, topics=list(query.topics) or None)
+        for item in book.add(passages, query=query.text):
+            if item not in found:
+                found.append(item)
+    return found
+
+
+def renumber(text: str, mapping: dict[str, str]) -> str:
+    """Rewrite `S<n>` citation markers with the final ids (metric markers stay as they are)."""
+
+    def swap(match: re.Match[str]) -> str:
+        return re.sub(r"S\d+", lambda m: mapping.get(m.group(0), m.group(0)), match.group(0))
+
+    return CITATION.sub(swap, text)
