@@ -222,13 +222,18 @@ class Advisor:
 
     def _generate(self, run: _Run, messages: list[BaseMessage]) -> Generator[Event, None, str]:
         parts: list[str] = []
-        for chunk in self.chat_model.stream(messages):
-            if not chunk.content:
-                continue
-            if not parts:
-                run.timings["first_token_ms"] = run.since_start()
-            parts.append(str(chunk.content))
-            yield TokenEvent(parts[-1])
+        try:
+            for chunk in self.chat_model.stream(messages):
+                if not chunk.content:
+                    continue
+                if not parts:
+                    run.timings["first_token_ms"] = run.since_start()
+                parts.append(str(chunk.content))
+                yield TokenEvent(parts[-1])
+        except ValueError:
+            # LangChain raises when a model streams no chunk at all (it ended at once): an empty draft
+            if parts:
+                raise
         run.lap("generate_ms")
         run.timings["tokens"] = float(len(parts))
         return "".join(parts)
@@ -280,7 +285,7 @@ class Advisor:
         if not composed.sentences:
             return (yield from self._refuse(run, "low_relevance"))
         answer = self._build(run, _with_missing_fields(composed, pack), pack, "extractive")
-        answer.timings["extractive_reason_" + reason] = 1.0
+        answer.fallback_reason = reason
         if not streamed:  # nothing was generated: the composed text is the stream
             yield TokenEvent(answer.answer)
         return answer

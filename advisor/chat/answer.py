@@ -30,6 +30,7 @@ class Answer:
     path: Literal["generated", "extractive", "refused"] = "generated"
     timings: dict[str, float] = field(default_factory=dict)
     conversation_id: str | None = None
+    fallback_reason: str | None = None  # why an extractive answer replaced the model's draft
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the documented contract)."""

@@ -2,8 +2,8 @@
 
 Three signals, cheapest first: patterns for requests the advisor always declines (its prompt, instructions smuggled
 into the question, buying contact lists); an in-domain signal (embedding similarity to descriptions of sales
-organisation design versus generic topics, or a domain term in the question); and the best retrieval score, which
-must reach `min_relevance`.
+organisation design versus generic topics, or a domain term in the question; Chinese needs the term, since the
+embedded model reads Chinese poorly); and the best retrieval score, which must reach `min_relevance`.
 """
 
 from __future__ import annotations
@@ -16,15 +16,17 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from advisor.chat.injection import looks_like_injection
+from advisor.chat.language import detect_language
 from advisor.chat.support import embed
 
 Reason = Literal["prompt_extraction", "contact_list", "off_topic", "low_relevance"]
 
 _CONTACT_LIST = re.compile(
     r"(?:buy|purchase|sell\s+me|get\s+me|download|scrape|where\s+can\s+i\s+(?:buy|get))\b.{0,40}"
-    r"(?:contact|email|e-mail|phone|lead|prospect|mailing)s?\s*(?:list|database|data|addresses|numbers)"
+    r"(?:contact|email|e-mail|phone|mobile|lead|prospect|mailing)s?\s*(?:list|database|data|addresses|numbers)"
     r"|(?:contact|email|lead|prospect)\s+lists?\s+(?:to\s+buy|for\s+sale|vendor)"
-    r"|(?:购买|买|出售|获取|爬取).{0,12}(?:名单|联系人|邮箱|电话号码|客户资料|线索库)",
+    r"|(?:购买|买|出售|获取|爬取).{0,12}(?:名单|联系人|邮箱|电话号码|客户资料|线索库)"
+    r"|(?:手机号|电话号码|邮箱|联系方式)(?:码)?(?:数据库|名单|清单)",
     re.IGNORECASE,
 )
 DOMAIN = (
@@ -58,7 +60,8 @@ _DOMAIN_TERMS = re.compile(
     r"\b(?:sales|sdrs?|bdrs?|account executives?|aes?|quota|attainment|turnover|attrition|churn of reps|"
     r"territor(?:y|ies)|span of control|headcount|onboarding|ramp|reps?|salespe(?:rson|ople)|pipeline|kpis?|"
     r"inside sales|field sales|retention)\b"
-    r"|销售|离职|流失|配额|团队|管理幅度|内勤|外勤|入职|培训|区域|招聘|任期|爬坡|倦怠|留存|业绩|客户经理|编制",
+    r"|销售|离职|流失|配额|团队|管理幅度|内勤|外勤|入职|培训|区域|招聘|任期|爬坡|倦怠|留存|业绩|客户经理|编制"
+    r"|提成|薪酬|激励|佣金|主管|经理|线索|漏斗|成交|拜访|人效|产能|晋升|辅导|新人|下属",
     re.IGNORECASE,
 )
 
@@ -102,7 +105,9 @@ def decide(question: str, *, relevance: float, embedder: Embeddings, min_relevan
     if declined:
         return ScopeDecision(False, declined, relevance=relevance)
     domain, generic = domain_signal(question, embedder=embedder)
-    in_domain = domain > generic or _DOMAIN_TERMS.search(question) is not None
+    named = _DOMAIN_TERMS.search(question) is not None
+    # MiniLM's similarities on Chinese are noise, so a Chinese question must name the domain itself
+    in_domain = named or (detect_language(question) == "en" and domain > generic)
     if not in_domain:
         return ScopeDecision(False, "off_topic", domain, generic, relevance)
     if relevance < min_relevance:

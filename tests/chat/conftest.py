@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chat_doubles import FixtureRetriever, ScriptedChatModel, load_sections
 
 from advisor.chat.advisor import Advisor
 from advisor.config import Settings, load_settings
 from advisor.kb.passage import Passage
 from advisor.models import SentenceEmbeddings, get_embedder
-from chat_doubles import FixtureRetriever, ScriptedChatModel, load_sections
 
 
 @pytest.fixture(scope="session")
