@@ -85,9 +85,14 @@ def compute_metrics(
         revenue_per_rep(pop=pop),
         territory_load_cv(pop=pop),
     ]
-    carrier_turnover = turnover_rate(pop=pop, scope=quota_carriers(pop), metric_id="quota_carrier_turnover")
-    measured = carrier_turnover.value if carrier_turnover.value is not None else turnover.value
-    plan = plan_inputs(pop=pop, profile=profile, benchmarks=benchmarks, measured_turnover=measured)
+    carriers = turnover_rate(pop=pop, scope=quota_carriers(pop), metric_id="quota_carrier_turnover")
+    plan = plan_inputs(
+        pop=pop,
+        profile=profile,
+        benchmarks=benchmarks,
+        carrier_turnover=carriers.value if carriers.value is not None else turnover.value,
+        overall_turnover=turnover.value,
+    )
     capacity = ramped_capacity(pop=pop, plan=plan)
     metrics += [
         capacity,

@@ -25,17 +25,23 @@ class PlanInputs:
     attainment_pct: float
     attainment_source: str
     utilisation_pct: float
-    turnover_pct: float | None
+    turnover_pct: float | None  # expected annual turnover of quota carriers, for the attrition buffer
     turnover_source: str
+    cost_turnover_pct: float | None  # expected turnover of everyone, for turnover_cost
+    measured_turnover_pct: float | None  # measured turnover of everyone
     bookings_target: float | None
     curves: dict[str, RampCurve]
     default_segment: str
     costs: CostInputs
-    turnover_from_profile: bool
 
 
 def plan_inputs(
-    *, pop: Population, profile: Profile, benchmarks: BenchmarkSet, measured_turnover: float | None
+    *,
+    pop: Population,
+    profile: Profile,
+    benchmarks: BenchmarkSet,
+    carrier_turnover: float | None,
+    overall_turnover: float | None,
 ) -> PlanInputs:
     """Resolve every planning input: the profile wins, then what the roster shows, then documented defaults."""
     active_carriers = pop.active_end & quota_carriers(pop)
@@ -54,11 +60,19 @@ def plan_inputs(
         attainment_source = "measured: Σ bookings ÷ Σ quota of active quota carriers"
     else:
         attainment, attainment_source = PCT, "assumed 100% (no bookings; set expected_attainment_pct)"
+    change = profile.turnover_change_pp
     turnover: float | None
+    cost_turnover: float | None
     if profile.expected_turnover_pct is not None:
-        turnover, turnover_source = profile.expected_turnover_pct, "profile expected_turnover_pct"
+        turnover, cost_turnover = profile.expected_turnover_pct, profile.expected_turnover_pct
+        turnover_source = "profile expected_turnover_pct"
     else:
-        turnover, turnover_source = measured_turnover, "measured turnover_rate"
+        turnover, cost_turnover = carrier_turnover, overall_turnover
+        turnover_source = "measured turnover of quota carriers"
+    if change:
+        turnover = None if turnover is None else max(0.0, turnover + change)
+        cost_turnover = None if cost_turnover is None else max(0.0, cost_turnover + change)
+        turnover_source += f" {change:+g}pp"
     curves = dict(benchmarks.ramp_curves)
     for key, fractions in (profile.ramp_curves or {}).items():
         curves[key] = RampCurve(tuple(fractions), "profile ramp_curves")
@@ -74,7 +88,8 @@ def plan_inputs(
         curves=curves,
         default_segment=profile.segment or DEFAULT_SEGMENT,
         costs=profile.costs,
-        turnover_from_profile=profile.expected_turnover_pct is not None,
+        cost_turnover_pct=cost_turnover,
+        measured_turnover_pct=overall_turnover,
     )
 
 
@@ -233,24 +248,33 @@ def turnover_cost(*, pop: Population, plan: PlanInputs) -> Metric:
     basis = leavers if leavers.any() else pop.active_end
     mean_cost = float(per_person[basis].mean()) if basis.any() else 0.0
     inputs["cost_per_separation_usd"] = mean_cost
-    if plan.turnover_from_profile and plan.turnover_pct is not None:
+    cost = np.where(leavers, per_person, 0.0)
+    target, measured = plan.cost_turnover_pct, plan.measured_turnover_pct
+    if target is not None and target != measured:
+        inputs.update(expected_turnover_pct=target, measured_turnover_pct=measured)
+        if measured:
+            # Scale the measured cost: same people, same mix, more or fewer of them leaving.
+            scale = target / measured
+            return Metric(
+                id="turnover_cost",
+                value=float(cost.sum()) * scale,
+                unit="USD",
+                formula=f"({formula}) × expected turnover ÷ measured turnover",
+                inputs=inputs,
+                by=by_total(pop, cost * scale, leavers, dims=_DIMS),
+                label="Cost of turnover",
+            )
         average = float((pop.active_start.sum() + pop.active_end.sum()) / 2)
-        expected = average * plan.turnover_pct / PCT * pop.period.months / 12
-        inputs.update(
-            expected_turnover_pct=plan.turnover_pct,
-            turnover_source=plan.turnover_source,
-            average_headcount=average,
-            expected_separations=expected,
-        )
+        expected = average * target / PCT * pop.period.months / 12
+        inputs.update(average_headcount=average, expected_separations=expected)
         return Metric(
             id="turnover_cost",
             value=expected * mean_cost,
             unit="USD",
-            formula="average headcount × expected turnover × period months ÷ 12 × mean cost per separation",
+            formula="average headcount × expected turnover × period months ÷ 12 × mean cost per person",
             inputs=inputs,
             label="Cost of turnover",
         )
-    cost = np.where(leavers, per_person, 0.0)
     return Metric(
         id="turnover_cost",
         value=float(cost.sum()),

@@ -275,13 +275,20 @@ def span_of_control(*, pop: Population) -> list[Metric]:
     inputs = {"managers": len(spans), "direct_reports": int(spans.sum())}
     names = pop.roster.df["name"].to_numpy()[managers] if pop.has("name") else manager_ids
     outside = (spans < low) | (spans > high)
-    outliers = {
-        m: {"name": str(n), "reports": int(s)}
-        for m, n, s in zip(manager_ids[outside], names[outside], spans[outside], strict=True)
-    }
+    # Names only for the managers outside the range: findings name them, and the list stays short.
+    outlier_names = dict(zip(manager_ids[outside].tolist(), [str(n) for n in names[outside]], strict=True))
+    outliers = dict(zip(manager_ids[outside].tolist(), spans[outside].tolist(), strict=True))
     unit = "reports per manager"
     return [
-        Metric(ids[0], float(spans.mean()), unit, formula, inputs, {"manager": by_manager}, label=labels[0]),
+        Metric(
+            ids[0],
+            float(spans.mean()),
+            unit,
+            formula,
+            {**inputs, "names": outlier_names},
+            {"manager": by_manager},
+            label=labels[0],
+        ),
         Metric(ids[1], float(spans.min()), unit, formula, inputs, label=labels[1]),
         Metric(ids[2], float(spans.max()), unit, formula, inputs, label=labels[2]),
         Metric(

@@ -66,7 +66,8 @@ class Population:
             tenure = self._floats("tenure_months")
             from_dates = (end - hire) / DAYS_PER_MONTH
             self.tenure_months = np.where(np.isnan(tenure), from_dates, tenure)
-            self.active_start = np.ones(self.size, dtype=bool)
+            # Everyone in a status export was there at the start, except people hired after it (scenario hires).
+            self.active_start = ~(hire > start)
             self.active_end = ~left
             exits = left
             self.tenure_at_exit_days = np.where(left, self.tenure_months * DAYS_PER_MONTH, np.nan)

@@ -66,6 +66,12 @@ class Profile(BaseModel):
         le=300,
         description="Annual turnover to plan with; default: the measured turnover_rate.",
     )
+    turnover_change_pp: float = Field(
+        default=0.0,
+        ge=-100,
+        le=100,
+        description="Change to expected turnover in percentage points, for what-if plans (--attrition sets it).",
+    )
     costs: CostInputs = Field(default_factory=lambda: CostInputs(), description="Inputs of turnover_cost.")
     ramp_curves: dict[str, list[float]] | None = Field(
         default=None,

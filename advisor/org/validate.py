@@ -16,7 +16,7 @@ from advisor.org.schema import CHANNELS, EXIT_REASONS, ROLES, SEGMENTS, value_lo
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12, the mean calendar month
 ERROR = "error"  # the row is set aside
 WARNING = "warning"  # the row is kept and the offending value ignored
-_CATEGORIES = {"role": ROLES, "channel": CHANNELS, "segment": SEGMENTS, "exit_reason": EXIT_REASONS}
+CATEGORIES = {"role": ROLES, "channel": CHANNELS, "segment": SEGMENTS, "exit_reason": EXIT_REASONS}
 _HINTS = {
     "role": "use one of sdr, ae, am, se, manager, director, other, or map the value with --map-value",
     "channel": "use inside, field or hybrid",
@@ -128,7 +128,7 @@ def validate(
     kept = typed.loc[~check.bad].copy()
     _managers(kept, check, text)
     kept = kept.reset_index(drop=True)
-    for column, categories in _CATEGORIES.items():
+    for column, categories in CATEGORIES.items():
         if column in kept:
             kept[column] = pd.Categorical(kept[column], categories=categories)
     issues = sorted(check.issues, key=lambda issue: (issue.row, issue.column))
