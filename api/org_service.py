@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from markupsafe import Markup
+
 from advisor.config import Settings
+from advisor.errors import InputError
 from api import org_store
 from api.schemas import IssueOut, OrgOut
 
@@ -93,13 +96,61 @@ def cached_json(settings: Settings, org_id: str, kind: str) -> bytes:
     return result.cache[key]  # type: ignore[no-any-return]
 
 
-def scenario(settings: Settings, org_id: str, spec: dict[str, Any]) -> Any:
-    """Run a what-if spec on the org's roster; JSON-ready before/after metrics."""
-    from advisor.org import run_scenario
+def scenario_spec(spec: dict[str, Any]) -> Any:
+    """A checked scenario spec, or InputError naming the bad field."""
+    from pydantic import ValidationError
+
+    from advisor.org.scenarios import ScenarioSpec
+
+    try:
+        return ScenarioSpec.model_validate(spec)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "spec"
+        raise InputError(
+            f"Scenario `{where}`: {first['msg']}. Use hire {{role: n}}, move {{inside|field: n}}, "
+            "add_manager n and attrition_pp (percentage points)."
+        ) from exc
+
+
+def scenario(settings: Settings, org_id: str, spec: Any) -> dict[str, Any]:
+    """Run a what-if spec on the org's roster; JSON-ready before/after metrics and deltas."""
+    from advisor.org.scenarios import run_scenario
 
     result = org_store.analysis(settings, org_id)
-    outcome = run_scenario(result.roster, spec, profile=result.profile)
-    return json.loads(_dumps(outcome.to_dict()))
+    checked = spec if not isinstance(spec, dict) else scenario_spec(spec)
+    return run_scenario(result.roster, checked, profile=result.profile).to_dict()  # type: ignore[no-any-return]
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def scenario_view(outcome: dict[str, Any]) -> dict[str, Any]:
+    """Rows for the scenario page (changed metrics first) and the before/after chart of what changed."""
+    from advisor.plan.charts import render_svg
+    from advisor.plan.document import Chart
+
+    labels = {metric["id"]: metric.get("label") or metric["id"] for metric in outcome["after"]}
+    rows = [
+        {
+            "id": delta["id"],
+            "label": labels.get(delta["id"], delta["id"]),
+            "before": _fmt(delta["before"]),
+            "after": _fmt(delta["after"]),
+            "delta": "" if not delta["delta"] else f"{delta['delta']:+,.1f} {delta['unit']}",
+        }
+        for delta in outcome["deltas"]
+    ]
+    rows.sort(key=lambda row: row["delta"] == "")
+    changed = [
+        d for d in outcome["deltas"] if d["delta"] and d["unit"] in ("people", "reports per manager", "%")
+    ]
+    chart = None
+    if changed:
+        pairs = tuple((labels[d["id"]], float(d["before"]), float(d["after"])) for d in changed[:12])
+        chart = Markup(render_svg(Chart(title="", style="before_after", rows=pairs)))  # noqa: S704 - escaped
+    return {"changes": rows, "chart": chart, "applied": outcome["applied"], "warnings": outcome["warnings"]}
 
 
 def plan_document(

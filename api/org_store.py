@@ -213,7 +213,8 @@ def analysis(settings: Settings, org_id: str) -> OrgAnalysis:
         if key in _analyses:
             _analyses.move_to_end(key)
             return _analyses[key]
-    from advisor.org.analysis import compute_metrics, evaluate_findings
+    from advisor.org.analysis import compute_metrics
+    from advisor.org.findings import evaluate_findings
 
     roster = load_roster_for(settings, record)
     profile = _load_profile(settings, record)

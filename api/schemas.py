@@ -101,12 +101,6 @@ class MappingRequest(BaseModel):
     dayfirst: bool | None = None
 
 
-class ScenarioRequest(BaseModel):
-    """A what-if spec, as `advisor scenario` accepts it."""
-
-    model_config = ConfigDict(extra="allow")
-
-
 class PlanRequest(BaseModel):
     """Options for drafting a plan."""
 

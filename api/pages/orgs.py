@@ -101,7 +101,7 @@ async def dashboard(request: Request, settings: SettingsDep, org_id: str) -> Res
     return render(request, "org_dashboard.html", data)
 
 
-_EXAMPLE_SPEC = {"changes": [{"action": "hire", "role": "manager", "count": 1}]}
+_EXAMPLE_SPEC = {"hire": {"sdr": 2}, "move": {"inside": 0}, "add_manager": 1, "attrition_pp": 0}
 
 
 @router.get("/orgs/{org_id}/scenario")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from advisor.config import Settings
+from advisor.org.scenarios import ScenarioSpec
 from api import org_service
 from api.auth import require_api_key
 from api.deps import ROSTER_TYPES, get_settings, read_upload
@@ -92,8 +93,8 @@ async def findings(settings: SettingsDep, org_id: str) -> Response:
 
 
 @router.post("/{org_id}/scenarios")
-async def scenario(settings: SettingsDep, org_id: str, spec: dict[str, Any]) -> JSONResponse:
-    """Apply a what-if spec to the roster and return each metric before and after."""
+async def scenario(settings: SettingsDep, org_id: str, spec: ScenarioSpec) -> JSONResponse:
+    """Apply a what-if spec (hire, move, add_manager, attrition_pp) and return each metric before and after."""
     result = await run_in_threadpool(org_service.scenario, settings, org_id, spec)
     return JSONResponse(result)
 
