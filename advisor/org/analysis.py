@@ -67,7 +67,12 @@ def compute_metrics(
             pop=pop, voluntary=True, metric_id="voluntary_turnover_rate", label="Voluntary turnover rate"
         ),
         turnover_rate(
-            pop=pop, scope=sdr, metric_id="sdr_turnover_rate", label="SDR turnover rate", dims=_WITHOUT_ROLE
+            pop=pop,
+            scope=sdr,
+            metric_id="sdr_turnover_rate",
+            scope_text="role sdr only: ",
+            label="SDR turnover rate",
+            dims=_WITHOUT_ROLE,
         ),
         early_attrition_share(pop=pop),
         avg_tenure_months(pop=pop),
@@ -75,6 +80,7 @@ def compute_metrics(
             pop=pop,
             scope=sdr,
             metric_id="sdr_avg_tenure_months",
+            scope_text="role sdr only: ",
             label="SDR average tenure",
             dims=_WITHOUT_ROLE,
         ),

@@ -148,6 +148,7 @@ def turnover_rate(
     metric_id: str = "turnover_rate",
     label: str = "Turnover rate",
     dims: tuple[str, ...] = _ALL,
+    scope_text: str = "",
 ) -> Metric:
     """Separations (or voluntary ones) ÷ average headcount, annualised; a status export uses leavers ÷ start."""
     scope = np.ones(pop.size, dtype=bool) if scope is None else scope
@@ -165,12 +166,14 @@ def turnover_rate(
     if pop.definition == "status":
         denom = start.astype(float)
         scale = PCT
-        formula = f"{kind} ÷ headcount at period start × 100 (simple attrition rate of a status export)"
+        formula = (
+            f"{scope_text}{kind} ÷ headcount at period start × 100 (simple attrition rate, status export)"
+        )
         inputs["definition"] = "simple attrition rate (status export, not annualised)"
     else:
         denom = (start.astype(float) + end.astype(float)) / 2
         scale = PCT * 12 / pop.period.months
-        formula = f"{kind} ÷ ((headcount_start + headcount_end) ÷ 2) × 100 × 12 ÷ period_months"
+        formula = f"{scope_text}{kind} ÷ ((headcount_start + headcount_end) ÷ 2) × 100 × 12 ÷ period_months"
         inputs.update(
             average_headcount=float(denom.sum()),
             period_months=pop.period.months,
@@ -221,11 +224,12 @@ def avg_tenure_months(
     metric_id: str = "avg_tenure_months",
     label: str = "Average tenure",
     dims: tuple[str, ...] = _ALL,
+    scope_text: str = "",
 ) -> Metric:
     """Mean tenure in months of the people active at the as-of date."""
     scope = np.ones(pop.size, dtype=bool) if scope is None else scope
     active = pop.active_end & scope & ~np.isnan(pop.tenure_months)
-    formula = (
+    formula = scope_text + (
         "mean tenure_months of people who stayed (status export)"
         if pop.definition == "status"
         else f"mean of ({pop.period.as_of} − hire_date) in days ÷ 30.4375, over people active at the as-of date"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from advisor.org.types import Metric
 
@@ -53,3 +54,68 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     for row in rows:
         writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])
     return buffer.getvalue()
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def analysis_markdown(payload: dict[str, Any]) -> str:
+    """An `analysis_to_json` payload as Markdown: metrics, findings, then every import issue."""
+    definitions = payload["definitions"]
+    lines = [
+        f"# Roster analysis, as of {definitions['as_of']}",
+        "",
+        f"Period {definitions['period_start']} to {definitions['as_of']} ({definitions['period_months']:.2f} months). "
+        f"Attrition: {definitions['attrition_definition']}.",
+        "",
+        "## Metrics",
+        "",
+        "| id | value | formula | note |",
+        "| --- | --- | --- | --- |",
+    ]
+    for metric in payload["metrics"]:
+        value = format_number(metric["value"], metric["unit"])
+        lines.append(f"| `{metric['id']}` | {value} | {_cell(metric['formula'])} | {_cell(metric['note'])} |")
+    lines += ["", "## Findings", ""]
+    for finding in payload["findings"] or []:
+        benchmark = finding["benchmark"]
+        cite = f" (benchmark: {benchmark['source']}, {benchmark['year'] or 'n.d.'})" if benchmark else ""
+        lines.append(f"- **[{finding['severity']}] {finding['title']}**: {finding['message']}{cite}")
+    if not payload["findings"]:
+        lines.append("No findings.")
+    lines += ["", f"## Import issues ({len(payload['errors'])})", ""]
+    if payload["errors"]:
+        lines += ["| row | column | value | reason | severity |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            f"| {e['row']} | {e['column']} | {_cell(e['value'])} | {_cell(e['reason'])} | {e['severity']} |"
+            for e in payload["errors"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def scenario_markdown(result: dict[str, Any]) -> str:
+    """A `ScenarioResult.to_dict()` as Markdown: what was done, then every metric before, after and delta."""
+    lines = ["# Scenario", ""]
+    lines += [f"- {text}" for text in result["applied"]] + [
+        f"- warning: {text}" for text in result["warnings"]
+    ]
+    lines += ["", "| metric | before | after | delta |", "| --- | --- | --- | --- |"]
+    for row in result["deltas"]:
+        unit = row["unit"]
+        delta = format_delta(row["delta"], unit)
+        before, after = format_number(row["before"], unit), format_number(row["after"], unit)
+        lines.append(f"| `{row['id']}` | {before} | {after} | {delta} |")
+    return "\n".join(lines) + "\n"
+
+
+def format_delta(delta: float | None, unit: str) -> str:
+    """A change in a metric: +3.0pp for percentages, otherwise the unit's form with a sign."""
+    if delta is None:
+        return "n/a"
+    if unit == "%":
+        return f"{delta:+.1f}pp"
+    if unit == "AEs per SDR":
+        return f"{delta:+.2f}"
+    text = format_number(abs(delta), unit)
+    return ("-" if delta < 0 else "+") + text
