@@ -84,7 +84,7 @@ class Advisor:
     def retriever(self) -> PassageSearch:
         """The knowledge retriever (the configured one unless injected)."""
         if self._retriever is None:
-            from advisor.kb.retriever import get_retriever  # type: ignore[import-not-found,unused-ignore]
+            from advisor.kb.retriever import get_retriever
 
             self._retriever = get_retriever(self.settings)
         return self._retriever

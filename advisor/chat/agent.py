@@ -7,7 +7,6 @@ starts with one search for the question already made, so a model that calls no t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +25,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from advisor.chat.evidence import METRIC_DOC, Evidence, EvidencePack, passage_evidence
 from advisor.chat.org_context import OrgContext, metric_text
 from advisor.chat.search import PassageSearch, search_passages
+from advisor.org.present import format_number
 from advisor.prompts import render_prompt
 
 
@@ -97,27 +97,29 @@ def build_tools(state: AgentState) -> list[BaseTool]:
         return state.add(_metric_items(state, list(dict.fromkeys(f.metric_id for f in state.org.findings))))
 
     def run_scenario(changes: dict[str, Any]) -> str:
-        """What-if: apply changes to the roster (e.g. {"add_reps": 3}) and report the metric deltas."""
+        """What-if on the roster: {"hire": {"sdr": 2}, "move": {"inside": 3}, "add_manager": 1, "attrition_pp": -5}."""
         if state.org is None or state.org.roster is None:
             return "No roster is loaded."
-        from advisor.org import run_scenario as scenario  # type: ignore[attr-defined]
+        from pydantic import ValidationError
 
-        result = scenario(state.org.roster, changes)
-        text = str(result)
-        return state.add(
-            [
-                Evidence(
-                    "M:scenario",
-                    "metric",
-                    text,
-                    METRIC_DOC,
-                    "What-if scenario",
-                    json.dumps(changes),
-                    state.lang,
-                    1.0,
-                )
-            ]
+        from advisor.org import ScenarioSpec
+        from advisor.org import run_scenario as scenario
+
+        try:
+            spec = ScenarioSpec.model_validate(changes)
+        except ValidationError as exc:
+            return f"Invalid scenario: {exc.errors()[0]['msg']}. Use hire, move, add_manager or attrition_pp."
+        result = scenario(state.org.roster, spec)
+        lines = [
+            f"{d.id}: {format_number(d.before, d.unit)} -> {format_number(d.after, d.unit)}"
+            for d in result.deltas
+            if d.delta
+        ]
+        text = f"What-if ({'; '.join(result.applied)}): " + ("; ".join(lines) or "no metric changes") + "."
+        item = Evidence(
+            "M:scenario", "metric", text, METRIC_DOC, "What-if scenario", "scenario", state.lang, 1.0
         )
+        return state.add([item])
 
     functions = (search_knowledge, get_metrics, get_findings, run_scenario)
     return [StructuredTool.from_function(fn) for fn in functions]

@@ -12,9 +12,11 @@ from langchain_core.embeddings import Embeddings
 from advisor.chat.evidence import EvidencePack
 from advisor.chat.grounding import GroundedSentence, GroundedText
 from advisor.chat.support import evidence_units, support_matrix
+from advisor.chat.terms import key_terms, overlap
 
 _MIN_CHARS = {"en": 30, "zh": 12}
 _PER_ITEM = 2
+_SAME_FACT = 0.6
 
 
 def _readable(sentence: str, lang: str) -> bool:
@@ -22,8 +24,15 @@ def _readable(sentence: str, lang: str) -> bool:
     return (
         len(sentence) >= _MIN_CHARS[lang]
         and not sentence.rstrip().endswith((":", "：", "?", "？", "|"))
-        and not sentence.startswith(("See ", "见", "参见", "详见"))
+        and not sentence.startswith(("See ", "参见", "详见"))
+        and "见《" not in sentence
     )
+
+
+def _repeats(sentence: str, chosen: list[str]) -> bool:
+    # two documents often restate one fact (the English article and the benchmarks table): say it once
+    terms = key_terms(sentence)
+    return any(overlap(terms, other) >= _SAME_FACT for other in chosen)
 
 
 def compose(
@@ -45,7 +54,7 @@ def compose(
     per_item: dict[str, int] = {}
     for i in order:
         _, _, evidence_id, unit = candidates[i]
-        if per_item.get(evidence_id, 0) >= _PER_ITEM or any(candidates[j][3] == unit for j in chosen):
+        if per_item.get(evidence_id, 0) >= _PER_ITEM or _repeats(unit, [candidates[j][3] for j in chosen]):
             continue
         chosen.append(i)
         per_item[evidence_id] = per_item.get(evidence_id, 0) + 1

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.chat.evidence import METRIC_DOC, Evidence
+from advisor.org.present import format_number
 from advisor.org.types import Benchmark, Finding, Metric
 
 # which words in a question point at which metric; English stems and Chinese terms
@@ -70,23 +71,11 @@ METRIC_LABELS_ZH = {
 }
 
 
-def format_value(value: float | None, unit: str) -> str:
-    """A metric value as people read it: 27.3%, $97,960, 8.5 reps."""
-    if value is None:
-        return "n/a"
-    if unit in ("%", "percent"):
-        return f"{value:.1f}%"
-    if unit.upper() in ("$", "USD"):
-        return f"${value:,.0f}"
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{number} {unit}".strip()
-
-
 def _benchmark_text(benchmark: Benchmark | None) -> str:
     if benchmark is None:
         return ""
-    low = "" if benchmark.low is None else format_value(benchmark.low, benchmark.unit)
-    high = "" if benchmark.high is None else format_value(benchmark.high, benchmark.unit)
+    low = "" if benchmark.low is None else format_number(benchmark.low, benchmark.unit)
+    high = "" if benchmark.high is None else format_number(benchmark.high, benchmark.unit)
     span = f"{low}–{high}" if low and high and low != high else low or high
     year = f", {benchmark.year}" if benchmark.year else ""
     secondary = ", secondary" if benchmark.secondary else ""
@@ -94,14 +83,14 @@ def _benchmark_text(benchmark: Benchmark | None) -> str:
 
 
 def _inputs_text(inputs: dict[str, Any]) -> str:
-    parts = [f"{key.replace('_', ' ')} {format_value(value, '')}" for key, value in inputs.items()
+    parts = [f"{key.replace('_', ' ')} {format_number(value, '')}" for key, value in inputs.items()
              if isinstance(value, int | float) and not isinstance(value, bool)]  # fmt: skip
     return ", ".join(parts[:4])
 
 
 def metric_text(metric: Metric, finding: Finding | None, *, lang: str) -> str:
     """One metric (and its finding) as a short evidence text in English or Chinese."""
-    value = format_value(metric.value, metric.unit)
+    value = format_number(metric.value, metric.unit, lang=lang)
     inputs = _inputs_text(metric.inputs)
     benchmark = _benchmark_text(finding.benchmark if finding else None)
     if lang == "zh":
@@ -143,7 +132,7 @@ class OrgContext:
     @classmethod
     def from_roster(cls, roster: Any, *, profile: Any = None, as_of: Any = None) -> OrgContext:
         """Compute metrics and findings for a loaded roster."""
-        from advisor.org import compute_metrics, evaluate_findings  # type: ignore[attr-defined]
+        from advisor.org import compute_metrics, evaluate_findings
 
         metrics = compute_metrics(roster, as_of=as_of, profile=profile)
         findings = evaluate_findings(metrics, profile=profile)

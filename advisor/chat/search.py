@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
 from advisor.kb.passage import Passage
 
@@ -17,9 +16,9 @@ class PassageSearch(Protocol):
         *,
         k: int | None = None,
         lang: str | None = None,
-        topics: Sequence[str] | None = None,
-        doc_ids: Sequence[str] | None = None,
-        mode: str = "hybrid",
+        topics: list[str] | None = None,
+        doc_ids: list[str] | None = None,
+        mode: Literal["hybrid", "dense", "keyword"] = "hybrid",
     ) -> list[Passage]:
         """Passages for a query, best first, scored 0..1."""
         ...

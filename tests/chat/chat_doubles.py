@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from langchain_core.callbacks import CallbackManagerForLLMRun, CallbackManagerForRetrieverRun
@@ -117,9 +117,9 @@ class FixtureRetriever(BaseRetriever):
         *,
         k: int | None = None,
         lang: str | None = None,
-        topics: Sequence[str] | None = None,
-        doc_ids: Sequence[str] | None = None,
-        mode: str = "hybrid",
+        topics: list[str] | None = None,
+        doc_ids: list[str] | None = None,
+        mode: Literal["hybrid", "dense", "keyword"] = "hybrid",
     ) -> list[Passage]:
         """Passages sharing the most terms with the query, scored by the share of query terms they hold."""
         self.calls.append(query)
