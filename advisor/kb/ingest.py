@@ -261,13 +261,19 @@ def _flush(run: _Run) -> None:
 
 
 def _update_index(run: _Run) -> None:
-    """Bring the keyword index to the store's revision: incrementally when it was current, else rebuilt."""
+    """Bring the keyword index to the store's revision: incrementally when it was current, else rebuilt.
+
+    A changed store gets a final revision token after its last write: a reader that rebuilt its index from a
+    half-written store meanwhile recorded the earlier token, so it will see its index as stale.
+    """
+    if run.revision:
+        run.revision = store.bump_revision(run.coll)
     if run.revision and run.index is not None:
         add = list(run.added.values())
         save_index(
             run.settings, run.index.with_changes(remove=run.removed_ids, add=add, revision=run.revision)
         )
-    elif run.index is None:
+    else:
         fresh_index(run.settings, run.coll)
 
 

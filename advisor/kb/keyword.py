@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +72,33 @@ class KeywordIndex:
         present = counts.copy()
         present.data = np.ones_like(tf)
         self._present = present.tocsc()
-        self._langs = np.array([str(m.get("lang", "")) for m in self.metas], dtype=object)
-        self._doc_ids = np.array([str(m.get("doc_id", "")) for m in self.metas], dtype=object)
+        self._lookups()
+
+    def _lookups(self) -> None:
+        """Per-row codes and per-document/topic row lists, built once so filtered queries stay vectorised."""
+        lang_codes: dict[str, int] = {}
+        doc_codes: dict[str, int] = {}
         self._rows = {chunk_id: row for row, chunk_id in enumerate(self.ids)}
+        self._doc_rows: dict[str, list[int]] = defaultdict(list)
+        topic_rows: dict[str, list[int]] = defaultdict(list)
+        links: dict[str, set[str]] = defaultdict(set)
+        for row, meta in enumerate(self.metas):
+            lang_codes.setdefault(str(meta.get("lang", "")), len(lang_codes))
+            doc_id = str(meta.get("doc_id", ""))
+            doc_codes.setdefault(doc_id, len(doc_codes))
+            self._doc_rows[doc_id].append(row)
+            for topic in meta.get("topics") or ():
+                topic_rows[topic].append(row)
+            if meta.get("translation_of"):
+                links[doc_id].add(meta["translation_of"])
+                links[meta["translation_of"]].add(doc_id)
+        self._lang_codes, self._doc_codes = lang_codes, doc_codes
+        self._lang_arr = np.array([lang_codes[str(m.get("lang", ""))] for m in self.metas], dtype=np.int32)
+        self._doc_arr = np.array([doc_codes[str(m.get("doc_id", ""))] for m in self.metas], dtype=np.int32)
+        self._topic_rows = {topic: np.array(rows) for topic, rows in topic_rows.items()}
+        for rows in self._doc_rows.values():
+            rows.sort(key=lambda r: int(self.metas[r].get("ordinal", 0)))
+        self._translations = {doc: sorted(others) for doc, others in links.items()}
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -136,6 +161,14 @@ class KeywordIndex:
         """Row of a chunk id, if indexed."""
         return self._rows.get(chunk_id)
 
+    def rows_of_doc(self, doc_id: str) -> list[int]:
+        """Rows of one document's chunks in reading order."""
+        return self._doc_rows.get(doc_id, [])
+
+    def translations(self, doc_id: str) -> list[str]:
+        """Doc ids of a document's translations (linked by `translation_of` in either direction)."""
+        return self._translations.get(doc_id, [])
+
     def mask(
         self, *, lang: str | None = None, topics: list[str] | None = None, doc_ids: list[str] | None = None
     ) -> np.ndarray | None:
@@ -144,14 +177,14 @@ class KeywordIndex:
             return None
         keep = np.ones(len(self.ids), dtype=bool)
         if lang is not None:
-            keep &= self._langs == lang
+            keep &= self._lang_arr == self._lang_codes.get(lang, -1)
         if doc_ids:
-            keep &= np.isin(self._doc_ids, list(doc_ids))
+            keep &= np.isin(self._doc_arr, [self._doc_codes.get(doc, -1) for doc in doc_ids])
         if topics:
-            wanted = set(topics)
-            keep &= np.array(
-                [bool(wanted.intersection(m.get("topics") or ())) for m in self.metas], dtype=bool
-            )
+            with_topic = np.zeros(len(self.ids), dtype=bool)
+            for topic in topics:
+                with_topic[self._topic_rows.get(topic, np.array([], dtype=int))] = True
+            keep &= with_topic
         return keep
 
     def search(self, query: str, *, k: int, mask: np.ndarray | None = None) -> list[KeywordHit]:

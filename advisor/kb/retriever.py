@@ -1,0 +1,353 @@
+"""Hybrid retrieval: dense search in Chroma plus BM25 keyword search, fused by reciprocal rank, with filters.
+
+Ranking: each mode ranks up to `retrieval_fetch_k` candidates; a chunk's fused score is the sum over modes of
+`weight / (RRF_K + rank)`. Cross-lingual reach: articles exist in English and Chinese (linked by `translation_of`),
+and the embedding model is English-centric, so each fused hit also lends part of its score to the chunk at the same
+place (same section, nearest position) in its translation; with a language filter, hits in the other language are
+mapped onto their translation this way instead of being lost.
+
+Relevance (`Passage.score`, 0..1, usable as a threshold): for a question the embedding model can read, the larger of
+the dense cosine similarity between query and chunk and the keyword coverage (the IDF-weighted share of the query's
+terms the chunk contains): coverage alone under-rates paraphrases, cosine alone misses exact terms, and the larger is
+high only when one of them recognises the chunk as on topic. For a Chinese question and an English-only model the
+cosine is meaningless (off-topic Chinese questions score 0.36-0.65 against everything), so the score is the coverage
+times `ZH_COVERAGE_SCALE`. Measured on the eval suites with the default `min_relevance` of 0.3: out-of-scope
+questions top out at 0.27 (English) and 0.25 (Chinese), while 30 of 32 English and 27 of 32 Chinese in-scope
+questions score above it. `Passage.scores` keeps the
+parts: `dense`, `keyword` (BM25), `coverage` and `fused`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict, PrivateAttr
+
+from advisor.config import Settings
+from advisor.errors import InputError
+from advisor.kb import store
+from advisor.kb.keyword import KeywordIndex, fresh_index
+from advisor.kb.lang import detect_lang
+from advisor.kb.passage import Passage
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+
+Mode = Literal["hybrid", "dense", "keyword"]
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "keyword")
+RRF_K = 60
+DENSE_WEIGHT = 1.0
+KEYWORD_WEIGHT = 1.0
+# Models that read only English: on Chinese questions their ranking was no better than chance on the retrieval suite
+# (dense-only MRR 0.35 vs keyword 0.89), and any weight on it lowered hybrid's MRR, so it gets none there.
+ENGLISH_ONLY_MODELS = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"})
+ZH_COVERAGE_SCALE = (
+    2.0  # maps Chinese coverage 0.15 (between off-topic <= 0.14 and the on-topic median 0.24) to 0.3
+)
+SIBLING_SHARE = 0.5  # share of a hit's fused score lent to the same passage in the other language
+REFRESH_SECONDS = 1.0  # how often a long-lived retriever asks the store whether it changed
+
+
+class _Candidate:
+    """A chunk gathering scores from the modes that found it."""
+
+    __slots__ = ("row", "dense", "bm25", "coverage", "fused")
+
+    def __init__(self, row: int) -> None:
+        self.row = row
+        self.dense: float | None = None
+        self.bm25 = 0.0
+        self.coverage = 0.0
+        self.fused = 0.0
+
+
+class KnowledgeRetriever(BaseRetriever):
+    """Hybrid retriever over the knowledge base; `search` returns scored passages, LangChain gets Documents."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    settings: Settings
+    k: int = 4
+    mode: Mode = "hybrid"
+    lang: str | None = None
+    topics: list[str] | None = None
+    doc_ids: list[str] | None = None
+
+    _index: KeywordIndex | None = PrivateAttr(default=None)
+    _coll: Any = PrivateAttr(default=None)
+    _checked: float = PrivateAttr(default=0.0)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    def __repr__(self) -> str:
+        return f"KnowledgeRetriever(collection={self.settings.collection!r}, k={self.k}, mode={self.mode!r})"
+
+    def _state(self) -> tuple[Collection | None, KeywordIndex | None]:
+        """The collection and a keyword index matching its current revision (re-checked every REFRESH_SECONDS)."""
+        with self._lock:
+            now = time.monotonic()
+            if self._index is not None and now - self._checked < REFRESH_SECONDS:
+                return self._coll, self._index
+            self._checked = now
+            coll = store.existing_collection(self.settings)
+            if coll is None:
+                self._coll, self._index = None, None
+            elif self._index is None or self._index.revision != store.revision(coll):
+                self._coll, self._index = coll, fresh_index(self.settings, coll)
+            return self._coll, self._index
+
+    def dense_weight(self, query: str) -> float:
+        """Weight of the dense ranking in fusion: none for Chinese questions when the model reads only English."""
+        english_only = self.settings.embedding_model in ENGLISH_ONLY_MODELS
+        return 0.0 if english_only and detect_lang(query) == "zh" else DENSE_WEIGHT
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's normalised embedding."""
+        from advisor.models import get_embedder
+
+        return np.asarray(get_embedder(self.settings).encode([query])[0], dtype=np.float32)
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        lang: str | None = None,
+        topics: list[str] | None = None,
+        doc_ids: list[str] | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[Passage]:
+        """The `k` most relevant passages for a query, best first, under optional language/topic/document filters."""
+        if mode not in MODES:
+            raise InputError(f"Unknown retrieval mode `{mode}`; choose hybrid, dense or keyword.")
+        if not query.strip():
+            raise InputError("The search query is empty; type a question or some keywords.")
+        vector = self.embed_query(query) if mode != "keyword" else None
+        return self.search_by_vector(query, vector, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode)
+
+    def search_by_vector(
+        self,
+        query: str,
+        vector: np.ndarray | None,
+        *,
+        k: int | None = None,
+        lang: str | None = None,
+        topics: list[str] | None = None,
+        doc_ids: list[str] | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[Passage]:
+        """`search` with the query already embedded (benchmarks time the embedding apart from the search)."""
+        coll, index = self._state()
+        if coll is None or index is None or not len(index):
+            return []
+        k = k or self.k
+        fetch = max(self.settings.retrieval_fetch_k, k)
+        # a language filter is applied after mapping hits onto their translations, so it does not cut reach
+        mask = index.mask(topics=topics, doc_ids=doc_ids)
+        candidates: dict[int, _Candidate] = {}
+        if mode != "keyword" and vector is not None:
+            for rank, (row, cosine) in enumerate(
+                self._dense(coll, index, vector, fetch, topics, doc_ids, lang, mode)
+            ):
+                hit = candidates.setdefault(row, _Candidate(row))
+                hit.dense = cosine
+                hit.fused += DENSE_WEIGHT / (RRF_K + rank + 1)
+        if mode != "dense":
+            keyword_mask = mask if mode == "hybrid" or lang is None else _and(mask, index.mask(lang=lang))
+            for rank, found in enumerate(index.search(query, k=fetch, mask=keyword_mask)):
+                hit = candidates.setdefault(found.row, _Candidate(found.row))
+                hit.bm25, hit.coverage = found.bm25, found.coverage
+                hit.fused += KEYWORD_WEIGHT / (RRF_K + rank + 1)
+        if mode == "hybrid":
+            candidates = _with_translations(candidates, index, lang=lang, mask=mask)
+            self._fill_dense(coll, index, vector, candidates)
+            self._fill_coverage(index, query, candidates)
+        ranked = sorted(candidates.values(), key=lambda c: _order(c, mode), reverse=True)
+        if lang is not None:
+            ranked = [c for c in ranked if index.metas[c.row].get("lang") == lang]
+        cosine_meaningful = self.dense_weight(query) > 0
+        return [
+            _passage(index, c, _relevance(c, mode, cosine_meaningful=cosine_meaningful)) for c in ranked[:k]
+        ]
+
+    def _dense(
+        self,
+        coll: Collection,
+        index: KeywordIndex,
+        vector: np.ndarray,
+        fetch: int,
+        topics: list[str] | None,
+        doc_ids: list[str] | None,
+        lang: str | None,
+        mode: Mode,
+    ) -> list[tuple[int, float]]:
+        where = _where(lang=lang if mode == "dense" else None, topics=topics, doc_ids=doc_ids)
+        found = coll.query(
+            query_embeddings=[vector], n_results=min(fetch, len(index)), where=where, include=["distances"]
+        )
+        rows = []
+        for chunk_id, distance in zip(found["ids"][0], (found["distances"] or [[]])[0], strict=True):
+            row = index.row_of(chunk_id)
+            if row is not None:
+                rows.append((row, 1.0 - float(distance)))
+        return rows
+
+    def _fill_dense(
+        self,
+        coll: Collection,
+        index: KeywordIndex,
+        vector: np.ndarray | None,
+        candidates: dict[int, _Candidate],
+    ) -> None:
+        """Cosine similarity for candidates the dense search did not rank (needed for the relevance score)."""
+        missing = [c for c in candidates.values() if c.dense is None]
+        if vector is None or not missing:
+            return
+        ids = [index.ids[c.row] for c in missing]
+        got = coll.get(ids=ids, include=["embeddings"])
+        vectors = dict(
+            zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True)
+        )
+        for candidate in missing:
+            stored = vectors.get(index.ids[candidate.row])
+            if stored is not None:
+                candidate.dense = float(np.dot(np.asarray(stored, dtype=np.float32), vector))
+
+    def _fill_coverage(self, index: KeywordIndex, query: str, candidates: dict[int, _Candidate]) -> None:
+        """Keyword coverage for candidates the keyword search did not rank."""
+        missing = [c for c in candidates.values() if not c.coverage]
+        if missing:
+            allowed = np.zeros(len(index), dtype=bool)
+            allowed[[c.row for c in missing]] = True
+            for found in index.search(query, k=len(missing), mask=allowed):
+                candidates[found.row].bm25, candidates[found.row].coverage = found.bm25, found.coverage
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
+        passages = self.search(
+            query, k=self.k, lang=self.lang, topics=self.topics, doc_ids=self.doc_ids, mode=self.mode
+        )
+        return [to_document(passage) for passage in passages]
+
+
+def _and(first: np.ndarray | None, second: np.ndarray | None) -> np.ndarray | None:
+    if first is None:
+        return second
+    return first if second is None else first & second
+
+
+def _where(*, lang: str | None, topics: list[str] | None, doc_ids: list[str] | None) -> dict[str, Any] | None:
+    """A Chroma metadata filter for the given language, topics (any of) and documents."""
+    clauses: list[dict[str, Any]] = []
+    if lang:
+        clauses.append({"lang": lang})
+    if doc_ids:
+        clauses.append({"doc_id": {"$in": list(doc_ids)}})
+    if topics:
+        topic_clauses = [{"topics": {"$contains": topic}} for topic in topics]
+        clauses.append(topic_clauses[0] if len(topic_clauses) == 1 else {"$or": topic_clauses})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _counterpart(index: KeywordIndex, row: int, sibling: str) -> int | None:
+    """The chunk of `sibling` at the same place as `row`: same section number, nearest relative position."""
+    meta = index.metas[row]
+    rows = index.rows_of_doc(sibling)
+    if not rows:
+        return None
+    same = [r for r in rows if index.metas[r].get("section_index") == meta.get("section_index")] or rows
+    own = index.rows_of_doc(meta["doc_id"])
+    position = own.index(row) / max(len(own) - 1, 1) if row in own else 0.0
+    return min(same, key=lambda r: abs(rows.index(r) / max(len(rows) - 1, 1) - position))
+
+
+def _with_translations(
+    candidates: dict[int, _Candidate], index: KeywordIndex, *, lang: str | None, mask: np.ndarray | None
+) -> dict[int, _Candidate]:
+    """Lend each hit's fused score to its counterpart in the other language (all of it when filtering to that one)."""
+    lent: dict[int, float] = defaultdict(float)
+    for candidate in candidates.values():
+        meta = index.metas[candidate.row]
+        for sibling in index.translations(meta["doc_id"]):
+            row = _counterpart(index, candidate.row, sibling)
+            if row is None or (mask is not None and not mask[row]):
+                continue
+            wrong_lang = lang is not None and meta.get("lang") != lang
+            lent[row] += candidate.fused * (1.0 if wrong_lang else SIBLING_SHARE)
+    for row, share in lent.items():
+        candidates.setdefault(row, _Candidate(row)).fused += share
+    return candidates
+
+
+def _order(candidate: _Candidate, mode: Mode) -> float:
+    if mode == "dense":
+        return candidate.dense or 0.0
+    if mode == "keyword":
+        return candidate.bm25
+    return candidate.fused
+
+
+def _relevance(candidate: _Candidate, mode: Mode, *, cosine_meaningful: bool) -> float:
+    """The 0..1 relevance of a candidate (see the module docstring)."""
+    dense = min(max(candidate.dense or 0.0, 0.0), 1.0)
+    if mode == "dense":
+        return dense
+    if not cosine_meaningful:
+        return min(candidate.coverage * ZH_COVERAGE_SCALE, 1.0)
+    if mode == "keyword":
+        return candidate.coverage
+    return max(dense, candidate.coverage)
+
+
+def _passage(index: KeywordIndex, candidate: _Candidate, score: float) -> Passage:
+    scores = {"fused": candidate.fused, "keyword": candidate.bm25, "coverage": candidate.coverage}
+    if candidate.dense is not None:
+        scores["dense"] = candidate.dense
+    row = candidate.row
+    return store.to_passage(index.ids[row], index.texts[row], index.metas[row], score=score, scores=scores)
+
+
+def to_document(passage: Passage) -> Document:
+    """A LangChain Document carrying a passage's text, metadata and scores."""
+    meta = {
+        "chunk_id": passage.chunk_id,
+        "doc_id": passage.doc_id,
+        "title": passage.title,
+        "section": passage.section,
+        "lang": passage.lang,
+        "topics": list(passage.topics),
+        "source": passage.source,
+        "translation_of": passage.translation_of,
+        "score": passage.score,
+        "scores": dict(passage.scores),
+    }
+    return Document(page_content=passage.text, metadata=meta, id=passage.chunk_id)
+
+
+_retrievers: dict[tuple[Any, ...], KnowledgeRetriever] = {}
+_retrievers_lock = threading.Lock()
+
+
+def get_retriever(settings: Settings) -> KnowledgeRetriever:
+    """The process-wide retriever for these settings' store (its keyword index loaded once, refreshed on change)."""
+    key = (
+        str(settings.home),
+        settings.chroma_url,
+        settings.collection,
+        settings.embedding_model,
+        settings.retrieval_k,
+        settings.retrieval_fetch_k,
+    )
+    with _retrievers_lock:
+        if key not in _retrievers:
+            _retrievers[key] = KnowledgeRetriever(settings=settings, k=settings.retrieval_k)
+        return _retrievers[key]
