@@ -40,7 +40,7 @@ def read_source(
 ) -> RawTable:
     """Read a path or bytes as a table of strings; the format is sniffed from the content, not the name."""
     name, data = _read_bytes(source, filename=filename, max_mb=max_mb)
-    if not data.strip():
+    if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(f"{name} is empty: export it again with a header row and one row per person.")
     if data.startswith(_XLSX_MAGIC):
         table = _read_xlsx(data, name)
@@ -89,9 +89,10 @@ def decode(data: bytes) -> tuple[str, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16", errors="replace"), "utf-16"
     head = data[:4096]
-    if head.count(b"\x00") > len(head) // 4:
-        # UTF-16 without a BOM: ASCII characters leave a NUL on one side of each pair.
-        encoding = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    if max(even, odd) > len(head) // 10:
+        # UTF-16 without a BOM: each ASCII character (digits, commas, newlines) leaves a NUL in its pair.
+        encoding = "utf-16-le" if odd > even else "utf-16-be"
         return data.decode(encoding, errors="replace"), encoding
     for encoding in ("utf-8", "gb18030"):
         try:
