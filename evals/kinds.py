@@ -103,7 +103,7 @@ def _support(answer: Answer, retrieved: Sequence[Passage], *, lang: str, harness
 
 def _score_text(case: Case, text: str, result: CaseResult) -> None:
     """The scores any produced text gets: expected facts and forbidden content."""
-    result.scores["fact_recall"] = scores.fact_recall(text=text, facts=case.expected_facts)
+    result.scores["expected_fact_recall"] = scores.fact_recall(text=text, facts=case.expected_facts)
     found = scores.forbidden_found(text=text, forbidden=case.forbidden)
     result.scores["forbidden_rate"] = (1.0 if found else 0.0) if case.forbidden else None
     result.details["missing_facts"] = [

@@ -41,7 +41,7 @@ _FIXED = {
         ScoreSpec("citation_support", "embedding margin of the cited evidence over the rest", tolerance=0.03),
         ScoreSpec("cited", "answers carrying at least one citation"),
         ScoreSpec("numeric_faithfulness", "numbers tracing to evidence or metrics"),
-        ScoreSpec("fact_recall", "expected facts stated", tolerance=0.03),
+        ScoreSpec("expected_fact_recall", "expected facts stated", tolerance=0.03),
         ScoreSpec("forbidden_rate", "answers with forbidden content", higher_is_better=False, tolerance=0.0),
         ScoreSpec("language_match", "answers in the question's language"),
         ScoreSpec("refusal_correct", "refused exactly when it should"),
@@ -71,7 +71,7 @@ _MODE_PREFIX = re.compile(r"^(" + "|".join(MODES) + r")/(.+)$")
 
 
 def score_spec(name: str) -> ScoreSpec | None:
-    """The spec of a score name (`hit@5`, `dense/mrr`, `fact_recall`), or None when the name is unknown."""
+    """The spec of a score name (`hit@5`, `dense/mrr`, `expected_fact_recall`), or None when the name is unknown."""
     mode = _MODE_PREFIX.match(name)
     if mode:
         base = score_spec(mode.group(2))
