@@ -261,7 +261,7 @@ def span_of_control(*, pop: Population) -> list[Metric]:
     managers = pop.active_end & pop.is_role("manager")
     note = ""
     if not pop.has("manager_id"):
-        note = "Add a manager_id column holding each person's manager's rep_id."
+        note = "No reporting lines: add a manager_id column holding each person's manager's rep_id."
     elif not managers.any():
         note = "No active people with role manager: map your first-line managers' titles to `manager`."
     if note:
