@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -67,14 +67,18 @@ class IngestReport:
         """Whether the store changed."""
         return any(o.status in ("added", "updated", "removed") for o in self.outcomes)
 
-    def __str__(self) -> str:
+    def summary(self) -> str:
+        """One line: files per outcome, chunks embedded, chunks stored, time taken."""
         counts = ", ".join(
             f"{len(self.of(s))} {s}" for s in ("added", "updated", "unchanged", "skipped", "removed")
         )
-        lines = [
+        return (
             f"{len(self.outcomes)} files: {counts}; {self.embedded} chunks embedded, "
             f"{self.total_chunks} in store ({self.seconds:.1f} s)"
-        ]
+        )
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
         lines += [f"  {outcome}" for outcome in self.outcomes if outcome.status in ("skipped", "removed")]
         return "\n".join(lines)
 
@@ -168,6 +172,9 @@ class _Run:
             )
             self._outcome(path, "skipped", doc.doc_id, reason=reason)
             return
+        doc = replace(
+            doc, title=clean_text(doc.title, lang=doc.lang)
+        )  # so it matches the cleaned top heading
         chunks = chunk_document(
             doc,
             clean_text(doc.text, lang=doc.lang),

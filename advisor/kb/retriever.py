@@ -58,7 +58,7 @@ REFRESH_SECONDS = 1.0  # how often a long-lived retriever asks the store whether
 class _Candidate:
     """A chunk gathering scores from the modes that found it."""
 
-    __slots__ = ("row", "dense", "bm25", "coverage", "fused")
+    __slots__ = ("row", "dense", "bm25", "coverage", "fused", "borrowed")
 
     def __init__(self, row: int) -> None:
         self.row = row
@@ -66,6 +66,7 @@ class _Candidate:
         self.bm25 = 0.0
         self.coverage = 0.0
         self.fused = 0.0
+        self.borrowed = 0.0  # relevance of the passages whose translation this is
 
 
 class KnowledgeRetriever(BaseRetriever):
@@ -151,13 +152,14 @@ class KnowledgeRetriever(BaseRetriever):
         # a language filter is applied after mapping hits onto their translations, so it does not cut reach
         mask = index.mask(topics=topics, doc_ids=doc_ids)
         candidates: dict[int, _Candidate] = {}
+        meaningful = self.dense_weight(query) > 0
         if mode != "keyword" and vector is not None:
-            for rank, (row, cosine) in enumerate(
-                self._dense(coll, index, vector, fetch, topics, doc_ids, lang, mode)
-            ):
+            weight = self.dense_weight(query) if mode == "hybrid" else DENSE_WEIGHT
+            dense_hits = self._dense(coll, index, vector, fetch, topics, doc_ids, lang, mode)
+            for rank, (row, cosine) in enumerate(dense_hits):
                 hit = candidates.setdefault(row, _Candidate(row))
                 hit.dense = cosine
-                hit.fused += DENSE_WEIGHT / (RRF_K + rank + 1)
+                hit.fused += weight / (RRF_K + rank + 1)
         if mode != "dense":
             keyword_mask = mask if mode == "hybrid" or lang is None else _and(mask, index.mask(lang=lang))
             for rank, found in enumerate(index.search(query, k=fetch, mask=keyword_mask)):
@@ -165,15 +167,20 @@ class KnowledgeRetriever(BaseRetriever):
                 hit.bm25, hit.coverage = found.bm25, found.coverage
                 hit.fused += KEYWORD_WEIGHT / (RRF_K + rank + 1)
         if mode == "hybrid":
-            candidates = _with_translations(candidates, index, lang=lang, mask=mask)
+            self._fill_dense(coll, index, vector, candidates)
+            self._fill_coverage(index, query, candidates)
+            relevance = {
+                row: _relevance(c, mode, cosine_meaningful=meaningful) for row, c in candidates.items()
+            }
+            candidates = _with_translations(candidates, relevance, index, lang=lang, mask=mask)
             self._fill_dense(coll, index, vector, candidates)
             self._fill_coverage(index, query, candidates)
         ranked = sorted(candidates.values(), key=lambda c: _order(c, mode), reverse=True)
         if lang is not None:
             ranked = [c for c in ranked if index.metas[c.row].get("lang") == lang]
-        cosine_meaningful = self.dense_weight(query) > 0
         return [
-            _passage(index, c, _relevance(c, mode, cosine_meaningful=cosine_meaningful)) for c in ranked[:k]
+            _passage(index, c, max(_relevance(c, mode, cosine_meaningful=meaningful), c.borrowed))
+            for c in ranked[:k]
         ]
 
     def _dense(
@@ -271,10 +278,16 @@ def _counterpart(index: KeywordIndex, row: int, sibling: str) -> int | None:
 
 
 def _with_translations(
-    candidates: dict[int, _Candidate], index: KeywordIndex, *, lang: str | None, mask: np.ndarray | None
+    candidates: dict[int, _Candidate],
+    relevance: dict[int, float],
+    index: KeywordIndex,
+    *,
+    lang: str | None,
+    mask: np.ndarray | None,
 ) -> dict[int, _Candidate]:
-    """Lend each hit's fused score to its counterpart in the other language (all of it when filtering to that one)."""
+    """Lend each hit's fused score (all of it when filtering to the other language) and relevance to its translation."""
     lent: dict[int, float] = defaultdict(float)
+    borrowed: dict[int, float] = defaultdict(float)
     for candidate in candidates.values():
         meta = index.metas[candidate.row]
         for sibling in index.translations(meta["doc_id"]):
@@ -283,8 +296,11 @@ def _with_translations(
                 continue
             wrong_lang = lang is not None and meta.get("lang") != lang
             lent[row] += candidate.fused * (1.0 if wrong_lang else SIBLING_SHARE)
+            borrowed[row] = max(borrowed[row], relevance[candidate.row])
     for row, share in lent.items():
-        candidates.setdefault(row, _Candidate(row)).fused += share
+        target = candidates.setdefault(row, _Candidate(row))
+        target.fused += share
+        target.borrowed = borrowed[row]
     return candidates
 
 

@@ -1,0 +1,87 @@
+"""Knowledge-base commands: `advisor ingest` and `advisor search`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from advisor.cli.app import console
+from advisor.config import load_settings
+from advisor.errors import InputError
+
+
+def ingest(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders to ingest (default: the knowledge folder).")
+    ] = None,
+    prune: bool = typer.Option(False, "--prune", help="Remove documents whose source file is gone."),
+) -> None:
+    """Add Markdown, text, HTML, PDF and DOCX files to the knowledge base (unchanged files are skipped)."""
+    from advisor.kb.ingest import ingest as run_ingest
+
+    settings = load_settings()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Ingesting", total=None)
+
+        def advance(label: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=Path(label).name[:40])
+
+        report = run_ingest(paths or None, settings=settings, prune=prune, progress=advance)
+    table = Table(title=f"Ingested into `{settings.collection}` ({report.seconds:.1f} s)")
+    for column in ("file", "status", "doc id", "chunks", "reason"):
+        table.add_column(column, overflow="fold")
+    for outcome in report.outcomes:
+        if outcome.status != "unchanged":
+            table.add_row(outcome.path, outcome.status, outcome.doc_id, str(outcome.chunks), outcome.reason)
+    if table.row_count:
+        console.print(table)
+    console.print(report.summary())
+
+
+def search(
+    query: str = typer.Argument(..., help="A question or keywords."),
+    k: int | None = typer.Option(
+        None, "--k", min=1, max=50, help="Passages to return (default: retrieval_k)."
+    ),
+    lang: str | None = typer.Option(None, "--lang", help="Only passages in this language: en or zh."),
+    topic: Annotated[
+        list[str] | None, typer.Option("--topic", help="Only passages with this topic (repeatable).")
+    ] = None,
+    mode: str = typer.Option("hybrid", "--mode", help="hybrid, dense or keyword."),
+    as_json: bool = typer.Option(False, "--json", help="Print the passages as JSON."),
+) -> None:
+    """Search the knowledge base and show the best passages with their relevance."""
+    from advisor.kb.retriever import MODES, get_retriever
+
+    if lang not in (None, "en", "zh"):
+        raise InputError(f"Unknown language `{lang}`; use --lang en or --lang zh.")
+    if mode not in MODES:
+        raise InputError(f"Unknown mode `{mode}`; use --mode hybrid, dense or keyword.")
+    settings = load_settings()
+    passages = get_retriever(settings).search(query, k=k, lang=lang, topics=topic or None, mode=mode)  # type: ignore[arg-type]
+    if as_json:
+        typer.echo(json.dumps([asdict(p) for p in passages], ensure_ascii=False, indent=2))
+        return
+    if not passages:
+        console.print("No passages found. Is the knowledge base ingested (`advisor ingest`)?")
+        return
+    table = Table(title=f"{len(passages)} passages ({mode})")
+    for column in ("score", "document", "section", "text"):
+        table.add_column(column, overflow="fold")
+    for passage in passages:
+        text = " ".join(passage.text.split())
+        table.add_row(f"{passage.score:.2f}", passage.doc_id, passage.section, text[:200])
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the knowledge-base commands."""
+    app.command()(ingest)
+    app.command()(search)
