@@ -87,7 +87,7 @@ async def read_upload(
         raise HTTPException(415, f"Unsupported file type `{suffix or content_type}`; upload one of: {kinds}.")
     data = await upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise HTTPException(413, f"File larger than the {max_bytes // 1_000_000} MB limit.")
+        raise HTTPException(413, f"File larger than the {max_bytes / 1e6:g} MB limit.")
     if not data:
         raise HTTPException(400, "The uploaded file is empty.")
     return filename, data

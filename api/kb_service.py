@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from advisor.config import Settings
 from advisor.errors import InputError
 from api.serialize import to_jsonable as jsonable
+
+Mode = Literal["hybrid", "dense", "keyword"]
 
 
 def search(
@@ -17,7 +19,7 @@ def search(
     lang: str | None = None,
     topics: list[str] | None = None,
     doc_ids: list[str] | None = None,
-    mode: str = "hybrid",
+    mode: Mode = "hybrid",
 ) -> list[dict[str, Any]]:
     """Scored passages for a query."""
     from advisor.kb.retriever import get_retriever

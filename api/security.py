@@ -11,6 +11,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -102,7 +103,7 @@ def _client_key(scope: Scope) -> str:
 
 
 async def _send_json(
-    send: Send, status: int, body: dict[str, object], headers: list[tuple[bytes, bytes]]
+    send: Send, status: int, body: Mapping[str, object], headers: list[tuple[bytes, bytes]]
 ) -> None:
     payload = json.dumps(body).encode()
     await send(
@@ -155,7 +156,7 @@ class BodySizeLimitMiddleware:
             await self.app(scope, receive, send)
             return
         detail = {
-            "detail": f"Body larger than the {self.max_bytes // 1_000_000} MB limit.",
+            "detail": f"Body larger than the {self.max_bytes / 1e6:g} MB limit.",
             "error": "TooLarge",
         }
         declared = dict(scope["headers"]).get(b"content-length")
