@@ -129,7 +129,12 @@ class Advisor:
         return final
 
     def stream(
-        self, question: str, *, conversation_id: str | None = None, org: OrgContext | None = None
+        self,
+        question: str,
+        *,
+        conversation_id: str | None = None,
+        org: OrgContext | None = None,
+        lang: Lang | None = None,
     ) -> Iterator[Event]:
         """Answer one question, yielding tokens as the model writes them and the grounded answer last."""
         question = question.strip()
@@ -137,7 +142,7 @@ class Advisor:
             raise InputError("The question is empty; ask about your sales organisation.")
         if len(question) > MAX_QUESTION_CHARS:
             raise InputError(f"The question is longer than {MAX_QUESTION_CHARS} characters; shorten it.")
-        run = _Run(question, detect_language(question))
+        run = _Run(question, lang or detect_language(question))
         history = (
             recent_turns(self.settings, conversation_id, limit=self.settings.history_turns)
             if conversation_id
@@ -157,7 +162,12 @@ class Advisor:
         yield FinalEvent(answer)
 
     async def astream(
-        self, question: str, *, conversation_id: str | None = None, org: OrgContext | None = None
+        self,
+        question: str,
+        *,
+        conversation_id: str | None = None,
+        org: OrgContext | None = None,
+        lang: Lang | None = None,
     ) -> AsyncIterator[Event]:
         """`stream` for async callers: the pipeline runs in a worker thread, events cross over as they come."""
         loop = asyncio.get_running_loop()
@@ -167,7 +177,7 @@ class Advisor:
 
         def work() -> None:
             try:
-                for event in self.stream(question, conversation_id=conversation_id, org=org):
+                for event in self.stream(question, conversation_id=conversation_id, org=org, lang=lang):
                     loop.call_soon_threadsafe(queue.put_nowait, event)
                     if stop.is_set():  # the consumer went away: closing the generator stops generation
                         break

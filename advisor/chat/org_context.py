@@ -41,7 +41,7 @@ METRIC_TERMS: dict[str, tuple[str, ...]] = {
     "inside_share": ("inside", "field", "mix", "remote", "内勤", "外勤", "电话销售", "现场"),
     "quota_attainment_share": ("quota", "attainment", "target", "配额", "指标", "达成"),
     "ramped_capacity": ("capacity", "ramp", "productiv", "产能", "爬坡"),
-    "reps_needed": ("hire", "hiring", "headcount", "how many reps", "招聘", "编制", "需要多少"),
+    "reps_needed": ("hire", "hiring", "headcount", "招聘", "编制"),
     "turnover_cost": ("cost", "expens", "replac", "成本", "费用"),
     "territory_load_cv": ("territor", "balance", "workload", "区域", "辖区", "均衡"),
     "revenue_per_rep": ("revenue", "productivity", "per rep", "收入", "人均"),

@@ -87,10 +87,10 @@ class ScriptedChatModel(BaseChatModel):
         return self
 
 
-def load_sections(folder: Path = REPO / "knowledge") -> list[Passage]:
-    """The knowledge articles cut at their `##` headings, one passage per section."""
+def load_sections(paths: list[Path] | None = None) -> list[Passage]:
+    """Knowledge articles (by default the whole knowledge base) cut at their `##` headings, one passage each."""
     passages = []
-    for path in sorted(folder.glob("*/*.md")):
+    for path in paths or sorted((REPO / "knowledge").glob("*/*.md")):
         _, front, body = path.read_text(encoding="utf-8").split("---", 2)
         meta = yaml.safe_load(front)
         for number, section in enumerate(re.split(r"\n(?=## )", body)):
