@@ -105,6 +105,13 @@ def _profile_matches(rule: Rule, profile: Profile | None) -> bool:
     return False
 
 
+class _Fields(dict[str, str]):
+    """Message placeholders; one the metric does not provide prints as n/a instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "n/a"
+
+
 def _format_inputs(inputs: dict[str, Any]) -> dict[str, str]:
     shown = {}
     for key, value in inputs.items():
@@ -158,10 +165,9 @@ def _finding(
     }
     texts = {}
     for lang in ("en", "zh"):
-        values = fields | {
-            "value": format_number(value, metric.unit, lang=lang),
-            "threshold": format_number(threshold, metric.unit, lang=lang),
-        }
+        values = _Fields(fields)
+        values["value"] = format_number(value, metric.unit, lang=lang)
+        values["threshold"] = format_number(threshold, metric.unit, lang=lang)
         texts[lang] = (
             getattr(rule.title, lang).format_map(values),
             getattr(rule.message, lang).format_map(values),
