@@ -178,10 +178,11 @@ def _read_docx(path: Path) -> tuple[str, dict[str, Any]]:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise InputError(f"{path.name}: not a readable DOCX (password-protected or corrupt)") from exc
     blocks = []
     for paragraph in document.paragraphs:
