@@ -36,6 +36,7 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     caption: str = ""
+    row_anchors: tuple[str, ...] = ()  # HTML ids of the rows, so citations can link to them
     kind: Literal["table"] = "table"
 
 
@@ -102,8 +103,9 @@ class ScenarioRun:
 
     id: str
     finding_id: str
-    edits: tuple[dict[str, Any], ...]
-    changes: tuple[tuple[str, float | None, float | None, str], ...]  # (metric_id, before, after, unit)
+    edits: dict[str, Any]
+    changes: tuple[tuple[str, float, float, str], ...]  # (metric_id, before, after, unit)
+    applied: tuple[str, ...] = ()  # what the rules layer did to the roster, in its words
 
 
 @dataclass
@@ -119,6 +121,7 @@ class Plan:
     scenarios: list[ScenarioRun] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    slots: dict[str, int] = field(default_factory=dict)  # how many prose slots were generated or extractive
     as_of: str | None = None
     has_roster: bool = True
 

@@ -16,6 +16,8 @@ from advisor.kb.passage import Passage
 from advisor.plan.document import Source
 
 EXCERPT_CHARS = 320  # a few sentences per passage: the tiny model reads a short pack best
+# table rows and headings are not sentences anyone can quote; the metrics carry the numbers a plan needs
+_NOT_PROSE = re.compile(r"^\s*(\||#)")
 
 Search = Callable[..., list[Passage]]
 
@@ -41,7 +43,7 @@ class SourceBook:
         found = []
         for passage in passages:
             if passage.chunk_id not in self.items:
-                text = excerpt(passage.text, query=query, max_chars=EXCERPT_CHARS)
+                text = excerpt(prose_only(passage.text), query=query, max_chars=EXCERPT_CHARS)
                 if not text:
                     continue
                 self.items[passage.chunk_id] = Evidence(
@@ -79,6 +81,11 @@ class SourceBook:
                 )
             )
         return sources, mapping
+
+
+def prose_only(text: str) -> str:
+    """A passage without its table rows and headings."""
+    return "\n".join(line for line in text.splitlines() if not _NOT_PROSE.match(line))
 
 
 def retrieve(search: Search, book: SourceBook, queries: Sequence[Query], *, lang: str) -> list[Evidence]:

@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 
 from advisor.errors import InputError
+from advisor.org.present import format_number
+from advisor.org.types import Benchmark, Finding, Metric
 
 CATALOGUE_DIR = Path(__file__).resolve().parent / "templates"
 LANGS = ("en", "zh")
@@ -31,3 +33,66 @@ def say(lang: str, key: str, **values: Any) -> str:
     for part in key.split("."):
         node = node[part]
     return str(node).format(**values)
+
+
+def metric_label(metric: Metric, lang: str) -> str:
+    """A metric's name in the plan's language (the rules layer's label in English)."""
+    catalogued = labels(lang)["metric_labels"].get(metric.id)
+    if lang == "en":
+        return metric.label or catalogued or metric.id.replace("_", " ")
+    return str(catalogued or metric.label or metric.id)
+
+
+def metric_formula(metric: Metric, lang: str) -> str:
+    """How a metric is computed, in the plan's language (the rules layer's own formula in English)."""
+    if lang == "en":
+        return metric.formula
+    return str(labels(lang)["metric_formulas"].get(metric.id, metric.formula))
+
+
+def number(value: float | None, unit: str, lang: str) -> str:
+    """A value as the rules layer prints it, so every number in the plan reads the same as in `advisor analyze`."""
+    return format_number(value, unit, lang=lang)
+
+
+def benchmark_range(benchmark: Benchmark, lang: str) -> str:
+    """A benchmark's value or range, in its unit."""
+    low, high = benchmark.low, benchmark.high
+    if low is not None and high is not None and low != high:
+        return f"{number(low, benchmark.unit, lang)} – {number(high, benchmark.unit, lang)}"
+    return number(high if high is not None else low, benchmark.unit, lang)
+
+
+def finding_title(finding: Finding, lang: str) -> str:
+    """The finding's title in the plan's language."""
+    return finding.title_zh or finding.title if lang == "zh" else finding.title
+
+
+def finding_message(finding: Finding, lang: str) -> str:
+    """The finding's message (with its evidence numbers) in the plan's language."""
+    return finding.message_zh or finding.message if lang == "zh" else finding.message
+
+
+def value_label(dimension: str, value: str, lang: str) -> str:
+    """A roster value (role, channel, segment code) as people read it; free text such as territories as given."""
+    return str(labels(lang)["values"].get(dimension, {}).get(value, value))
+
+
+def edits_text(edits: dict[str, Any], lang: str) -> str:
+    """A scenario's edits in words: "add 1 first-line manager(s)", "hire 2 Account executive"."""
+    phrases = []
+    for kind, amount in edits.items():
+        if kind == "hire":
+            phrases += [
+                say(lang, "edits.hire", n=n, role=value_label("role", r, lang)) for r, n in amount.items()
+            ]
+        elif kind == "move":
+            phrases += [
+                say(lang, "edits.move", n=n, channel=value_label("channel", c, lang))
+                for c, n in amount.items()
+            ]
+        elif kind == "add_manager":
+            phrases.append(say(lang, "edits.add_manager", n=amount))
+        elif kind == "attrition_pp":
+            phrases.append(say(lang, "edits.attrition_pp", pp=f"{amount:+.1f}"))
+    return ("；" if lang == "zh" else "; ").join(phrases)

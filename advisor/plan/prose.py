@@ -16,11 +16,14 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from advisor.chat.evidence import Evidence, EvidencePack
 from advisor.chat.grounding import cite, draft_problem, ground
-from advisor.chat.sentences import split_sentences
+from advisor.chat.sentences import join_sentences, split_sentences
 from advisor.plan.document import Paragraph
 from advisor.prompts import render_prompt
 
 SENTENCES = 2
+SLOT_TOKENS = 96  # two short sentences with citations; more only gives a small model room to ramble
+MIN_WORDS = 6  # shorter "sentences" from a small model are fragments or headings
+MIN_CJK_CHARS = 10
 
 
 @dataclass(frozen=True)
@@ -56,25 +59,39 @@ class Writer:
         assert self.model is not None and self.embedder is not None
         system = render_prompt(f"plan/system.{self.lang}.j2", sentences=SENTENCES)
         user = render_prompt(f"plan/{slot.prompt}.{self.lang}.j2", evidence=slot.evidence, **slot.variables)
-        reply = self.model.invoke([SystemMessage(system), HumanMessage(user)])
+        reply = self.model.invoke([SystemMessage(system), HumanMessage(user)], max_tokens=SLOT_TOKENS)
         draft = str(reply.content)
         if draft_problem(draft, lang=self.lang) is not None:
             return None
         grounded = ground(draft, EvidencePack(slot.evidence), lang=self.lang, embedder=self.embedder,
                           forbidden=[system])  # fmt: skip
-        cites_passage = any(cid.startswith("S") for cid in grounded.cited_ids)
-        if not grounded.sentences or (slot.needs_passage and not cites_passage):
+        kept = [s for s in grounded.sentences if readable(s.text, lang=self.lang)]
+        cites_passage = any(cid.startswith("S") for s in kept for cid in s.citations)
+        if not kept or (slot.needs_passage and not cites_passage):
             return None
-        return grounded.text
+        return join_sentences([cite(s.text, s.citations) for s in kept], lang=self.lang)
+
+
+def readable(sentence: str, *, lang: str) -> bool:
+    """Whether a sentence reads as a statement: long enough, not a question, not looping on itself."""
+    text = sentence.rstrip()
+    if text.endswith(("?", "？")):
+        return False
+    if lang == "zh":
+        return len(text) >= MIN_CJK_CHARS
+    words = text.lower().split()
+    trigrams = [tuple(words[i : i + 3]) for i in range(len(words) - 2)]
+    return len(words) >= MIN_WORDS and len(set(trigrams)) == len(trigrams)
 
 
 def extractive(evidence: Sequence[Evidence], *, lang: str, per_item: int = 1, lead: str = "") -> str:
-    """Fallback prose: a lead sentence, then the first sentences of each passage, each cited to its source."""
+    """Fallback prose: a lead sentence, then the first statements of each passage, each cited to its source."""
     sentences = [lead] if lead else []
     for item in evidence:
         if item.kind != "passage":
             continue
-        for sentence in split_sentences(item.text)[:per_item]:
-            sentences.append(cite(sentence.text, [item.id]))
+        candidates = [s.text for s in split_sentences(item.text)]
+        statements = [text for text in candidates if readable(text, lang=lang)] or candidates
+        sentences += [cite(text, [item.id]) for text in statements[:per_item]]
     joiner = "" if lang == "zh" else " "
     return joiner.join(sentences)

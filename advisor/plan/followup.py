@@ -1,0 +1,184 @@
+"""The last four sections: the 30/60/90-day roadmap, KPIs to track, risks and assumptions, sources and method."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from advisor.org.types import Metric
+from advisor.plan.document import Block, Bullets, Note, Paragraph, Section, Source, Subsection, Table
+from advisor.plan.labels import labels, metric_formula, metric_label, number
+from advisor.plan.playbook import PHASES, Direction
+from advisor.plan.sections import Context, action_name, needs_data
+
+SMALL_GROUP = 15  # average headcount under which one person more or less moves a rate by several points
+FEW_SEPARATIONS = 5
+ROADMAP_START = ("roadmap.baseline", "head_of_sales")
+ROADMAP_END = ("roadmap.review", "head_of_sales")
+
+
+def roadmap(ctx: Context) -> Section:
+    """Steps for days 1-30, 31-60 and 61-90, each owned by a role."""
+    headers = tuple(ctx.label(f"headers.{h}") for h in ("days", "step", "owner"))
+    steps: dict[str, list[tuple[str, str]]] = {phase: [] for phase in PHASES}
+    if ctx.has_roster:
+        steps["d30"].append((ctx.label(ROADMAP_START[0]), ROADMAP_START[1]))
+    else:
+        steps["d30"].append((ctx.label("roadmap.collect"), "sales_ops"))
+        steps["d60"].append((ctx.label(ROADMAP_START[0]), ROADMAP_START[1]))
+    for rec in ctx.analysis.recommendations:
+        for phase in PHASES:
+            text = ctx.say(f"actions.{rec.action.id}.{phase}", finding=action_name(ctx, rec))
+            steps[phase].append((text, rec.action.owners[phase]))
+    steps["d90"].append((ctx.label(ROADMAP_END[0]), ROADMAP_END[1]))
+    rows = tuple(
+        (ctx.label(f"roadmap.phases.{phase}"), text, ctx.label(f"owners.{owner}"))
+        for phase in PHASES
+        for text, owner in steps[phase]
+    )
+    return Section(
+        "roadmap", ctx.label("sections.roadmap"), (Paragraph(ctx.say("roadmap.intro")), Table(headers, rows))
+    )
+
+
+def _kpi_list(ctx: Context) -> dict[str, Direction]:
+    wanted: dict[str, Direction] = {}
+    for rec in ctx.analysis.recommendations:
+        wanted.update({k: v for k, v in rec.action.kpis.items() if k not in wanted})
+    wanted.update({k: v for k, v in ctx.analysis.playbook.core_kpis.items() if k not in wanted})
+    return wanted
+
+
+def _bound(ctx: Context, value: float, unit: str, *, at_most: bool) -> str:
+    return ctx.say("kpis.at_most" if at_most else "kpis.at_least", value=number(value, unit, ctx.lang))
+
+
+def _target(ctx: Context, metric: Metric, direction: Direction) -> tuple[str, str]:
+    """(target, where it comes from): the scenario's result, else the finding's threshold, else a benchmark."""
+    for run in ctx.analysis.scenarios.values():
+        for metric_id, before, after, unit in run.changes:
+            if metric_id == metric.id:
+                return _bound(ctx, after, unit, at_most=after < before), ctx.label("kpis.from_scenario")
+    for finding in ctx.analysis.findings_on(metric.id)[:1]:
+        threshold = finding.evidence.get("threshold")
+        if threshold is not None:
+            at_most = finding.evidence.get("comparison") == "above"
+            bench = finding.benchmark if finding.evidence.get("basis") == "benchmark" else None
+            basis = ctx.say("kpis.from_benchmark", source=bench.source) if bench else ctx.label("kpis.from_rule")
+            return _bound(ctx, float(threshold), metric.unit, at_most=at_most), basis
+    found = ctx.analysis.benchmarks.for_metric(metric.id)
+    if not found:
+        return "", ""
+    bench = found[0]
+    basis = ctx.say("kpis.from_benchmark", source=bench.source)
+    low, high = bench.low, bench.high
+    if direction == "range" and low is not None and high is not None and low != high:
+        between = ctx.say(
+            "kpis.between", low=number(low, bench.unit, ctx.lang), high=number(high, bench.unit, ctx.lang)
+        )
+        return between, basis
+    if direction == "higher":
+        bound = low if low is not None else high
+        return (_bound(ctx, bound, bench.unit, at_most=False), basis) if bound is not None else ("", "")
+    bound = high if high is not None else low
+    return (_bound(ctx, bound, bench.unit, at_most=True), basis) if bound is not None else ("", "")
+
+
+def kpis(ctx: Context) -> Section:
+    """The KPIs to track, each with its current value and target."""
+    headers = tuple(ctx.label(f"headers.{h}") for h in ("kpi", "current", "target", "target_basis"))
+    rows = []
+    for metric_id, direction in _kpi_list(ctx).items():
+        metric = ctx.analysis.metric(metric_id)
+        if metric is None:
+            label = labels(ctx.lang)["metric_labels"].get(metric_id, metric_id.replace("_", " "))
+            rows.append((label, ctx.label("status.missing"), "", ""))
+            continue
+        target, basis = _target(ctx, metric, direction)
+        current = number(metric.value, metric.unit, ctx.lang)
+        rows.append((f"{metric_label(metric, ctx.lang)} [M:{metric.id}]", current, target, basis))
+    blocks: list[Block] = [Paragraph(ctx.say("kpis.intro")), Table(headers, tuple(rows))]
+    if not ctx.has_roster:
+        blocks.insert(0, needs_data(ctx))
+    return Section("kpis", ctx.label("sections.kpis"), tuple(blocks))
+
+
+def _thin_data(ctx: Context) -> list[str]:
+    notes = []
+    for finding in ctx.analysis.findings:
+        metric = ctx.analysis.metric(finding.metric_id)
+        if metric is None or finding.evidence.get("group"):
+            continue
+        heads = metric.inputs.get("average_headcount")
+        separations = metric.inputs.get("separations")
+        label = metric_label(metric, ctx.lang)
+        if isinstance(heads, int | float) and heads < SMALL_GROUP:
+            notes.append(ctx.say("risks.small_group", label=label, n=number(heads, "", ctx.lang)))
+        elif isinstance(separations, int | float) and 0 < separations < FEW_SEPARATIONS:
+            notes.append(ctx.say("risks.small_group", label=label, n=number(separations, "", ctx.lang)))
+    return notes
+
+
+def risks(ctx: Context) -> Section:
+    """Where the data was thin, which benchmarks are secondary, and what the scenarios assume."""
+    title = ctx.label("sections.risks")
+    roster = ctx.analysis.roster
+    if roster is None:
+        return Section("risks", title, (Bullets((ctx.say("risks.no_roster"), ctx.say("risks.model"))),))
+    items = []
+    turnover = ctx.analysis.metric("turnover_rate")
+    months = turnover.inputs.get("period_months") if turnover else None
+    if isinstance(months, int | float):
+        items.append(
+            ctx.say("risks.period", months=number(months, "", ctx.lang), as_of=roster.as_of.isoformat())
+        )
+    items += _thin_data(ctx)
+    seen = set()
+    for finding in ctx.analysis.findings:
+        bench = finding.benchmark
+        if bench is not None and bench.secondary and bench.source not in seen:
+            seen.add(bench.source)
+            metric = ctx.analysis.metric(finding.metric_id)
+            label = metric_label(metric, ctx.lang) if metric else finding.metric_id
+            items.append(ctx.say("risks.secondary", label=label, source=bench.source))
+    for metric in ctx.analysis.metrics:
+        if metric.value is None:
+            items.append(
+                ctx.say("risks.missing_metric", label=metric_label(metric, ctx.lang), note=metric.note)
+            )
+    if roster.issues:
+        items.append(ctx.say("risks.issues", count=len(roster.issues), set_aside=roster.set_aside))
+    if ctx.analysis.scenarios:
+        items.append(ctx.say("risks.scenario"))
+    items.append(ctx.say("risks.model"))
+    return Section("risks", title, (Bullets(tuple(items)),))
+
+
+def _method(ctx: Context) -> Subsection:
+    headers = tuple(ctx.label(f"headers.{h}") for h in ("metric", "formula", "value"))
+    rows, anchors = [], []
+    for metric in ctx.analysis.metrics:
+        rows.append((metric_label(metric, ctx.lang), metric_formula(metric, ctx.lang),
+                     number(metric.value, metric.unit, ctx.lang)))  # fmt: skip
+        anchors.append(f"metric-{metric.id}")
+    table = Table(headers, tuple(rows), row_anchors=tuple(anchors))
+    return Subsection(
+        ctx.label("sources.method"), (Paragraph(ctx.say("sources.method_intro")), table), "method"
+    )
+
+
+def sources(ctx: Context, cited: Sequence[Source]) -> Section:
+    """Every cited passage with its document and section, then the metric definitions."""
+    blocks: list[Block]
+    if cited:
+        headers = tuple(ctx.label(f"headers.{h}") for h in ("id", "document", "section", "excerpt"))
+        rows = tuple((f"[{s.id}]", s.title, s.section, s.text) for s in cited)
+        blocks = [
+            Paragraph(ctx.say("sources.intro")),
+            Table(headers, rows, row_anchors=tuple(f"src-{s.id}" for s in cited)),
+        ]
+    else:
+        blocks = [Note(ctx.say("sources.none"))]
+    method = (
+        _method(ctx) if ctx.analysis.metrics else Subsection(ctx.label("sources.method"), (needs_data(ctx),))
+    )
+    return Section("sources", ctx.label("sections.sources"), tuple(blocks), subsections=(method,))
