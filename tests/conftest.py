@@ -67,6 +67,12 @@ def advisor_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     get_settings.cache_clear()
 
 
+@pytest.fixture
+def blocked_connections_log() -> list[object]:
+    """Every outside address a test tried to reach (the guard refused each one)."""
+    return blocked_connections
+
+
 def shared_file(*parts: str) -> Path:
     """A file from ../shared, or skip the test when this checkout has no ../shared (a user's clone)."""
     path = SHARED.joinpath(*parts)

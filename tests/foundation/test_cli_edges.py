@@ -37,7 +37,10 @@ def test_invalid_setting_is_one_line_without_traceback() -> None:
 def test_unknown_setting_error_line() -> None:
     result = run_cli("config", env={"ADVISOR_TEMPERATUR": "1"})
     assert result.returncode == 1
-    assert result.stderr == "Error: Unknown setting ADVISOR_TEMPERATUR; run `advisor config` to list the valid ones.\n"
+    assert (
+        result.stderr
+        == "Error: Unknown setting ADVISOR_TEMPERATUR; run `advisor config` to list the valid ones.\n"
+    )
 
 
 def test_debug_shows_the_traceback() -> None:

@@ -34,7 +34,7 @@ def test_defaults(clean_env: Path) -> None:
 
 
 def test_toml_overrides_default(clean_env: Path) -> None:
-    clean_env.write_text('port = 9001\nretrieval_k = 7\n', encoding="utf-8")
+    clean_env.write_text("port = 9001\nretrieval_k = 7\n", encoding="utf-8")
     settings = load_settings()
     assert (settings.port, settings.retrieval_k) == (9001, 7)
     sources = setting_sources()

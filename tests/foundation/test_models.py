@@ -44,7 +44,10 @@ def test_openai_backend_needs_a_base_url() -> None:
 
 def test_openai_backend_is_configured_from_settings() -> None:
     settings = load_settings(
-        chat_backend="openai", chat_model="served-model", openai_base_url="http://127.0.0.1:9/v1", max_tokens=33
+        chat_backend="openai",
+        chat_model="served-model",
+        openai_base_url="http://127.0.0.1:9/v1",
+        max_tokens=33,
     )
     model = get_chat_model(settings)
     assert type(model).__name__ == "ChatOpenAI"
