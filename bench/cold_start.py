@@ -1,0 +1,121 @@
+"""Cold start and warm ask on the embedded defaults.
+
+Prints the wall time of a first `advisor ask` (a fresh process, from start to printed answer), of a warm ask in one
+process, and the ratio of the warm ask to raw llama.cpp generation of the same prompt (same seed, same tokens),
+measured in the same run. Targets: cold start under 8 s, warm ask within 1.2x of raw generation.
+
+    .venv/bin/python bench/cold_start.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+QUESTIONS = [
+    "How many reps should one first-line sales manager lead?",
+    "Why do SDRs burn out and how do we keep them?",
+    "How should we split inside and field sales?",
+    "What does it cost when a sales rep leaves?",
+    "How many AEs should each SDR support?",
+]
+
+
+def cold_ask(home: Path, question: str) -> float:
+    """Seconds from process start to answer for `advisor ask` in a fresh interpreter."""
+    env = {**os.environ, "ADVISOR_HOME": str(home)}
+    started = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).with_name("advisor")), "ask", question],
+        check=True,
+        env=env,
+        capture_output=True,
+        cwd=REPO,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5, help="warm asks (and cold starts) to time")
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="bench-cold-"))
+    os.environ["ADVISOR_HOME"] = str(home)
+    from advisor.config import load_settings
+    from advisor.kb.ingest import ingest
+
+    settings = load_settings()
+    ingest(None, settings=settings)
+
+    cold = [cold_ask(home, QUESTIONS[i % len(QUESTIONS)]) for i in range(args.runs)]
+
+    from advisor.chat.advisor import Advisor
+    from advisor.models import LlamaCppChat, get_chat_model
+
+    model = get_chat_model(settings)
+    assert isinstance(model, LlamaCppChat), "the benchmark measures the embedded llama.cpp default"
+    sent: list[Any] = []
+
+    class RecordingChat(LlamaCppChat):
+        """The same model, remembering the messages the advisor sent."""
+
+        def _stream(self, messages: Any, *a: Any, **kw: Any) -> Iterator[Any]:
+            sent.append(messages)
+            yield from super()._stream(messages, *a, **kw)
+
+    recording = RecordingChat(**model.model_dump())
+    advisor = Advisor(settings, chat_model=recording)
+    advisor.ask(QUESTIONS[0])  # warm: models loaded, caches filled
+
+    warm, raw, ratios = [], [], []
+    roles = {"human": "user", "ai": "assistant", "system": "system"}
+    for i in range(args.runs):
+        question = QUESTIONS[i % len(QUESTIONS)]
+        sent.clear()
+        started = time.perf_counter()
+        answer = advisor.ask(question)
+        warm_s = time.perf_counter() - started
+        if not sent:  # refused or answered extractively without the model: nothing to compare
+            continue
+        messages = [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in sent[-1]]
+        started = time.perf_counter()
+        tokens = list(
+            recording.raw_completion(
+                messages, max_tokens=settings.max_tokens, temperature=settings.temperature, seed=settings.seed
+            )
+        )
+        raw_s = time.perf_counter() - started
+        warm.append(warm_s)
+        raw.append(raw_s)
+        ratios.append(warm_s / raw_s)
+        print(
+            f"  {question[:48]:<48} warm {warm_s:6.2f} s  raw {raw_s:6.2f} s ({len(tokens)} tokens)"
+            f"  ratio {warm_s / raw_s:4.2f}  path={answer.path}"
+        )
+
+    print(
+        f"cold start (process start -> answer): median {statistics.median(cold):.2f} s, "
+        f"min {min(cold):.2f} s over {len(cold)} runs (target < 8 s)"
+    )
+    if ratios:
+        print(
+            f"warm ask: median {statistics.median(warm):.2f} s; raw llama.cpp generation of the same prompt: "
+            f"median {statistics.median(raw):.2f} s"
+        )
+        print(f"ratio warm ask / raw generation: median {statistics.median(ratios):.2f}x (target <= 1.2x)")
+
+
+if __name__ == "__main__":
+    main()
