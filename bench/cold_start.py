@@ -81,15 +81,23 @@ def main() -> None:
 
     warm, raw, ratios = [], [], []
     roles = {"human": "user", "ai": "assistant", "system": "system"}
+    prime = [{"role": "system", "content": advisor.system_prompt()}, {"role": "user", "content": "Hello."}]
+
+    def leave_only_system_prompt_cached() -> None:
+        # both sides start from the same llama.cpp KV cache: the fixed system prompt, nothing more
+        list(recording.raw_completion(prime, max_tokens=1, seed=settings.seed))
+
     for i in range(args.runs):
         question = QUESTIONS[i % len(QUESTIONS)]
         sent.clear()
+        leave_only_system_prompt_cached()
         started = time.perf_counter()
         answer = advisor.ask(question)
         warm_s = time.perf_counter() - started
         if not sent:  # refused or answered extractively without the model: nothing to compare
             continue
         messages = [{"role": roles.get(m.type, "user"), "content": str(m.content)} for m in sent[-1]]
+        leave_only_system_prompt_cached()
         started = time.perf_counter()
         tokens = list(
             recording.raw_completion(
