@@ -86,6 +86,10 @@ def path_doc_id(path: Path, *, root: Path | None = None) -> str:
     return slugify(path.stem)
 
 
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1e6:.1f} MB" if n_bytes >= 100_000 else f"{n_bytes} bytes"
+
+
 def _decode(data: bytes, path: Path) -> str:
     if b"\x00" in data[:8192]:
         raise InputError(f"{path.name}: binary file, not text")
@@ -232,9 +236,7 @@ def load_document(path: Path, *, root: Path | None = None) -> LoadedDocument:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError(
-                f"{path.name}: too large ({size / 1e6:.0f} MB, limit {MAX_FILE_BYTES / 1e6:.0f} MB)"
-            )
+            raise InputError(f"{path.name}: too large ({_size(size)}, limit {_size(MAX_FILE_BYTES)})")
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path.name}: unreadable ({exc.strerror or exc})") from exc

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from kb_helpers import FIXTURES, write_docx, write_pdf
 
-from advisor.config import Settings, load_settings
+# the helpers import by module name under either pytest import mode (importlib mode adds nothing to sys.path)
+sys.path.insert(0, str(Path(__file__).parent))
+
+from kb_helpers import FIXTURES, write_docx, write_pdf  # noqa: E402
+
+from advisor.config import Settings, load_settings  # noqa: E402
 
 
 @pytest.fixture

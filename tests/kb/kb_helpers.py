@@ -11,6 +11,26 @@ FIXTURES = REPO / "tests" / "fixtures" / "documents"
 KNOWLEDGE = REPO / "knowledge"
 SEED = REPO / ".." / "shared" / "seed" / "sales-structure-guidance.zh.txt"
 
+# The seed's spam, as the issue describes it, and the real text on each side of every fragment.
+SEED_SPAM = [
+    "国家代码",
+    "+961",
+    "黎巴嫩电话号码",
+    "ws 数据库",
+    "数据库",
+    "打破神话",
+    "营销只是为了吸引新客户",
+]
+SEED_NEIGHBOURS = [
+    "但在这之前",
+    "让我们先看看哪里出了问题",
+    "根据 Insidesales.com 的一项研究",
+    "内部销售代表占所有销售专业人员的 47%",
+    "SDR 的倦怠源于多种问题",
+    "繁琐的工作流程",
+    "低呼叫联系率",
+]
+
 
 def seed_path() -> Path:
     """The raw seed guidance from ../shared, or skip when this checkout has none."""

@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from kb_helpers import FIXTURES, KNOWLEDGE, seed_path
+from kb_helpers import FIXTURES, KNOWLEDGE, SEED_NEIGHBOURS, SEED_SPAM, seed_path
 
 from advisor.kb.clean import clean_text
 from advisor.kb.load import load_document
 from advisor.kb.tokens import tokenize
-
-# The seed's spam, as the issue describes it, and the real text on each side of every fragment.
-SEED_SPAM = [
-    "国家代码",
-    "+961",
-    "黎巴嫩电话号码",
-    "ws 数据库",
-    "数据库",
-    "打破神话",
-    "营销只是为了吸引新客户",
-]
-SEED_NEIGHBOURS = [
-    "但在这之前",
-    "让我们先看看哪里出了问题",
-    "根据 Insidesales.com 的一项研究",
-    "内部销售代表占所有销售专业人员的 47%",
-    "SDR 的倦怠源于多种问题",
-    "繁琐的工作流程",
-    "低呼叫联系率",
-]
 
 
 def test_seed_spam_is_cut_and_its_neighbours_kept() -> None:
