@@ -115,6 +115,8 @@ class _Fields(dict[str, str]):
 def _format_inputs(inputs: dict[str, Any]) -> dict[str, str]:
     shown = {}
     for key, value in inputs.items():
+        if isinstance(value, dict | list | tuple):
+            continue  # breakdowns are evidence, not message text
         if isinstance(value, bool) or not isinstance(value, int | float):
             shown[f"in_{key}"] = str(value)
         elif key.endswith("_usd"):
@@ -148,7 +150,7 @@ def _breach(
 
 
 def _finding(
-    rule: Rule, metric: Metric, value: float, group: str | None, benchmark: Benchmark | None
+    rule: Rule, metric: Metric, value: float, group: str | None, benchmark: Benchmark | None, inputs: dict[str, str]
 ) -> Finding | None:
     breach = _breach(rule, value, benchmark)
     if breach is None:
@@ -156,7 +158,7 @@ def _finding(
     side, threshold, severity = breach
     source = benchmark.source if benchmark else "rules.yaml (rule of thumb)"
     fields: dict[str, str] = {
-        **_format_inputs(metric.inputs),
+        **inputs,
         "group": group or "",
         "name": str(metric.inputs.get("names", {}).get(group, group)) if group else "",
         "source": source,
@@ -229,9 +231,10 @@ def evaluate_findings(
                 for group, value in metric.by.get(rule.per, {}).items()
                 if rule.groups is None or group in rule.groups
             ]
+        inputs = _format_inputs(metric.inputs)
         for group, value in candidates:
             if value is not None:
-                finding = _finding(rule, metric, value, group, benchmark)
+                finding = _finding(rule, metric, value, group, benchmark, inputs)
                 if finding is not None:
                     findings.append(finding)
     return sorted(findings, key=lambda finding: SEVERITIES.index(finding.severity))

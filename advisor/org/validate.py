@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import InputError
-from advisor.org.parsing import blank, parse_amounts, parse_dates, parse_vocabulary
+from advisor.org.parsing import blank, clean_text, parse_amounts, parse_dates, parse_vocabulary
 from advisor.org.schema import CHANNELS, EXIT_REASONS, ROLES, SEGMENTS, value_lookup
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12, the mean calendar month
@@ -111,17 +111,17 @@ def validate(
     check = _Collector(text, rows)
     typed = pd.DataFrame(index=text.index)
     typed["source_row"] = rows.to_numpy()
-    typed["rep_id"] = text["rep_id"].astype(str).str.strip()
-    check.add(blank(typed["rep_id"]), "rep_id", "missing rep_id: every person needs a unique id")
-    duplicate = typed["rep_id"].duplicated(keep="first") & ~blank(typed["rep_id"])
+    typed["rep_id"] = clean_text(text["rep_id"])
+    missing_id = typed["rep_id"].isna()
+    check.add(missing_id, "rep_id", "missing rep_id: every person needs a unique id")
+    duplicate = typed["rep_id"].duplicated(keep="first") & ~missing_id
     if duplicate.any():
         # Name the row holding the first copy, so the reader can compare both.
-        first_row = pd.Series(rows.to_numpy()).groupby(typed["rep_id"].to_numpy()).transform("first")
+        first_row = pd.Series(rows.to_numpy()).groupby(typed["rep_id"].fillna("").to_numpy()).transform("first")
         check.add(duplicate, "rep_id", "duplicate rep_id (first used on row " + first_row.astype(str) + ")")
     for column in ("name", "territory", "product_line", "manager_id"):
         if column in text:
-            values = text[column].astype(str).str.strip()
-            typed[column] = values.where(values.ne(""), None)
+            typed[column] = clean_text(text[column])
     _vocabularies(text, typed, check, value_map or {}, definition)
     _numbers(text, typed, check)
     _dates(text, typed, check, as_of=as_of, dayfirst=dayfirst, definition=definition)
@@ -246,7 +246,7 @@ def _managers(kept: pd.DataFrame, check: _Collector, text: pd.DataFrame) -> None
         kept["manager_id"] = by_name.where(by_name.notna(), manager)
         manager = kept["manager_id"]
         found = pd.Series(ids.get_indexer(manager.fillna("")), index=kept.index)
-    set_aside = set(text["rep_id"].astype(str).str.strip()[check.bad]) if check.bad.any() else set()
+    set_aside = set(clean_text(text["rep_id"][check.bad]).dropna()) if check.bad.any() else set()
     unknown = given & (found < 0)
     reason_missing = "manager_id is not in the roster; the reporting line is ignored"
     unknown_set_aside = unknown & manager.isin(set_aside)
