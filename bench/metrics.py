@@ -65,7 +65,9 @@ def synthetic_roster(size: int, *, seed: int = 42) -> pd.DataFrame:
             "territory": np.char.add("T", rng.integers(0, 50, size).astype(str)),
             "hire_date": hire.astype("datetime64[s]"),
             "exit_date": pd.Series(exit_).astype("datetime64[s]"),
-            "exit_reason": np.where(leaves, rng.choice(["voluntary", "involuntary", "promotion", ""], size), None),
+            "exit_reason": np.where(
+                leaves, rng.choice(["voluntary", "involuntary", "promotion", ""], size), None
+            ),
             "quota": quota,
             "bookings": quota * rng.uniform(0.3, 1.6, size),
         }
@@ -77,7 +79,9 @@ def synthetic_roster(size: int, *, seed: int = 42) -> pd.DataFrame:
 
 
 def as_roster(frame: pd.DataFrame) -> Roster:
-    return Roster(df=frame, as_of=AS_OF, issues=[], set_aside=0, columns_mapped={}, unmapped=[], definition="dated")
+    return Roster(
+        df=frame, as_of=AS_OF, issues=[], set_aside=0, columns_mapped={}, unmapped=[], definition="dated"
+    )
 
 
 def baseline_counts(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -134,7 +138,9 @@ def main() -> None:
         text = frame.assign(
             hire_date=frame["hire_date"].dt.strftime("%Y-%m-%d"), exit_date=frame["exit_date"].dt.strftime("%Y-%m-%d")
         ).drop(columns="source_row").to_csv(index=False).encode()  # fmt: skip
-        load, _ = timed(lambda text=text: load_roster(io.BytesIO(text).getvalue(), filename="b.csv", as_of=AS_OF), 1)
+        load, _ = timed(
+            lambda text=text: load_roster(io.BytesIO(text).getvalue(), filename="b.csv", as_of=AS_OF), 1
+        )
         rows.append((size, ours, memory, base, ours / base, findings, load, len(text) / 1024 / 1024))
         print(
             f"{size:>9,} people: analyse {ours:6.3f} s, peak {memory:7.1f} MB, {findings} findings | "

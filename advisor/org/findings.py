@@ -150,7 +150,12 @@ def _breach(
 
 
 def _finding(
-    rule: Rule, metric: Metric, value: float, group: str | None, benchmark: Benchmark | None, inputs: dict[str, str]
+    rule: Rule,
+    metric: Metric,
+    value: float,
+    group: str | None,
+    benchmark: Benchmark | None,
+    inputs: dict[str, str],
 ) -> Finding | None:
     breach = _breach(rule, value, benchmark)
     if breach is None:

@@ -193,7 +193,7 @@ def _finish(
     frame = frame.drop(columns=empty_extra)
     rows = pd.Series(range(first_row, first_row + len(frame)), index=frame.index, dtype="int64")
     # Blank lines come through as rows of empty cells (kept so row numbers match the file); drop them here.
-    blank = frame.eq("").all(axis=1) if len(frame.columns) else None
+    blank = (frame == "").all(axis=1) if len(frame.columns) else None
     if blank is not None and blank.any():
         notes.append(f"Ignored {int(blank.sum())} blank row(s).")
         frame, rows = frame.loc[~blank], rows.loc[~blank]

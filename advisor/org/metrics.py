@@ -26,7 +26,7 @@ def by_ratio(
         shown = bottom > 0
         if shown.any():
             values = top[shown] / bottom[shown] * scale
-            by[dim] = dict(zip(labels[shown].astype(str).tolist(), values.tolist(), strict=True))
+            by[dim] = dict(zip(labels[shown].tolist(), values.tolist(), strict=True))
     return by
 
 
@@ -40,7 +40,7 @@ def by_total(
         present, _ = pop.group_sums(dim, presence)
         shown = present > 0
         if shown.any():
-            by[dim] = dict(zip(labels[shown].astype(str).tolist(), sums[shown].tolist(), strict=True))
+            by[dim] = dict(zip(labels[shown].tolist(), sums[shown].tolist(), strict=True))
     return by
 
 

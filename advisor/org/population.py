@@ -86,6 +86,7 @@ class Population:
         self.transfers = exits & (self.exit_reason == "transfer").to_numpy()
         self.has_exits = self.definition == "status" or "exit_date" in df
         self._codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._kept: dict[str, tuple[np.ndarray | None, np.ndarray]] = {}
 
     def _category(self, column: str) -> pd.Series:
         if column in self.roster.df:
@@ -106,19 +107,23 @@ class Population:
         return self.role.isin(roles).to_numpy()
 
     def groups(self, dimension: str) -> tuple[np.ndarray, np.ndarray]:
-        """(codes per person, -1 when blank; labels) for a grouping dimension, factorised once."""
+        """(codes per person, -1 when blank; labels as text) for a grouping dimension, factorised once."""
         if dimension not in self._codes:
             column = _DIMENSION_COLUMNS.get(dimension, dimension)
             if column in self.roster.df:
                 codes, labels = pd.factorize(self.roster.df[column].astype(object), sort=True)
-                self._codes[dimension] = (np.asarray(codes), np.asarray(labels, dtype=object))
+                self._codes[dimension] = (np.asarray(codes), np.asarray(labels).astype(str))
             else:
-                self._codes[dimension] = (np.full(self.size, -1), np.array([], dtype=object))
+                self._codes[dimension] = (np.full(self.size, -1), np.array([], dtype=str))
         return self._codes[dimension]
 
     def group_sums(self, dimension: str, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Sum `weights` per group of a dimension; returns (sums, labels)."""
         codes, labels = self.groups(dimension)
-        keep = codes >= 0
-        sums = np.bincount(codes[keep], weights=np.asarray(weights, dtype=float)[keep], minlength=len(labels))
-        return sums, labels
+        if dimension not in self._kept:
+            # People without a group (blank value) are left out; index them away once per dimension.
+            grouped = codes >= 0
+            self._kept[dimension] = (None, codes) if grouped.all() else (grouped, codes[grouped])
+        keep, kept_codes = self._kept[dimension]
+        values = np.asarray(weights) if keep is None else np.asarray(weights)[keep]
+        return np.bincount(kept_codes, weights=values, minlength=len(labels)), labels

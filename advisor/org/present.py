@@ -49,7 +49,7 @@ def safe_cell(value: object) -> object:
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """CSV text with every text cell neutralised against formula injection (numbers are left as numbers)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer)  # CRLF lines, so cells holding \r or \n are quoted too
     writer.writerow([safe_cell(cell) for cell in header])
     for row in rows:
         writer.writerow(["" if cell is None else safe_cell(cell) for cell in row])

@@ -117,7 +117,9 @@ def validate(
     duplicate = typed["rep_id"].duplicated(keep="first") & ~missing_id
     if duplicate.any():
         # Name the row holding the first copy, so the reader can compare both.
-        first_row = pd.Series(rows.to_numpy()).groupby(typed["rep_id"].fillna("").to_numpy()).transform("first")
+        first_row = (
+            pd.Series(rows.to_numpy()).groupby(typed["rep_id"].fillna("").to_numpy()).transform("first")
+        )
         check.add(duplicate, "rep_id", "duplicate rep_id (first used on row " + first_row.astype(str) + ")")
     for column in ("name", "territory", "product_line", "manager_id"):
         if column in text:
