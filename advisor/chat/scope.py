@@ -3,7 +3,8 @@
 Three signals, cheapest first: patterns for requests the advisor always declines (its prompt, instructions smuggled
 into the question, buying contact lists); an in-domain signal (embedding similarity to descriptions of sales
 organisation design versus generic topics, or a domain term in the question; Chinese needs the term, since the
-embedded model reads Chinese poorly); and the best retrieval score, which must reach `min_relevance`.
+embedded model reads Chinese poorly); and the best retrieval score, which must reach `min_relevance` (a little less
+when the question names the domain outright).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from advisor.chat.injection import looks_like_injection
 from advisor.chat.language import detect_language
 from advisor.chat.support import embed
 
+# measured on evals/suites/refusal.yaml: in-scope questions naming the trade score down to 0.29 (Chinese) while every
+# out-of-scope one is stopped earlier by a pattern or the domain check
+NAMED_DOMAIN_BONUS = 0.06
 Reason = Literal["prompt_extraction", "contact_list", "off_topic", "low_relevance"]
 
 _CONTACT_LIST = re.compile(
@@ -110,6 +114,8 @@ def decide(question: str, *, relevance: float, embedder: Embeddings, min_relevan
     in_domain = named or (detect_language(question) == "en" and domain > generic)
     if not in_domain:
         return ScopeDecision(False, "off_topic", domain, generic, relevance)
-    if relevance < min_relevance:
+    # a question that names the trade needs less proof from retrieval than one that only resembles it
+    floor = min_relevance - NAMED_DOMAIN_BONUS if named else min_relevance
+    if relevance < floor:
         return ScopeDecision(False, "low_relevance", domain, generic, relevance)
     return ScopeDecision(True, None, domain, generic, relevance)

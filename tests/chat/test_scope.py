@@ -47,6 +47,13 @@ def test_off_topic_and_low_relevance(embedder: SentenceEmbeddings) -> None:
     assert decide(
         "How many reps should a sales manager have?", relevance=0.5, embedder=embedder, min_relevance=0.3
     ).in_scope
+    # naming the trade lowers the bar a little; resembling it does not
+    assert decide(
+        "How many reps should a sales manager have?", relevance=0.27, embedder=embedder, min_relevance=0.3
+    ).in_scope
+    assert not decide(
+        "How should we budget for people who leave?", relevance=0.27, embedder=embedder, min_relevance=0.3
+    ).in_scope
 
 
 def test_refusal_suite_precision_and_recall(make_advisor: Callable[..., Advisor]) -> None:
