@@ -1,10 +1,12 @@
 """Hybrid retrieval: dense search in Chroma plus BM25 keyword search, fused by reciprocal rank, with filters.
 
 Ranking: each mode ranks up to `retrieval_fetch_k` candidates; a chunk's fused score is the sum over modes of
-`weight / (RRF_K + rank)`. Cross-lingual reach: articles exist in English and Chinese (linked by `translation_of`),
-and the embedding model is English-centric, so each fused hit also lends part of its score to the chunk at the same
-place (same section, nearest position) in its translation; with a language filter, hits in the other language are
-mapped onto their translation this way instead of being lost.
+`weight / (RRF_K + rank)`; the dense ranking gets no weight on Chinese questions when the model reads only English.
+Cross-lingual reach: articles exist in English and Chinese (linked by `translation_of`), so the chunk at the same
+place (same section, nearest position) in a hit's translation is raised to at least `SIBLING_SHARE` of the hit's
+fused score and inherits its relevance; with a language filter, hits in the other language are mapped onto their
+translation this way (at full score) instead of being lost. A Chinese question thus finds English passages and an
+English question Chinese ones.
 
 Relevance (`Passage.score`, 0..1, usable as a threshold): for a question the embedding model can read, the larger of
 the dense cosine similarity between query and chunk and the keyword coverage (the IDF-weighted share of the query's
@@ -285,7 +287,7 @@ def _with_translations(
     lang: str | None,
     mask: np.ndarray | None,
 ) -> dict[int, _Candidate]:
-    """Lend each hit's fused score (all of it when filtering to the other language) and relevance to its translation."""
+    """Raise each hit's translation to a share of its fused score (all of it when filtering to that language)."""
     lent: dict[int, float] = defaultdict(float)
     borrowed: dict[int, float] = defaultdict(float)
     for candidate in candidates.values():
@@ -295,11 +297,13 @@ def _with_translations(
             if row is None or (mask is not None and not mask[row]):
                 continue
             wrong_lang = lang is not None and meta.get("lang") != lang
-            lent[row] += candidate.fused * (1.0 if wrong_lang else SIBLING_SHARE)
+            lent[row] = max(lent[row], candidate.fused * (1.0 if wrong_lang else SIBLING_SHARE))
             borrowed[row] = max(borrowed[row], relevance[candidate.row])
     for row, share in lent.items():
         target = candidates.setdefault(row, _Candidate(row))
-        target.fused += share
+        # a translation is at least `SIBLING_SHARE` as relevant as its original (max, not sum: a bilingual article
+        # must not outrank a better one just for existing twice)
+        target.fused = max(target.fused, share)
         target.borrowed = borrowed[row]
     return candidates
 
