@@ -157,7 +157,8 @@ def plan_document(
     settings: Settings, org_id: str, *, fmt: str, goal: str | None, lang: str
 ) -> tuple[bytes, str]:
     """The org's plan in one format (drafted once per upload version, goal and language), with its media type."""
-    from advisor.plan import draft_plan, render_plan
+    from advisor.plan.draft import draft_plan
+    from advisor.plan.render import render_plan
 
     result = org_store.analysis(settings, org_id)
     key = f"plan:{lang}:{goal or ''}"
@@ -166,5 +167,5 @@ def plan_document(
             result.roster, settings=settings, profile=result.profile, goal=goal, lang=lang
         )
     plan = result.cache[key]
-    data = _dumps(plan.to_dict()) if fmt == "json" else render_plan(plan, fmt)
+    data = _dumps(plan.to_dict()) if fmt == "json" else render_plan(plan, fmt)  # type: ignore[arg-type]
     return data, MEDIA_TYPES[fmt]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from web_server import live_server, web_settings
 
 from advisor.config import Settings
 from api.app import create_app
+
+# the helper module beside this file must import under both the prepend and the importlib import modes
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from web_server import live_server, web_settings  # noqa: E402
 
 
 @pytest.fixture

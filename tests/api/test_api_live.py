@@ -126,3 +126,18 @@ def test_uploaded_document_is_searchable_and_rendered_inert(seeded_client: TestC
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text and "<img src=x" not in page.text
     assert "Zebracorn" in page.text
+
+
+def test_plan_downloads_in_every_format(seeded_client: TestClient) -> None:
+    with (ROSTERS / "problem_team.csv").open("rb") as handle:
+        org = seeded_client.post("/api/orgs", files={"file": ("team.csv", handle, "text/csv")}).json()
+    url = f"/api/orgs/{org['org_id']}/plan"
+    markdown = seeded_client.post(url, json={"format": "md"})
+    assert markdown.status_code == 200 and markdown.headers["content-type"].startswith("text/markdown")
+    assert markdown.text.lstrip().startswith("#")
+    html = seeded_client.post(url, json={"format": "html"})
+    assert html.headers["content-disposition"].startswith("attachment")  # never rendered inline from /api
+    pdf = seeded_client.post(url, json={"format": "pdf"})
+    assert pdf.content.startswith(b"%PDF")
+    plan = seeded_client.post(url, json={"format": "json"}).json()
+    assert plan["lang"] == "en" and plan["sections"]
