@@ -118,6 +118,7 @@ class Plan:
     sections: list[Section]
     metrics: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    benchmarks: list[dict[str, Any]] = field(default_factory=list)  # published values the tables compare with
     scenarios: list[ScenarioRun] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)

@@ -137,6 +137,7 @@ def draft_plan(
     cited, mapping = book.sources(order)
     sections = [_finish(s, mapping) for s in drafted] + [_finish(sources(ctx, cited), {})]
     step("sources")
+    kpi_or_metric = {m.id for m in analysis.metrics} | set(analysis.playbook.core_kpis)
     as_of_day = as_of or (roster.as_of if roster is not None else None)
     return Plan(
         title=_title(profile, lang),
@@ -145,6 +146,9 @@ def draft_plan(
         sections=sections,
         metrics=[m.to_dict() for m in analysis.metrics],
         findings=[f.to_dict() for f in analysis.findings],
+        benchmarks=[
+            dataclasses.asdict(b) for b in analysis.benchmarks.benchmarks if b.metric_id in kpi_or_metric
+        ],
         scenarios=list(analysis.scenarios.values()),
         sources=cited,
         timings=timings,

@@ -63,7 +63,9 @@ def _target(ctx: Context, metric: Metric, direction: Direction) -> tuple[str, st
         if threshold is not None:
             at_most = finding.evidence.get("comparison") == "above"
             bench = finding.benchmark if finding.evidence.get("basis") == "benchmark" else None
-            basis = ctx.say("kpis.from_benchmark", source=bench.source) if bench else ctx.label("kpis.from_rule")
+            basis = (
+                ctx.say("kpis.from_benchmark", source=bench.source) if bench else ctx.label("kpis.from_rule")
+            )
             return _bound(ctx, float(threshold), metric.unit, at_most=at_most), basis
     found = ctx.analysis.benchmarks.for_metric(metric.id)
     if not found:

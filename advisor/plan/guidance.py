@@ -16,6 +16,7 @@ from advisor.kb.passage import Passage
 from advisor.plan.document import Source
 
 EXCERPT_CHARS = 320  # a few sentences per passage: the tiny model reads a short pack best
+SPARE = 2  # extra candidates per query, for passages that turn out to be all table and no prose
 # table rows and headings are not sentences anyone can quote; the metrics carry the numbers a plan needs
 _NOT_PROSE = re.compile(r"^\s*(\||#)")
 
@@ -89,11 +90,11 @@ def prose_only(text: str) -> str:
 
 
 def retrieve(search: Search, book: SourceBook, queries: Sequence[Query], *, lang: str) -> list[Evidence]:
-    """Run each query (topic-filtered, in the plan's language) and register what it finds."""
+    """Run each query (topic-filtered, in the plan's language) and register the best `k` passages with prose."""
     found: list[Evidence] = []
     for query in queries:
-        passages = search(query.text, k=query.k, lang=lang, topics=list(query.topics) or None)
-        for item in book.add(passages, query=query.text):
+        passages = search(query.text, k=query.k + SPARE, lang=lang, topics=list(query.topics) or None)
+        for item in book.add(passages, query=query.text)[: query.k]:
             if item not in found:
                 found.append(item)
     return found

@@ -16,7 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from advisor.chat.evidence import Evidence, EvidencePack
 from advisor.chat.grounding import cite, draft_problem, ground
-from advisor.chat.sentences import join_sentences, split_sentences
+from advisor.chat.sentences import citation_ids, join_sentences, split_sentences
 from advisor.plan.document import Paragraph
 from advisor.prompts import render_prompt
 
@@ -35,6 +35,9 @@ class Slot:
     fallback: str
     variables: dict[str, Any] = field(default_factory=dict)
     needs_passage: bool = True  # kept prose must cite at least one knowledge passage
+    must_cite: tuple[
+        str, ...
+    ] = ()  # passages the slot always cites: quoted after the prose if it left them out
 
 
 @dataclass
@@ -51,7 +54,11 @@ class Writer:
         text = self._generate(slot) if self.model is not None and self.embedder is not None else None
         if text:
             self.counts["generated"] += 1
-            return Paragraph(text, origin="generated")
+            cited = set(citation_ids(text))
+            missing = [item for item in slot.evidence if item.id in slot.must_cite and item.id not in cited]
+            return Paragraph(
+                join_sentences([text, extractive(missing, lang=self.lang)], lang=self.lang), "generated"
+            )
         self.counts["extractive"] += 1
         return Paragraph(slot.fallback, origin="extractive")
 

@@ -398,7 +398,10 @@ def recommendations(ctx: Context) -> Section:
         if passages:
             evidence = tuple([ctx.evidence(metric)] if metric else []) + tuple(passages)
             fallback = extractive(passages, lang=ctx.lang)
-            slot = Slot("recommendation", evidence, fallback, {"title": rec.lead.title, "action": action})
+            variables = {"title": rec.lead.title, "action": action}
+            slot = Slot(
+                "recommendation", evidence, fallback, variables, must_cite=tuple(p.id for p in passages)
+            )
             blocks += [Paragraph(ctx.label("recommendations.why")), ctx.writer.write(slot)]
         blocks += _effect_blocks(ctx, rec)
         subsections.append(Subsection(action_name(ctx, rec), tuple(blocks), anchor=_anchor("rec-" + rec.key)))

@@ -1,4 +1,5 @@
-"""Fixtures for the plan tests: a scripted chat model registered through the real backend registry."""
+"""Fixtures for the plan tests: the scripted chat model installed through the real backend registry, the real
+knowledge base ingested once into a throwaway ADVISOR_HOME, and the hand-built problem roster."""
 
 from __future__ import annotations
 
@@ -6,46 +7,32 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
+from plan_doubles import AS_OF, PROBLEM_ROSTER, REPO, ScriptedChat, install
 
-from advisor import models
-
-
-class ScriptedChat(BaseChatModel):
-    """A chat model that answers from a queue (then with `default`) and records every prompt it was sent."""
-
-    queue: list[str] = Field(default_factory=list)
-    default: str = "The team should act on this."
-    history: list[list[BaseMessage]] = Field(default_factory=list)
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def enqueue(self, *responses: str) -> None:
-        """Add responses, returned in order by the next calls."""
-        self.queue.extend(responses)
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        self.history.append(list(messages))
-        text = self.queue.pop(0) if self.queue else self.default
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+from advisor.config import Settings, load_settings
 
 
 @pytest.fixture
-def scripted_chat(monkeypatch: pytest.MonkeyPatch, advisor_home: Any) -> Iterator[ScriptedChat]:
-    """The scripted model, installed as the `local` backend for the test (and the model cache emptied)."""
+def scripted_chat(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedChat]:
+    """The scripted model, installed as the `local` backend for one test."""
     chat = ScriptedChat()
-    monkeypatch.setitem(models.CHAT_BACKENDS, "local", lambda _settings: chat)
-    monkeypatch.setattr(models, "_chat_cache", {})
+    install(monkeypatch, chat)
     yield chat
+
+
+@pytest.fixture(scope="session")
+def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose ADVISOR_HOME holds the real knowledge base, ingested once for the session."""
+    from advisor.kb.ingest import ingest
+
+    settings = load_settings(home=tmp_path_factory.mktemp("plan-home"), knowledge_dir=REPO / "knowledge")
+    ingest(None, settings=settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def problem_roster() -> Any:
+    """The hand-built roster with known problems (see tests/plan/data/README.md)."""
+    from advisor.org.roster import load_roster
+
+    return load_roster(PROBLEM_ROSTER, as_of=AS_OF)

@@ -1,0 +1,177 @@
+"""Drafting a plan from the problem roster: every section, the right numbers, cited guidance, grounded prose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from plan_doubles import AS_OF, ScriptedChat, install
+from plan_helpers import (
+    SECTION_IDS,
+    expected_numbers,
+    ratio_hires,
+    section_texts,
+    subsection_text,
+    text_of,
+    traceable_texts,
+)
+
+from advisor.chat.numbers import extract_numbers, number_traces
+from advisor.chat.sentences import CITATION, citation_ids
+from advisor.config import Settings
+from advisor.errors import InputError
+from advisor.org.roster import Roster
+from advisor.plan.document import Plan, Subsection
+from advisor.plan.draft import draft_plan
+from advisor.plan.render import render_plan
+
+INVENTED = "Turnover here is 73.4% and will reach 91.2% next year [S1]."
+
+
+@pytest.fixture(scope="module")
+def drafted(kb_settings: Settings, problem_roster: Roster) -> Iterator[tuple[Plan, ScriptedChat]]:
+    """An English plan of the problem roster; the scripted model first invents numbers, then copies evidence."""
+    chat = ScriptedChat()
+    chat.enqueue(INVENTED)
+    with pytest.MonkeyPatch.context() as patch:
+        install(patch, chat)
+        yield (
+            draft_plan(
+                problem_roster, settings=kb_settings, goal="grow enterprise bookings 40%", as_of=AS_OF
+            ),
+            chat,
+        )
+
+
+def _subsection(plan: Plan, section_id: str, needle: str) -> Subsection:
+    return next(s for s in plan.section(section_id).subsections if needle in s.title)
+
+
+def _cited_docs(plan: Plan, sub: Subsection) -> set[str]:
+    ids = set(citation_ids(subsection_text(sub)))
+    return {source.doc_id for source in plan.sources if source.id in ids}
+
+
+def test_every_section_is_present_in_order(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    assert [s.id for s in plan.sections] == SECTION_IDS
+    assert all(text_of(s).strip() for s in plan.sections)
+
+
+def test_diagnosis_names_the_problems_with_the_right_numbers(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    expected = expected_numbers()
+    assert (
+        expected.sdr_turnover_pct == 40.0 and expected.busiest_reports == 15
+    )  # the fixture is what it claims
+    sdr = subsection_text(_subsection(plan, "diagnosis", "SDR turnover"))
+    assert f"{expected.sdr_turnover_pct:.1f}%" in sdr
+    assert f"({expected.sdr_leavers} separations)" in sdr
+    assert "The Bridge Group" in sdr and "2017" in sdr  # the benchmark's source and year
+    span = _subsection(plan, "diagnosis", expected.busiest_manager)
+    assert f"{expected.busiest_reports} reports" in span.title
+    early = subsection_text(_subsection(plan, "diagnosis", "first year"))
+    assert f"{expected.early_attrition_pct:.1f}%" in early
+
+
+def test_recommendations_cite_the_relevant_guidance(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    sdr = _cited_docs(plan, _subsection(plan, "recommendations", "SDR"))
+    assert any("onboarding" in doc for doc in sdr), sdr
+    assert any("career-path" in doc for doc in sdr), sdr
+    span = _cited_docs(plan, _subsection(plan, "recommendations", "overloaded"))
+    assert any("span-of-control" in doc for doc in span), span
+
+
+def test_recommendations_show_scenario_effects(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    expected = expected_numbers()
+    span = text_of(plan.section("recommendations"))
+    assert f"{expected.busiest_reports} reports" in span  # span of control before the new manager
+    ratio = subsection_text(_subsection(plan, "recommendations", "SDR:AE"))
+    hires = ratio_hires(expected)
+    assert f"hire {hires}" in ratio
+    assert f"1:{expected.active_ae / expected.active_sdr:.1f}" in ratio
+    assert f"1:{(expected.active_ae + hires) / expected.active_sdr:.1f}" in ratio
+
+
+def test_every_citation_resolves(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    markdown = render_plan(plan, "md").decode()
+    source_ids = {s.id for s in plan.sources}
+    metric_ids = {m["id"] for m in plan.metrics}
+    cited = citation_ids(markdown)
+    assert cited
+    for cid in cited:
+        assert cid in source_ids or cid.removeprefix("M:") in metric_ids, cid
+    assert [s.id for s in plan.sources] == [f"S{n}" for n in range(1, len(plan.sources) + 1)]
+    assert set(source_ids) <= set(cited)  # the sources list holds exactly what is cited
+
+
+def test_every_number_traces_to_the_analysis(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    facts = traceable_texts(plan)
+    for section in plan.sections:
+        for text in section_texts(section):
+            for mention in extract_numbers(CITATION.sub("", text)):
+                assert number_traces(mention, facts), f"{mention} in {section.id}: {text}"
+
+
+def test_invented_numbers_do_not_survive_grounding(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, chat = drafted
+    markdown = render_plan(plan, "md").decode()
+    assert "73.4" not in markdown and "91.2" not in markdown
+    assert chat.history, "the model wrote the prose slots"
+    assert plan.slots["generated"] >= 1 and plan.slots["extractive"] >= 1
+
+
+def test_model_sees_short_english_prompts_with_evidence_ids(drafted: tuple[Plan, ScriptedChat]) -> None:
+    _, chat = drafted
+    for messages in chat.history:
+        prompt = str(messages[-1].content)
+        assert re.search(r"^\[(S\d+|M:[a-z_]+)\] ", prompt, re.MULTILINE)
+        assert len(prompt) < 2500
+
+
+def test_scripted_junk_falls_back_to_extractive_prose(
+    kb_settings: Settings, problem_roster: Roster, scripted_chat: ScriptedChat
+) -> None:
+    scripted_chat.responder = lambda _messages: "the the the the the the the the the the the the the the"
+    plan = draft_plan(problem_roster, settings=kb_settings, as_of=AS_OF)
+    assert plan.slots["generated"] == 0 and plan.slots["extractive"] >= 3
+    why = _subsection(plan, "recommendations", "SDR")
+    assert any(getattr(b, "origin", "") == "extractive" for b in why.blocks)
+    assert "the the the" not in render_plan(plan, "md").decode()
+
+
+def test_goal_only_plan_says_which_sections_need_data(
+    kb_settings: Settings, scripted_chat: ScriptedChat
+) -> None:
+    plan = draft_plan(None, settings=kb_settings, goal="reduce SDR turnover")
+    assert [s.id for s in plan.sections] == SECTION_IDS
+    assert not plan.metrics and not plan.has_roster
+    for section_id in ("organisation", "diagnosis", "recommendations", "kpis"):
+        assert "needs a roster" in text_of(plan.section(section_id)), section_id
+    assert "rep_id" in text_of(plan.section("organisation"))
+    assert plan.sources, "guidance for the goal is cited"
+
+
+def test_a_plan_needs_a_roster_or_a_goal(kb_settings: Settings) -> None:
+    with pytest.raises(InputError, match="roster, a goal, or both"):
+        draft_plan(None, settings=kb_settings, goal="  ")
+
+
+def test_unknown_language_is_refused(kb_settings: Settings, problem_roster: Roster) -> None:
+    with pytest.raises(InputError, match="--lang en or --lang zh"):
+        draft_plan(problem_roster, settings=kb_settings, lang="fr")
+
+
+def test_progress_reports_each_step(
+    kb_settings: Settings, problem_roster: Roster, scripted_chat: ScriptedChat
+) -> None:
+    seen: list[tuple[str, int, int]] = []
+    draft_plan(problem_roster, settings=kb_settings, lang="zh", progress=lambda *step: seen.append(step))
+    assert [done for _, done, _ in seen] == list(range(1, len(seen) + 1))
+    assert seen[-1][1] == seen[-1][2]
+    assert {"analysis", "retrieval", "recommendations", "sources"} <= {name for name, _, _ in seen}
