@@ -91,9 +91,10 @@ def collection(settings: Settings) -> Collection:
 
 
 def existing_collection(settings: Settings) -> Collection | None:
-    """The knowledge collection if it exists (reading never creates one)."""
+    """The knowledge collection if it exists (reading never creates one); `ConfigError` if the server is down."""
+    api = client(settings)
     try:
-        return client(settings).get_collection(settings.collection)
+        return api.get_collection(settings.collection)
     except Exception:  # chromadb raises NotFoundError, ValueError or InvalidCollection depending on version
         return None
 
@@ -164,11 +165,11 @@ def iter_chunks(
 
 
 def store_ready(settings: Settings) -> bool:
-    """Whether a knowledge collection exists and holds at least one chunk."""
-    coll = existing_collection(settings)
+    """Whether a knowledge collection exists and holds at least one chunk (False when the server is down)."""
     try:
+        coll = existing_collection(settings)
         return coll is not None and coll.count() > 0
-    except Exception:  # a Chroma server that went away counts as not ready
+    except Exception:  # ConfigError for an unreachable server, chromadb errors for one that went away
         return False
 
 
