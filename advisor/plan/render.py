@@ -22,7 +22,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 # every ASCII character Markdown (and GitHub's extensions: tables, strikethrough, math) could act on inline
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#!~$])")
-_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+[.)])(\s)")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+)([.)]?\s)")
 
 
 def md_text(value: object) -> str:
@@ -36,7 +36,14 @@ def md_text(value: object) -> str:
         last = match.end()
     parts.append(_MD_SPECIAL.sub(r"\\\1", text[last:]))
     # a paragraph starting "- " or "1. " must not turn into a list
-    return _MD_LINE_START.sub(r"\1\\\2\3", "".join(parts))
+    return _MD_LINE_START.sub(_unlist, "".join(parts))
+
+
+def _unlist(match: re.Match[str]) -> str:
+    lead, marker, rest = match.groups()
+    if marker.isdigit():  # "1. " is a list only with its dot or parenthesis: escape that
+        return f"{lead}{marker}\\{rest}" if rest[0] in ".)" else match.group(0)
+    return f"{lead}\\{marker}{rest}"
 
 
 def html_text(value: object) -> Markup:
