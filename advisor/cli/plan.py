@@ -76,6 +76,7 @@ def plan(
         f"{drafted.slots.get('generated', 0)} generated and {drafted.slots.get('extractive', 0)} extractive "
         f"prose slots) in {seconds:.1f} s.",
         highlight=False,
+        soft_wrap=True,
     )
 
 
