@@ -20,7 +20,7 @@ def test_pages_carry_a_strict_csp_and_hardening_headers(client: TestClient) -> N
     assert "frame-ancestors 'none'" in csp
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
 
 
 def test_pages_have_no_inline_script(client: TestClient) -> None:
