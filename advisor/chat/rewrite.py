@@ -22,7 +22,7 @@ _PRONOUN_EN = re.compile(
     r"|^\s*(?:and|also|what about|how about|why|so|then|or)\b",
     re.IGNORECASE,
 )
-_PRONOUN_ZH = re.compile(r"[它其该]|这[个些种样]|那[个些种样么]|他们|她们|^\s*(?:还有|那|而且|为什么|怎么办)")
+_PRONOUN_ZH = re.compile(r"它们?|这[个些种样]|那[个些种样么]|他们|她们|^\s*(?:还有|那|而且|为什么|怎么办)")
 _SHORT_WORDS = 6
 _SHORT_HAN = 10
 
