@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from statistics import mean
 from typing import TYPE_CHECKING, Any
 
@@ -54,8 +54,12 @@ def run_retrieval(case: Case, *, suite: Suite, harness: Harness, result: CaseRes
     ideal = scores.gold_answers(gold=case.gold)
     for mode in harness.modes:
         started = time.perf_counter()
-        # straight to the wrapped retriever: these searches are the measurement, not evidence of an answer
-        passages = harness.retriever.inner.search(case.prompt, k=max(hits + ndcgs), mode=mode)
+        # straight to the wrapped retriever: these searches are the measurement, not evidence of an answer; in the
+        # question's language first, any language when it has none (as the advisor searches)
+        search, depth = harness.retriever.inner.search, max(hits + ndcgs)
+        passages = search(case.prompt, k=depth, lang=case.lang, mode=mode) or search(
+            case.prompt, k=depth, mode=mode
+        )
         if mode == MODES[0]:
             result.latency_s = time.perf_counter() - started
         ranked = [(p.chunk_id, p.doc_id) for p in passages]
@@ -122,6 +126,7 @@ def run_answer(case: Case, *, suite: Suite, harness: Harness, result: CaseResult
     started = time.perf_counter()
     answer = harness.advisor.ask(case.prompt, conversation_id=conversation_id, org=org)
     result.latency_s = time.perf_counter() - started
+    result.timings = dict(answer.timings)
     retrieved = harness.retriever.take()
     result.answer, result.refused, result.language, result.path = (
         answer.answer, answer.refused, answer.language, answer.path
@@ -168,16 +173,25 @@ def run_answer(case: Case, *, suite: Suite, harness: Harness, result: CaseResult
         )
 
 
+def _blocks(section: Any) -> list[Any]:
+    return [*section.blocks, *(block for sub in section.subsections for block in sub.blocks)]
+
+
+def _has_content(section: Any) -> bool:
+    """Whether a plan section says something: a block that is not a "data needed" call-out."""
+    return any(not (block.kind == "note" and block.tone == "warning") for block in _blocks(section))
+
+
 def _prose(plan: Plan) -> list[str]:
     """Paragraphs the model wrote or the evidence supplied: the plan text whose numbers could be invented."""
     from advisor.plan.document import Paragraph
 
-    blocks: Iterable[Any] = (
-        block
+    return [
+        block.text
         for section in plan.sections
-        for block in (*section.blocks, *(b for sub in section.subsections for b in sub.blocks))
-    )
-    return [block.text for block in blocks if isinstance(block, Paragraph) and block.origin != "template"]
+        for block in _blocks(section)
+        if isinstance(block, Paragraph) and block.origin != "template"
+    ]
 
 
 def run_plan(case: Case, *, suite: Suite, harness: Harness, result: CaseResult) -> None:
@@ -185,19 +199,21 @@ def run_plan(case: Case, *, suite: Suite, harness: Harness, result: CaseResult) 
     from advisor.plan.draft import draft_plan
     from advisor.plan.render import render_plan
 
-    if case.org is None:
-        raise ValueError(f"plan case {case.id} needs an `org` with a roster")
-    roster, profile = harness.roster(case.org)
+    roster, profile = harness.roster(case.org) if case.org else (None, None)
     started = time.perf_counter()
-    plan = draft_plan(roster, settings=harness.settings, profile=profile, goal=case.goal, lang=case.lang)
+    plan = draft_plan(
+        roster, settings=harness.settings, profile=profile, goal=case.goal, lang=case.lang,
+        as_of=case.org.as_of if case.org else None,
+    )  # fmt: skip
     result.latency_s = time.perf_counter() - started
+    result.timings = {f"{name}_ms": round(seconds * 1000, 1) for name, seconds in plan.timings.items()}
     markdown = render_plan(plan, "md").decode("utf-8")
     result.answer, result.language, result.refused = markdown, plan.lang, None
     result.citations = [{"id": s.id, "doc_id": s.doc_id, "title": s.title, "section": s.section, "text": s.text}
                         for s in plan.sources]  # fmt: skip
     filled: dict[str, bool] = {}
     for section in plan.sections:
-        filled[section.id] = filled[section.title] = bool(section.blocks or section.subsections)
+        filled[section.id] = filled[section.title] = _has_content(section)
     result.details["missing_sections"] = [s for s in case.expected_sections if not filled.get(s)]
     prose = "\n".join(_prose(plan))
     evidence = [s.text for s in plan.sources] + [

@@ -36,6 +36,7 @@ class CaseResult:
     scores: dict[str, float | None] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
     judge: dict[str, list[float]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
     latency_s: float = 0.0
     error: str | None = None
     failed: list[str] = field(default_factory=list)

@@ -47,7 +47,10 @@ def _suite_table(suite: SuiteResult) -> Table:
     table.add_column("threshold", justify="right")
     table.add_column("", justify="center")
     names = [n for n in suite.aggregates.get("all", {}) if n != "cases"]
-    names.sort(key=lambda n: (n not in suite.thresholds, "/" in n, n))
+    # thresholded scores first, then the other scores, then other retrieval modes, then errors and timings
+    names.sort(
+        key=lambda n: (n not in suite.thresholds, "/" in n, n == "errors" or n.startswith("latency"), n)
+    )
     for name in names:
         threshold = suite.thresholds.get(name)
         value = suite.aggregates["all"].get(name)
