@@ -1,0 +1,1 @@
+"""Evaluation suites (cases as YAML/JSONL) and the runner that scores the advisor against them."""

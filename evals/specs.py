@@ -33,7 +33,7 @@ class ScoreSpec:
         return value >= threshold if self.higher_is_better else value <= threshold
 
 
-_FIXED = {
+SCORES = {
     spec.name: spec
     for spec in (
         ScoreSpec("mrr", "mean reciprocal rank"),
@@ -80,11 +80,26 @@ def score_spec(name: str) -> ScoreSpec | None:
     if at_k:
         what = "a gold document in the top" if at_k.group(1) == "hit" else "nDCG over the top"
         return ScoreSpec(name, f"{what} {at_k.group(2)}")
-    return _FIXED.get(name)
+    return SCORES.get(name)
 
 
 def check_score_name(name: str, *, where: str) -> None:
     """Raise a readable error for a score name no spec describes."""
     if score_spec(name) is None:
-        known = ", ".join(["hit@K", "ndcg@K", *sorted(_FIXED)])
+        known = ", ".join(["hit@K", "ndcg@K", *sorted(SCORES)])
         raise InputError(f"{where}: unknown score `{name}`; known scores: {known}.")
+
+
+def format_score(value: float | None, name: str = "") -> str:
+    """A score as the tables show it: three decimals, timings in seconds, `-` when not measured."""
+    if value is None:
+        return "-"
+    return f"{value:.2f}s" if name.startswith("latency") else f"{value:.3f}"
+
+
+def verdict(name: str, value: float | None, threshold: float | None) -> str:
+    """`ok` or `fail` for a score against its threshold; empty when either is missing."""
+    spec = score_spec(name)
+    if threshold is None or value is None or spec is None:
+        return ""
+    return "ok" if spec.meets(value, threshold) else "fail"

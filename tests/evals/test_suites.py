@@ -86,3 +86,11 @@ def test_org_expectations_match_the_fixture_documentation() -> None:
     documented = {float(n) for n in re.findall(r"(\d+(?:\.\d+)?)%", readme)} | {9.0, 1.3}
     org_facts = {float(f) for c in load_suite("answers").cases if c.org is not None for f in c.expected_facts}
     assert org_facts <= documented
+
+
+def test_the_readme_documents_every_score() -> None:
+    from evals.specs import SCORES
+
+    readme = (REPO / "evals" / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in SCORES if f"`{name}`" not in readme]
+    assert not missing, f"evals/README.md does not describe: {missing}"
