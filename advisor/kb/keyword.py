@@ -54,24 +54,24 @@ class KeywordIndex:
     vocab: dict[str, int]
     revision: str = ""
     _weights: sparse.csc_matrix = field(init=False, repr=False)
-    _present: sparse.csc_matrix = field(init=False, repr=False)
+    _norm: np.ndarray = field(init=False, repr=False)
     _idf: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        counts = self.counts.astype(np.float32)
+        self.counts = sparse.csr_matrix(self.counts, dtype=np.float32)
+        counts = self.counts
         n_docs = counts.shape[0]
         df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
         self._idf = np.log1p((n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         lengths = np.asarray(counts.sum(axis=1)).ravel()
-        norm = K1 * (1 - B + B * lengths / max(float(lengths.mean()) if n_docs else 1.0, 1.0))
+        mean_length = max(float(lengths.mean()) if n_docs else 1.0, 1.0)
+        self._norm = (K1 * (1 - B + B * lengths / mean_length)).astype(np.float32)
         tf = counts.data
-        row_norm = np.repeat(norm, np.diff(counts.indptr))
         weights = counts.copy()
-        weights.data = self._idf[counts.indices] * tf * (K1 + 1) / (tf + row_norm)
-        self._weights = weights.tocsc()
-        present = counts.copy()
-        present.data = np.ones_like(tf)
-        self._present = present.tocsc()
+        weights.data = (
+            self._idf[counts.indices] * tf * (K1 + 1) / (tf + np.repeat(self._norm, np.diff(counts.indptr)))
+        )
+        self._weights = weights.tocsc()  # column slices (one per query term) are what a search reads
         self._lookups()
 
     def _lookups(self) -> None:
@@ -96,8 +96,13 @@ class KeywordIndex:
         self._lang_arr = np.array([lang_codes[str(m.get("lang", ""))] for m in self.metas], dtype=np.int32)
         self._doc_arr = np.array([doc_codes[str(m.get("doc_id", ""))] for m in self.metas], dtype=np.int32)
         self._topic_rows = {topic: np.array(rows) for topic, rows in topic_rows.items()}
-        for rows in self._doc_rows.values():
+        self._position = np.zeros(len(self.ids), dtype=np.float32)  # where a chunk sits in its document, 0..1
+        self._section_rows: dict[tuple[str, Any], list[int]] = defaultdict(list)
+        for doc_id, rows in self._doc_rows.items():
             rows.sort(key=lambda r: int(self.metas[r].get("ordinal", 0)))
+            for i, row in enumerate(rows):
+                self._position[row] = i / max(len(rows) - 1, 1)
+                self._section_rows[(doc_id, self.metas[row].get("section_index"))].append(row)
         self._translations = {doc: sorted(others) for doc, others in links.items()}
 
     def __len__(self) -> int:
@@ -165,6 +170,16 @@ class KeywordIndex:
         """Rows of one document's chunks in reading order."""
         return self._doc_rows.get(doc_id, [])
 
+    def counterpart(self, row: int, doc_id: str) -> int | None:
+        """The chunk of another document (a translation) at the same place: same section number, nearest position."""
+        rows = self._section_rows.get((doc_id, self.metas[row].get("section_index"))) or self._doc_rows.get(
+            doc_id
+        )
+        if not rows:
+            return None
+        position = self._position[row]
+        return min(rows, key=lambda other: abs(self._position[other] - position))
+
     def translations(self, doc_id: str) -> list[str]:
         """Doc ids of a document's translations (linked by `translation_of` in either direction)."""
         return self._translations.get(doc_id, [])
@@ -187,18 +202,40 @@ class KeywordIndex:
             keep &= with_topic
         return keep
 
-    def search(self, query: str, *, k: int, mask: np.ndarray | None = None) -> list[KeywordHit]:
-        """The `k` best BM25 matches for a query, among the rows `mask` allows."""
-        terms, query_counts = np.unique(tokenize(query), return_counts=True)
+    def _query(self, query: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """Columns and counts of the query's known terms, and the IDF mass of the whole query (unknown terms too)."""
+        terms, counts = np.unique(tokenize(query), return_counts=True)
         known = [
             (self.vocab[t], c)
-            for t, c in zip(terms.tolist(), query_counts.tolist(), strict=True)
+            for t, c in zip(terms.tolist(), counts.tolist(), strict=True)
             if t in self.vocab
         ]
-        if not known or not self.ids:
-            return []
-        cols = np.array([col for col, _ in known])
+        cols = np.array([col for col, _ in known], dtype=np.int64)
         weights = np.array([count for _, count in known], dtype=np.float32)
+        # terms the corpus never uses count with the highest IDF, so an off-topic question covers little of itself
+        unseen_idf = float(np.log1p((len(self.ids) + 0.5) / 0.5))
+        total = float(self._idf[cols] @ weights) + unseen_idf * (len(terms) - len(known))
+        return cols, weights, total
+
+    def score_rows(self, query: str, rows: list[int]) -> list[KeywordHit]:
+        """BM25 and coverage of given rows: coverage is the IDF-weighted share of the query's terms a row contains."""
+        cols, weights, total = self._query(query)
+        if not rows or not cols.size:
+            return [KeywordHit(row, 0.0, 0.0) for row in rows]
+        tf = self.counts[rows][:, cols].toarray()
+        idf = self._idf[cols]
+        bm25 = (idf * tf * (K1 + 1) / (tf + self._norm[rows, None])) @ weights
+        covered = (tf > 0) @ (idf * weights)
+        return [
+            KeywordHit(row, float(score), float(cov / total))
+            for row, score, cov in zip(rows, bm25, covered, strict=True)
+        ]
+
+    def search(self, query: str, *, k: int, mask: np.ndarray | None = None) -> list[KeywordHit]:
+        """The `k` best BM25 matches for a query, among the rows `mask` allows."""
+        cols, weights, _ = self._query(query)
+        if not cols.size or not self.ids:
+            return []
         scores = np.asarray(self._weights[:, cols] @ weights).ravel()
         if mask is not None:
             scores = np.where(mask, scores, 0.0)
@@ -206,15 +243,7 @@ class KeywordIndex:
         if candidates.size > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         candidates = candidates[np.argsort(-scores[candidates], kind="stable")]
-        # Coverage: the IDF-weighted share of query terms a chunk contains; terms the corpus never uses count fully,
-        # so an off-topic question covers little of itself even if it shares a common word.
-        unseen_idf = float(np.log1p((len(self.ids) + 0.5) / 0.5))
-        total = float(self._idf[cols] @ weights) + unseen_idf * (len(terms) - len(known))
-        covered = np.asarray(self._present[candidates][:, cols] @ (self._idf[cols] * weights)).ravel()
-        return [
-            KeywordHit(int(row), float(scores[row]), float(cov / total))
-            for row, cov in zip(candidates, covered, strict=True)
-        ]
+        return self.score_rows(query, candidates.tolist())
 
     def save(self, path: Path) -> None:
         """Write the index atomically (a reader never sees half a file)."""

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -60,15 +59,15 @@ REFRESH_SECONDS = 1.0  # how often a long-lived retriever asks the store whether
 class _Candidate:
     """A chunk gathering scores from the modes that found it."""
 
-    __slots__ = ("row", "dense", "bm25", "coverage", "fused", "borrowed")
+    __slots__ = ("row", "dense", "bm25", "coverage", "fused", "sources")
 
     def __init__(self, row: int) -> None:
         self.row = row
         self.dense: float | None = None
         self.bm25 = 0.0
-        self.coverage = 0.0
+        self.coverage: float | None = None
         self.fused = 0.0
-        self.borrowed = 0.0  # relevance of the passages whose translation this is
+        self.sources: list[_Candidate] = []  # hits whose translation this chunk is
 
 
 class KnowledgeRetriever(BaseRetriever):
@@ -154,7 +153,6 @@ class KnowledgeRetriever(BaseRetriever):
         # a language filter is applied after mapping hits onto their translations, so it does not cut reach
         mask = index.mask(topics=topics, doc_ids=doc_ids)
         candidates: dict[int, _Candidate] = {}
-        meaningful = self.dense_weight(query) > 0
         if mode != "keyword" and vector is not None:
             weight = self.dense_weight(query) if mode == "hybrid" else DENSE_WEIGHT
             dense_hits = self._dense(coll, index, vector, fetch, topics, doc_ids, lang, mode)
@@ -169,20 +167,21 @@ class KnowledgeRetriever(BaseRetriever):
                 hit.bm25, hit.coverage = found.bm25, found.coverage
                 hit.fused += KEYWORD_WEIGHT / (RRF_K + rank + 1)
         if mode == "hybrid":
-            self._fill_dense(coll, index, vector, candidates)
-            self._fill_coverage(index, query, candidates)
-            relevance = {
-                row: _relevance(c, mode, cosine_meaningful=meaningful) for row, c in candidates.items()
-            }
-            candidates = _with_translations(candidates, relevance, index, lang=lang, mask=mask)
-            self._fill_dense(coll, index, vector, candidates)
-            self._fill_coverage(index, query, candidates)
+            _with_translations(candidates, index, lang=lang, mask=mask)
         ranked = sorted(candidates.values(), key=lambda c: _order(c, mode), reverse=True)
         if lang is not None:
             ranked = [c for c in ranked if index.metas[c.row].get("lang") == lang]
+        top = ranked[:k]
+        # relevance needs both cosine and coverage, but only for what is returned (and the hits it was mapped from)
+        scored = {c.row: c for c in top} | {s.row: s for c in top for s in c.sources}
+        if mode == "hybrid":
+            self._fill_dense(coll, index, vector, list(scored.values()))
+        if mode != "dense":
+            _fill_coverage(index, query, list(scored.values()))
+        meaningful = self.dense_weight(query) > 0
+        relevance = {row: _relevance(c, mode, cosine_meaningful=meaningful) for row, c in scored.items()}
         return [
-            _passage(index, c, max(_relevance(c, mode, cosine_meaningful=meaningful), c.borrowed))
-            for c in ranked[:k]
+            _passage(index, c, max([relevance[c.row]] + [relevance[s.row] for s in c.sources])) for c in top
         ]
 
     def _dense(
@@ -208,18 +207,13 @@ class KnowledgeRetriever(BaseRetriever):
         return rows
 
     def _fill_dense(
-        self,
-        coll: Collection,
-        index: KeywordIndex,
-        vector: np.ndarray | None,
-        candidates: dict[int, _Candidate],
+        self, coll: Collection, index: KeywordIndex, vector: np.ndarray | None, candidates: list[_Candidate]
     ) -> None:
-        """Cosine similarity for candidates the dense search did not rank (needed for the relevance score)."""
-        missing = [c for c in candidates.values() if c.dense is None]
+        """Cosine similarity for candidates the dense search did not rank (one read of their stored vectors)."""
+        missing = [c for c in candidates if c.dense is None]
         if vector is None or not missing:
             return
-        ids = [index.ids[c.row] for c in missing]
-        got = coll.get(ids=ids, include=["embeddings"])
+        got = coll.get(ids=[index.ids[c.row] for c in missing], include=["embeddings"])
         vectors = dict(
             zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True)
         )
@@ -228,15 +222,6 @@ class KnowledgeRetriever(BaseRetriever):
             if stored is not None:
                 candidate.dense = float(np.dot(np.asarray(stored, dtype=np.float32), vector))
 
-    def _fill_coverage(self, index: KeywordIndex, query: str, candidates: dict[int, _Candidate]) -> None:
-        """Keyword coverage for candidates the keyword search did not rank."""
-        missing = [c for c in candidates.values() if not c.coverage]
-        if missing:
-            allowed = np.zeros(len(index), dtype=bool)
-            allowed[[c.row for c in missing]] = True
-            for found in index.search(query, k=len(missing), mask=allowed):
-                candidates[found.row].bm25, candidates[found.row].coverage = found.bm25, found.coverage
-
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:
@@ -244,6 +229,13 @@ class KnowledgeRetriever(BaseRetriever):
             query, k=self.k, lang=self.lang, topics=self.topics, doc_ids=self.doc_ids, mode=self.mode
         )
         return [to_document(passage) for passage in passages]
+
+
+def _fill_coverage(index: KeywordIndex, query: str, candidates: list[_Candidate]) -> None:
+    """Keyword coverage (and BM25) for candidates the keyword search did not rank."""
+    missing = [c for c in candidates if c.coverage is None]
+    for candidate, found in zip(missing, index.score_rows(query, [c.row for c in missing]), strict=True):
+        candidate.bm25, candidate.coverage = found.bm25, found.coverage
 
 
 def _and(first: np.ndarray | None, second: np.ndarray | None) -> np.ndarray | None:
@@ -267,45 +259,29 @@ def _where(*, lang: str | None, topics: list[str] | None, doc_ids: list[str] | N
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
-def _counterpart(index: KeywordIndex, row: int, sibling: str) -> int | None:
-    """The chunk of `sibling` at the same place as `row`: same section number, nearest relative position."""
-    meta = index.metas[row]
-    rows = index.rows_of_doc(sibling)
-    if not rows:
-        return None
-    same = [r for r in rows if index.metas[r].get("section_index") == meta.get("section_index")] or rows
-    own = index.rows_of_doc(meta["doc_id"])
-    position = own.index(row) / max(len(own) - 1, 1) if row in own else 0.0
-    return min(same, key=lambda r: abs(rows.index(r) / max(len(rows) - 1, 1) - position))
-
-
 def _with_translations(
-    candidates: dict[int, _Candidate],
-    relevance: dict[int, float],
-    index: KeywordIndex,
-    *,
-    lang: str | None,
-    mask: np.ndarray | None,
-) -> dict[int, _Candidate]:
-    """Raise each hit's translation to a share of its fused score (all of it when filtering to that language)."""
-    lent: dict[int, float] = defaultdict(float)
-    borrowed: dict[int, float] = defaultdict(float)
+    candidates: dict[int, _Candidate], index: KeywordIndex, *, lang: str | None, mask: np.ndarray | None
+) -> None:
+    """Raise each hit's translation to a share of its fused score (all of it when filtering to that language).
+
+    A max, not a sum: a bilingual article must not outrank a better one just for existing twice.
+    """
+    raised: dict[int, tuple[float, list[_Candidate]]] = {}
     for candidate in candidates.values():
         meta = index.metas[candidate.row]
         for sibling in index.translations(meta["doc_id"]):
-            row = _counterpart(index, candidate.row, sibling)
+            row = index.counterpart(candidate.row, sibling)
             if row is None or (mask is not None and not mask[row]):
                 continue
-            wrong_lang = lang is not None and meta.get("lang") != lang
-            lent[row] = max(lent[row], candidate.fused * (1.0 if wrong_lang else SIBLING_SHARE))
-            borrowed[row] = max(borrowed[row], relevance[candidate.row])
-    for row, share in lent.items():
+            share = candidate.fused * (
+                1.0 if lang is not None and meta.get("lang") != lang else SIBLING_SHARE
+            )
+            best, sources = raised.get(row, (0.0, []))
+            raised[row] = (max(best, share), [*sources, candidate])
+    for row, (share, sources) in raised.items():
         target = candidates.setdefault(row, _Candidate(row))
-        # a translation is at least `SIBLING_SHARE` as relevant as its original (max, not sum: a bilingual article
-        # must not outrank a better one just for existing twice)
         target.fused = max(target.fused, share)
-        target.borrowed = borrowed[row]
-    return candidates
+        target.sources = sources
 
 
 def _order(candidate: _Candidate, mode: Mode) -> float:
@@ -319,17 +295,18 @@ def _order(candidate: _Candidate, mode: Mode) -> float:
 def _relevance(candidate: _Candidate, mode: Mode, *, cosine_meaningful: bool) -> float:
     """The 0..1 relevance of a candidate (see the module docstring)."""
     dense = min(max(candidate.dense or 0.0, 0.0), 1.0)
+    coverage = candidate.coverage or 0.0
     if mode == "dense":
         return dense
     if not cosine_meaningful:
-        return min(candidate.coverage * ZH_COVERAGE_SCALE, 1.0)
+        return min(coverage * ZH_COVERAGE_SCALE, 1.0)
     if mode == "keyword":
-        return candidate.coverage
-    return max(dense, candidate.coverage)
+        return coverage
+    return max(dense, coverage)
 
 
 def _passage(index: KeywordIndex, candidate: _Candidate, score: float) -> Passage:
-    scores = {"fused": candidate.fused, "keyword": candidate.bm25, "coverage": candidate.coverage}
+    scores = {"fused": candidate.fused, "keyword": candidate.bm25, "coverage": candidate.coverage or 0.0}
     if candidate.dense is not None:
         scores["dense"] = candidate.dense
     row = candidate.row
