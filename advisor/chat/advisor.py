@@ -202,8 +202,6 @@ class Advisor:
         declined = declined_request(run.question)
         if declined:
             return (yield from self._refuse(run, declined))
-        if self.uses_agent:
-            return (yield from self._agent_answer(run, standalone, org))
         passages = search_passages(self.retriever, standalone, k=self.settings.retrieval_k, lang=run.lang)
         run.lap("retrieve_ms")
         metric_items = org.evidence_for(standalone, lang=run.lang) if org else []
@@ -221,6 +219,8 @@ class Advisor:
         if run.lang == "zh" and not self.settings.multilingual_model:
             # the embedded model cannot write Chinese: compose the answer from the Chinese evidence
             return (yield from self._extractive(run, standalone, pack, reason="language"))
+        if self.uses_agent:
+            return (yield from self._agent_answer(run, standalone, org, pack))
         messages = self._messages(run.lang, standalone, pack)
         run.lap("prompt_ms")
         draft = yield from self._generate(run, messages)
@@ -248,7 +248,7 @@ class Advisor:
         run.timings["tokens"] = float(len(parts))
         return "".join(parts)
 
-    def _agent_answer(self, run: _Run, standalone: str, org: OrgContext | None) -> _Steps:
+    def _agent_answer(self, run: _Run, standalone: str, org: OrgContext | None, seed: EvidencePack) -> _Steps:
         state = AgentState(
             retriever=self.retriever,
             org=org,
@@ -256,20 +256,14 @@ class Advisor:
             k=self.settings.retrieval_k,
             evidence_chars=self.settings.evidence_chars,
         )
-        for token in run_agent(
-            standalone, model=self.chat_model, state=state, max_steps=self.settings.agent_max_steps
-        ):
+        steps = run_agent(
+            standalone, model=self.chat_model, state=state, seed=seed, max_steps=self.settings.agent_max_steps
+        )
+        for token in steps:
             run.timings.setdefault("first_token_ms", run.since_start())
             yield TokenEvent(token)
-        run.lap("generate_ms")  # the agent's retrieval happens inside its loop and is counted here
+        run.lap("generate_ms")  # the agent's own tool calls happen inside its loop and are counted here
         run.timings["agent_steps"] = float(state.steps)
-        relevance = 1.0 if any(item.kind == "metric" for item in state.pack) else state.pack.best_score
-        scope = decide(
-            standalone, relevance=relevance, embedder=self.embedder, min_relevance=self.settings.min_relevance
-        )
-        if not scope.in_scope:
-            assert scope.reason is not None
-            return (yield from self._refuse(run, scope.reason))
         return (yield from self._finish(run, standalone, state.pack, state.draft))
 
     def _finish(self, run: _Run, question: str, pack: EvidencePack, draft: str) -> _Steps:

@@ -2,7 +2,8 @@
 
 The model calls `search_knowledge`, `get_metrics`, `get_findings` and `run_scenario`; every result becomes an item of
 the evidence pack (`S<n>` or `M:<id>`), so the final draft is grounded exactly like the fixed pipeline's. The loop
-starts with one search for the question already made, so a model that calls no tool still answers from evidence.
+starts with the pipeline's own search for the question presented as the first tool result, so a model that calls no
+tool still answers from evidence, and the scope check has run before any generation.
 """
 
 from __future__ import annotations
@@ -125,17 +126,18 @@ def build_tools(state: AgentState) -> list[BaseTool]:
     return [StructuredTool.from_function(fn) for fn in functions]
 
 
-def run_agent(question: str, *, model: BaseChatModel, state: AgentState, max_steps: int) -> Iterator[str]:
+def run_agent(
+    question: str, *, model: BaseChatModel, state: AgentState, seed: EvidencePack, max_steps: int
+) -> Iterator[str]:
     """Run the loop, yielding tokens as they come; the final draft ends in `state.draft`, the evidence in `state.pack`."""
     tools = build_tools(state)
     by_name = {tool.name: tool for tool in tools}
-    seed_args: dict[str, Any] = {"query": question}
-    first = ToolCall(name="search_knowledge", args=seed_args, id="call_seed")
+    first = ToolCall(name="search_knowledge", args={"query": question}, id="call_seed")
     messages: list[BaseMessage] = [
         SystemMessage(render_prompt("agent/system.j2")),
         HumanMessage(question),
         AIMessage(content="", tool_calls=[first]),
-        ToolMessage(by_name["search_knowledge"].invoke(seed_args), tool_call_id="call_seed"),
+        ToolMessage(state.add(list(seed)), tool_call_id="call_seed"),
     ]
     bound = model.bind_tools(tools)
     for _ in range(max_steps):
