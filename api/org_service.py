@@ -88,7 +88,16 @@ def remap(settings: Settings, org_id: str, mapping: dict[str, str], dayfirst: bo
 
 def cached_json(settings: Settings, org_id: str, kind: str) -> bytes:
     """`{"metrics": [...]}` or `{"findings": [...]}` as JSON bytes, serialised once per upload version."""
-    result = org_store.analysis(settings, org_id)
+    return _json_of(org_store.analysis(settings, org_id), kind)
+
+
+def recent_json(org_id: str, kind: str) -> bytes | None:
+    """The same bytes when they are already cached and fresh, without any I/O (for the event loop's fast path)."""
+    result = org_store.recent_analysis(org_id)
+    return result.cache.get(f"{kind}.json") if result is not None else None
+
+
+def _json_of(result: org_store.OrgAnalysis, kind: str) -> bytes:
     key = f"{kind}.json"
     if key not in result.cache:
         items = result.metrics if kind == "metrics" else result.findings

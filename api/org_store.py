@@ -11,6 +11,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -195,12 +196,26 @@ def apply_mapping(
 
 _analyses: OrderedDict[tuple[str, int], OrgAnalysis] = OrderedDict()
 _analyses_lock = threading.Lock()
+# How long a worker trusts its cached copy without asking the database whether the upload was re-mapped (another
+# web worker may have done it); a re-map in this worker takes effect at once.
+RECHECK_SECONDS = 1.0
+_checked: dict[str, tuple[int, float]] = {}  # org id -> (version seen, when)
 
 
 def _forget(org_id: str) -> None:
     with _analyses_lock:
         for key in [key for key in _analyses if key[0] == org_id]:
             del _analyses[key]
+        _checked.pop(org_id, None)
+
+
+def recent_analysis(org_id: str) -> OrgAnalysis | None:
+    """The cached analysis if its version was confirmed within RECHECK_SECONDS (no I/O: safe on the event loop)."""
+    with _analyses_lock:
+        seen = _checked.get(org_id)
+        if seen is None or time.monotonic() - seen[1] > RECHECK_SECONDS:
+            return None
+        return _analyses.get((org_id, seen[0]))
 
 
 def analysis(settings: Settings, org_id: str) -> OrgAnalysis:
@@ -210,6 +225,7 @@ def analysis(settings: Settings, org_id: str) -> OrgAnalysis:
         raise InputError(f"Org {org_id} needs a column mapping first: {record.message}")
     key = (org_id, record.version)
     with _analyses_lock:
+        _checked[org_id] = (record.version, time.monotonic())
         if key in _analyses:
             _analyses.move_to_end(key)
             return _analyses[key]

@@ -81,14 +81,18 @@ async def map_columns(settings: SettingsDep, org_id: str, body: MappingRequest) 
 @router.get("/{org_id}/metrics")
 async def metrics(settings: SettingsDep, org_id: str) -> Response:
     """Every metric computed on the roster: value, unit, formula, inputs and per-group values."""
-    body = await run_in_threadpool(org_service.cached_json, settings, org_id, "metrics")
+    body = org_service.recent_json(org_id, "metrics") or await run_in_threadpool(
+        org_service.cached_json, settings, org_id, "metrics"
+    )
     return Response(body, media_type="application/json")
 
 
 @router.get("/{org_id}/findings")
 async def findings(settings: SettingsDep, org_id: str) -> Response:
     """Metrics compared with published benchmarks: severity, evidence and the topics that address them."""
-    body = await run_in_threadpool(org_service.cached_json, settings, org_id, "findings")
+    body = org_service.recent_json(org_id, "findings") or await run_in_threadpool(
+        org_service.cached_json, settings, org_id, "findings"
+    )
     return Response(body, media_type="application/json")
 
 
