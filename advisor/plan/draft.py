@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from advisor.chat.evidence import Evidence
 from advisor.chat.sentences import citation_ids
 from advisor.config import Settings
 from advisor.errors import InputError
@@ -24,6 +25,7 @@ from advisor.plan.sections import Context, diagnosis, organisation, recommendati
 
 Progress = Callable[[str, int, int], None]
 GOAL_PASSAGES = 3
+GOAL_KEY = "goal"  # cannot clash with a recommendation key (action ids, `generic:<finding>`)
 # languages the bundled model writes; other plans are composed from templates and passages in their language
 MODEL_LANGS = ("en",)
 _BUILDERS = (summary, organisation, diagnosis, recommendations, roadmap, kpis, risks)
@@ -71,14 +73,12 @@ def _finish(section: Section, mapping: dict[str, str]) -> Section:
 
 def _guidance(
     analysis: Analysis, *, settings: Settings, goal: str | None, lang: str, book: SourceBook
-) -> tuple[dict[str, list], list]:
-    search = get_retriever(settings).search
-    per_rec = {
-        rec.key: retrieve(search, book, rec.action.queries(lang), lang=lang)
-        for rec in analysis.recommendations
-    }
-    for_goal = retrieve(search, book, [Query(goal, (), GOAL_PASSAGES)], lang=lang) if goal else []
-    return per_rec, for_goal
+) -> tuple[dict[str, list[Evidence]], list[Evidence]]:
+    groups = {rec.key: rec.action.queries(lang) for rec in analysis.recommendations}
+    if goal:
+        groups[GOAL_KEY] = [Query(goal, (), GOAL_PASSAGES)]
+    found = retrieve(get_retriever(settings), get_embedder(settings), groups, book=book, lang=lang)
+    return {key: items for key, items in found.items() if key != GOAL_KEY}, found.get(GOAL_KEY, [])
 
 
 def _title(profile: Profile | None, lang: str) -> str:
@@ -131,7 +131,9 @@ def draft_plan(
     for build in _BUILDERS:
         drafted.append(build(ctx))
         step(drafted[-1].id)
-    timings["generation"] = time.perf_counter() - started
+    # generation is the model's own time; grounding covers grounding and assembling the sections around it
+    timings["generation"] = writer.model_seconds
+    timings["grounding"] = time.perf_counter() - started - writer.model_seconds
 
     order = [cid for s in drafted for b in _blocks(s) for t in _texts(b) for cid in citation_ids(t)]
     cited, mapping = book.sources(order)

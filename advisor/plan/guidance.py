@@ -7,20 +7,20 @@ by order of first citation when the plan is finished, so the sources list reads 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from advisor.chat.evidence import Evidence, excerpt
 from advisor.chat.sentences import CITATION
 from advisor.kb.passage import Passage
+from advisor.kb.retriever import KnowledgeRetriever
+from advisor.models import SentenceEmbeddings
 from advisor.plan.document import Source
 
 EXCERPT_CHARS = 320  # a few sentences per passage: the tiny model reads a short pack best
 SPARE = 2  # extra candidates per query, for passages that turn out to be all table and no prose
 # table rows and headings are not sentences anyone can quote; the metrics carry the numbers a plan needs
 _NOT_PROSE = re.compile(r"^\s*(\||#)")
-
-Search = Callable[..., list[Passage]]
 
 
 @dataclass(frozen=True)
@@ -89,14 +89,34 @@ def prose_only(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not _NOT_PROSE.match(line))
 
 
-def retrieve(search: Search, book: SourceBook, queries: Sequence[Query], *, lang: str) -> list[Evidence]:
-    """Run each query (topic-filtered, in the plan's language) and register the best `k` passages with prose."""
-    found: list[Evidence] = []
-    for query in queries:
-        passages = search(query.text, k=query.k + SPARE, lang=lang, topics=list(query.topics) or None)
-        for item in book.add(passages, query=query.text)[: query.k]:
-            if item not in found:
-                found.append(item)
+def retrieve(
+    retriever: KnowledgeRetriever,
+    embedder: SentenceEmbeddings,
+    groups: Mapping[str, Sequence[Query]],
+    *,
+    book: SourceBook,
+    lang: str,
+) -> dict[str, list[Evidence]]:
+    """Run each group's queries (topic-filtered, in the plan's language); keep the best `k` passages with prose.
+
+    Every query is embedded in one batch: a plan asks a dozen questions, and one forward pass beats twelve.
+    """
+    texts = list(dict.fromkeys(q.text for queries in groups.values() for q in queries))
+    vectors = dict(zip(texts, embedder.encode(texts), strict=True)) if texts else {}
+    found: dict[str, list[Evidence]] = {}
+    for key, queries in groups.items():
+        found[key] = []
+        for query in queries:
+            passages = retriever.search_by_vector(
+                query.text,
+                vectors[query.text],
+                k=query.k + SPARE,
+                lang=lang,
+                topics=list(query.topics) or None,
+            )
+            for item in book.add(passages, query=query.text)[: query.k]:
+                if item not in found[key]:
+                    found[key].append(item)
     return found
 
 

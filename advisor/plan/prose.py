@@ -6,6 +6,7 @@ little survives grounding, the slot falls back to extractive text built from the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +49,7 @@ class Writer:
     embedder: Embeddings | None
     lang: str
     counts: dict[str, int] = field(default_factory=lambda: {"generated": 0, "extractive": 0})
+    model_seconds: float = 0.0  # time spent waiting for the model, apart from grounding and assembly
 
     def write(self, slot: Slot) -> Paragraph:
         """The slot's paragraph: grounded model prose if enough survives, else the extractive fallback."""
@@ -66,7 +68,9 @@ class Writer:
         assert self.model is not None and self.embedder is not None
         system = render_prompt(f"plan/system.{self.lang}.j2", sentences=SENTENCES)
         user = render_prompt(f"plan/{slot.prompt}.{self.lang}.j2", evidence=slot.evidence, **slot.variables)
+        started = time.perf_counter()
         reply = self.model.invoke([SystemMessage(system), HumanMessage(user)], max_tokens=SLOT_TOKENS)
+        self.model_seconds += time.perf_counter() - started
         draft = str(reply.content)
         if draft_problem(draft, lang=self.lang) is not None:
             return None

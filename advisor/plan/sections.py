@@ -25,7 +25,7 @@ from advisor.plan.labels import (
     say,
     value_label,
 )
-from advisor.plan.playbook import Recommendation
+from advisor.plan.playbook import Recommendation, rule_id
 from advisor.plan.prose import Slot, Writer, extractive
 
 DIMENSIONS = ("role", "channel", "segment", "territory")
@@ -314,6 +314,7 @@ def diagnosis(ctx: Context) -> Section:
     if not ctx.analysis.findings:
         return Section("diagnosis", title, (Paragraph(ctx.say("diagnosis.none")),))
     subsections = []
+    explained: set[str] = set()  # one "why it matters" per rule: per-manager findings share their reason
     for finding in ctx.analysis.findings:
         metric = ctx.analysis.metric(finding.metric_id)
         blocks: list[Block] = [Paragraph(f"{finding_message(finding, ctx.lang)} [M:{finding.metric_id}]")]
@@ -323,7 +324,13 @@ def diagnosis(ctx: Context) -> Section:
         blocks.append(Bullets(tuple(facts)))
         rec = recommendation_for(ctx, finding)
         passages = ctx.guidance.get(rec.key, []) if rec else []
-        if metric is not None and passages and finding.severity != "info":
+        if (
+            metric is not None
+            and passages
+            and finding.severity != "info"
+            and rule_id(finding) not in explained
+        ):
+            explained.add(rule_id(finding))
             slot = Slot("finding", (ctx.evidence(metric), *passages[:2]), extractive(passages[:1], lang=ctx.lang),
                         {"title": finding.title})  # fmt: skip
             blocks.append(ctx.writer.write(slot))
