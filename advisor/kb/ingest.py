@@ -257,11 +257,15 @@ def _flush(run: _Run) -> None:
     run.removed_ids |= {c.chunk_id for c in moved}
     run.added |= {c.chunk_id: (c.chunk_id, c.text, store.chunk_metadata(c)) for c in new + moved}
     run.report.embedded += len(new)
+    run.manifest.record(
+        {
+            item.source: FileEntry(
+                item.sha256, item.doc_id, tuple(c.chunk_id for c in item.chunks), run.config
+            )
+            for item in run.pending
+        }
+    )
     for item in run.pending:
-        run.manifest.record(
-            item.source,
-            FileEntry(item.sha256, item.doc_id, tuple(c.chunk_id for c in item.chunks), run.config),
-        )
         status: Status = "added" if item.previous is None else "updated"
         run.report.outcomes.append(FileOutcome(item.path, status, item.doc_id, len(item.chunks)))
     run.pending = []

@@ -55,9 +55,9 @@ class Manifest:
         """The source file that produced a doc id, if any."""
         return next((source for source, entry in self.files.items() if entry.doc_id == doc_id), None)
 
-    def record(self, source: str, entry: FileEntry) -> None:
-        """Remember a file whose chunks are now stored, and save at once."""
-        self.files[source] = entry
+    def record(self, entries: dict[str, FileEntry]) -> None:
+        """Remember files whose chunks are now stored, and save at once."""
+        self.files.update(entries)
         self.save()
 
     def forget(self, source: str) -> None:

@@ -13,6 +13,7 @@ from advisor.config import Settings, load_settings
 from advisor.errors import InputError
 from advisor.kb import retriever as retriever_module
 from advisor.kb.ingest import ingest
+from advisor.kb.keyword import KeywordIndex, index_path
 from advisor.kb.retriever import KnowledgeRetriever, get_retriever
 
 pytestmark = pytest.mark.integration
@@ -93,6 +94,24 @@ def test_a_long_lived_retriever_sees_a_new_ingest(
     (docs / "win-loss.md").write_text("# Win-loss reviews\n\nRun win loss interviews after every big deal.")
     ingest(settings=ingested.settings)
     assert ingested.search("win loss interviews", k=1)[0].doc_id == "win-loss"
+
+
+def test_a_missing_or_stale_keyword_index_is_rebuilt_from_the_store(ingested: KnowledgeRetriever) -> None:
+    settings = ingested.settings
+    path = index_path(settings)
+    expected = [p.chunk_id for p in ingested.search("span of control", k=3)]
+    path.unlink()
+    assert [
+        p.chunk_id for p in KnowledgeRetriever(settings=settings).search("span of control", k=3)
+    ] == expected
+    assert path.exists()
+    stale = KeywordIndex.load(path)
+    assert stale is not None
+    stale.revision = "from-an-older-store"
+    stale.with_changes(remove=set(stale.ids), add=[], revision=stale.revision).save(path)  # empty and stale
+    assert [
+        p.chunk_id for p in KnowledgeRetriever(settings=settings).search("span of control", k=3)
+    ] == expected
 
 
 def test_get_retriever_is_cached_per_store(settings: Settings, tmp_path: Path) -> None:
