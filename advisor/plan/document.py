@@ -18,6 +18,7 @@ class Paragraph:
 
     text: str
     origin: Origin = "template"
+    lead: bool = False  # a short lead-in such as "Why" or "Priority actions", shown in bold
     kind: Literal["paragraph"] = "paragraph"
 
 

@@ -147,7 +147,7 @@ def summary(ctx: Context) -> Section:
             finding = finding_title(rec.lead, ctx.lang)
             key = "summary.top_item" if effect else "summary.top_item_plain"
             bullets.append(ctx.say(key, action=action_name(ctx, rec), finding=finding, **(effect or {})))
-        blocks.append(Paragraph(ctx.label("summary.top")))
+        blocks.append(Paragraph(ctx.label("summary.top"), lead=True))
         blocks.append(Bullets(tuple(bullets)))
     return Section("summary", ctx.label("sections.summary"), tuple(blocks))
 
@@ -360,7 +360,7 @@ def _effect_blocks(ctx: Context, rec: Recommendation) -> list[Block]:
     headers = tuple(ctx.label(f"headers.{h}") for h in ("metric", "before", "after"))
     action = action_name(ctx, rec)
     return [
-        Paragraph(ctx.say("recommendations.effect", scenario=edits_text(run.edits, ctx.lang))),
+        Paragraph(ctx.say("recommendations.effect", scenario=edits_text(run.edits, ctx.lang)), lead=True),
         Table(headers, tuple(rows)),
         Chart(ctx.say("chart.scenario", action=action), "before_after", tuple(chart_rows)),
     ]
@@ -409,7 +409,7 @@ def recommendations(ctx: Context) -> Section:
             slot = Slot(
                 "recommendation", evidence, fallback, variables, must_cite=tuple(p.id for p in passages)
             )
-            blocks += [Paragraph(ctx.label("recommendations.why")), ctx.writer.write(slot)]
+            blocks += [Paragraph(ctx.label("recommendations.why"), lead=True), ctx.writer.write(slot)]
         blocks += _effect_blocks(ctx, rec)
         subsections.append(Subsection(action_name(ctx, rec), tuple(blocks), anchor=_anchor("rec-" + rec.key)))
     return Section("recommendations", title, subsections=tuple(subsections))
