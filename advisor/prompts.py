@@ -31,5 +31,7 @@ def render_prompt(name: str, **variables: Any) -> str:
     try:
         template = _environment().get_template(name)
     except TemplateNotFound as exc:
-        raise ConfigError(f"Prompt template {PROMPTS_DIR / name} is missing; reinstall or restore prompts/.") from exc
+        raise ConfigError(
+            f"Prompt template {PROMPTS_DIR / name} is missing; reinstall or restore prompts/."
+        ) from exc
     return template.render(**variables).strip()

@@ -22,8 +22,12 @@ def config(as_json: bool = typer.Option(False, "--json", help="Print as JSON."))
     settings = load_settings()
     sources = setting_sources()
     rows = [
-        {"name": name, "value": _display(name, getattr(settings, name)), "source": sources[name],
-         "help": field.description or ""}
+        {
+            "name": name,
+            "value": _display(name, getattr(settings, name)),
+            "source": sources[name],
+            "help": field.description or "",
+        }
         for name, field in Settings.model_fields.items()
     ]
     if as_json:
@@ -53,7 +57,9 @@ def serve(
         console.print(str(report))
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(
+        create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info"
+    )
 
 
 def register(app: typer.Typer) -> None:
