@@ -33,7 +33,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
 
-    home: Path = Field(Path(".advisor"), description="Folder holding all state: Chroma store, SQLite, uploads.")
+    home: Path = Field(
+        Path(".advisor"), description="Folder holding all state: Chroma store, SQLite, uploads."
+    )
     knowledge_dir: Path = Field(Path("knowledge"), description="Folder `advisor ingest` reads by default.")
     embedding_model: str = Field(
         "all-MiniLM-L6-v2",
@@ -72,15 +74,19 @@ class Settings(BaseSettings):
     )
     history_turns: int = Field(6, ge=0, description="Past turns used to rewrite a follow-up question.")
     multilingual_model: bool = Field(
-        False, description="The chat model writes Chinese well; otherwise Chinese answers are composed extractively."
+        False,
+        description="The chat model writes Chinese well; otherwise Chinese answers are composed extractively.",
     )
     capable_model: bool = Field(
         False, description="The chat model follows instructions well enough to rewrite follow-up questions."
     )
     agent_mode: Literal["auto", "on", "off"] = Field(
-        "auto", description="Tool-calling agent: `auto` when the model supports tools, `on` to require it, `off`."
+        "auto",
+        description="Tool-calling agent: `auto` when the model supports tools, `on` to require it, `off`.",
     )
-    agent_max_steps: int = Field(4, ge=1, le=20, description="Most model calls the tool-calling agent makes per answer.")
+    agent_max_steps: int = Field(
+        4, ge=1, le=20, description="Most model calls the tool-calling agent makes per answer."
+    )
     evidence_chars: int = Field(
         400, ge=80, le=4000, description="Longest excerpt of one passage given to the model (characters)."
     )
@@ -90,9 +96,14 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted upload, in MB.")
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests per client per minute (0 = off).")
     chat_workers: int = Field(
-        2, ge=1, le=64, description="Chat requests the web app runs at once; the rest wait their turn in order."
+        2,
+        ge=1,
+        le=64,
+        description="Chat requests the web app runs at once; the rest wait their turn in order.",
     )
-    chat_queue: int = Field(64, ge=0, description="Chat requests allowed to wait; past that the web app says 503.")
+    chat_queue: int = Field(
+        64, ge=0, description="Chat requests allowed to wait; past that the web app says 503."
+    )
 
     @field_validator("openai_base_url", "chroma_url", "database_url", "judge_model", mode="before")
     @classmethod
@@ -154,7 +165,9 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ConfigError(f"Invalid setting `{where}`: {first['msg']} (from env, {config_file()} or flags).") from exc
+        raise ConfigError(
+            f"Invalid setting `{where}`: {first['msg']} (from env, {config_file()} or flags)."
+        ) from exc
 
 
 @lru_cache(maxsize=1)
