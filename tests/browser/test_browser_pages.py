@@ -96,3 +96,10 @@ def test_xss_in_an_uploaded_document_renders_inert(page: Any, browser_server: st
     assert page.locator("main img").count() == 0
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == []
+
+
+def test_api_docs_render_from_vendored_assets(page: Any) -> None:
+    page.goto("/docs")
+    page.locator(".opblock").first.wait_for()
+    assert page.locator(".opblock").count() >= 15
+    assert page.csp_violations == []
