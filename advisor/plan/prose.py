@@ -31,7 +31,7 @@ MIN_CJK_CHARS = 10
 class Slot:
     """A place in the plan for prose: the prompt to use, its evidence, and the extractive text to fall back on."""
 
-    prompt: str  # template under prompts/plan/, without the language suffix: "summary", "finding", ...
+    prompt: str  # template under prompts/plan/, without the language suffix: "summary" or "recommendation"
     evidence: tuple[Evidence, ...]
     fallback: str
     variables: dict[str, Any] = field(default_factory=dict)

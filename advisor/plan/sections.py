@@ -314,9 +314,8 @@ def diagnosis(ctx: Context) -> Section:
     if not ctx.analysis.findings:
         return Section("diagnosis", title, (Paragraph(ctx.say("diagnosis.none")),))
     subsections = []
-    explained: set[str] = set()  # one "why it matters" per rule: per-manager findings share their reason
+    explained: set[str] = set()  # one line of guidance per rule: per-manager findings share their reason
     for finding in ctx.analysis.findings:
-        metric = ctx.analysis.metric(finding.metric_id)
         blocks: list[Block] = [Paragraph(f"{finding_message(finding, ctx.lang)} [M:{finding.metric_id}]")]
         facts = [ctx.say("diagnosis.severity", severity=ctx.label(f"values.severity.{finding.severity}"))]
         evidence = _evidence_line(ctx, finding)
@@ -324,16 +323,10 @@ def diagnosis(ctx: Context) -> Section:
         blocks.append(Bullets(tuple(facts)))
         rec = recommendation_for(ctx, finding)
         passages = ctx.guidance.get(rec.key, []) if rec else []
-        if (
-            metric is not None
-            and passages
-            and finding.severity != "info"
-            and rule_id(finding) not in explained
-        ):
+        # the model explains each problem once, in its recommendation; here one line of guidance is quoted
+        if passages and finding.severity != "info" and rule_id(finding) not in explained:
             explained.add(rule_id(finding))
-            slot = Slot("finding", (ctx.evidence(metric), *passages[:2]), extractive(passages[:1], lang=ctx.lang),
-                        {"title": finding.title})  # fmt: skip
-            blocks.append(ctx.writer.write(slot))
+            blocks.append(Paragraph(extractive(passages[:1], lang=ctx.lang), origin="extractive"))
         subsections.append(
             Subsection(finding_title(finding, ctx.lang), tuple(blocks), anchor=_anchor(finding.id))
         )
