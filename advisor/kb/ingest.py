@@ -27,7 +27,9 @@ from advisor.kb.manifest import FileEntry, Manifest, manifest_path
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
-EMBED_BATCH = 64
+# Chunks embedded and stored together. The model batches 64 at a time within a call and sorts by length first, so a
+# few hundred per call waste less on padding than one model batch per call would.
+BATCH_CHUNKS = 256
 CHUNKER_VERSION = "1"
 
 Status = Literal["added", "updated", "unchanged", "skipped", "removed"]
@@ -185,7 +187,7 @@ class _Run:
             self._outcome(path, "skipped", doc.doc_id, reason="no text left after cleaning")
             return
         self.pending.append(_Pending(str(path), source, sha, doc.doc_id, chunks, previous))
-        if sum(len(p.chunks) for p in self.pending) >= EMBED_BATCH:
+        if sum(len(p.chunks) for p in self.pending) >= BATCH_CHUNKS:
             _flush(self)
 
     def _outcome(

@@ -25,7 +25,7 @@ from pathlib import Path
 from advisor.config import load_settings
 from advisor.kb import ingest as ingest_module
 
-ingest_module.EMBED_BATCH = 4  # many small batches, so the kill lands between (or inside) writes
+ingest_module.BATCH_CHUNKS = 4  # many small batches, so the kill lands between (or inside) writes
 stored = ingest_module._flush
 
 
