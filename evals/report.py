@@ -11,22 +11,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from evals.gate import GateFailure
 from evals.results import CaseResult, EvalRun
-from evals.specs import score_spec
+from evals.specs import format_score, score_spec, verdict
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-
-
-def _number(value: float | None, name: str = "") -> str:
-    if value is None:
-        return "-"
-    return f"{value:.2f}s" if name.startswith("latency") else f"{value:.3f}"
-
-
-def _status(value: float | None, name: str, threshold: float | None) -> str:
-    spec = score_spec(name)
-    if threshold is None or value is None or spec is None:
-        return ""
-    return "ok" if spec.meets(value, threshold) else "fail"
 
 
 @lru_cache(maxsize=1)
@@ -35,8 +22,8 @@ def _environment() -> Environment:
         loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined, trim_blocks=True,
         lstrip_blocks=True,
     )  # fmt: skip
-    environment.filters["number"] = _number
-    environment.globals["status"] = _status
+    environment.filters["number"] = format_score
+    environment.globals["verdict"] = verdict
     environment.globals["label"] = lambda name: spec.label if (spec := score_spec(name)) else name
     return environment
 
@@ -57,7 +44,7 @@ def render_html(run: EvalRun, *, baseline: EvalRun | None = None) -> str:
 
 
 def _case_message(case: CaseResult) -> str:
-    parts = [f"{name} = {_number(case.scores.get(name), name)}" for name in case.failed]
+    parts = [f"{name} = {format_score(case.scores.get(name), name)}" for name in case.failed]
     for key in ("missing_facts", "untraced_numbers", "forbidden_found", "missing_sections"):
         if case.details.get(key):
             parts.append(f"{key.replace('_', ' ')}: {', '.join(str(v) for v in case.details[key])}")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.config import Settings
-from advisor.errors import InputError
+from advisor.errors import ConfigError, InputError, ModelError
 from evals.cases import SUITES_DIR, Case, Suite, load_suites
 from evals.harness import Harness
 from evals.judge import get_judge
@@ -33,11 +33,13 @@ def _blank(case: Case) -> CaseResult:
 
 
 def run_case(case: Case, *, suite: Suite, harness: Harness) -> CaseResult:
-    """Run and score one case; an exception becomes the case's error instead of ending the run."""
+    """Run and score one case; an exception becomes the case's error, except a configuration or model error."""
     result = _blank(case)
     started = time.perf_counter()
     try:
         _RUNNERS[case.kind](case, suite=suite, harness=harness, result=result)
+    except (ConfigError, ModelError):
+        raise  # a setup problem would fail every case the same way: say it once
     except Exception as exc:  # one broken case must not hide the scores of the others
         result.error = f"{type(exc).__name__}: {exc}"
     if not result.latency_s:

@@ -28,14 +28,8 @@ class SplitChoice(StrEnum):
     all = "all"
 
 
-def _cell(value: float | None, name: str) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.2f}s" if name.startswith("latency") else f"{value:.3f}"
-
-
 def _suite_table(suite: SuiteResult) -> Table:
-    from evals.specs import score_spec
+    from evals.specs import format_score, verdict
 
     splits = list(suite.aggregates)
     counts = {split: int(suite.aggregates[split]["cases"] or 0) for split in splits}
@@ -53,13 +47,11 @@ def _suite_table(suite: SuiteResult) -> Table:
     )
     for name in names:
         threshold = suite.thresholds.get(name)
-        value = suite.aggregates["all"].get(name)
-        spec = score_spec(name)
-        status = ""
-        if threshold is not None and value is not None and spec is not None:
-            status = "[green]ok[/]" if spec.meets(value, threshold) else "[bold red]FAIL[/]"
-        cells = [_cell(suite.aggregates[split].get(name), name) for split in splits]
-        table.add_row(name, *cells, "" if threshold is None else _cell(threshold, name), status)
+        status = {"ok": "[green]ok[/]", "fail": "[bold red]FAIL[/]"}.get(
+            verdict(name, suite.aggregates["all"].get(name), threshold), ""
+        )
+        cells = [format_score(suite.aggregates[split].get(name), name) for split in splits]
+        table.add_row(name, *cells, "" if threshold is None else format_score(threshold, name), status)
     return table
 
 

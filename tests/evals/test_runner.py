@@ -13,6 +13,7 @@ from eval_doubles import PASSAGES, EvidenceEchoModel, NaiveAdvisor, TermRetrieve
 from advisor.chat.advisor import Advisor
 from advisor.chat.answer import Answer
 from advisor.config import Settings
+from advisor.errors import ModelError
 from evals.harness import RecordingRetriever
 from evals.results import EvalRun
 from evals.runner import run_suites
@@ -165,6 +166,22 @@ def test_a_case_that_raises_is_reported_and_fails_the_gate(settings: Settings) -
     errors = [f for f in run.gate() if f.reason == "error"]
     assert [(f.score, f.cases) for f in errors] == [("errors", ("mini-zh-001",))]
     assert suite.cases[0].passed
+
+
+class UnloadableAdvisor(NaiveAdvisor):
+    """Fails the way a missing model file does."""
+
+    def ask(self, question: str, **kwargs: Any) -> Answer:
+        raise ModelError("No GGUF model at /models/missing.gguf; set ADVISOR_CHAT_MODEL to a .gguf file.")
+
+
+def test_a_model_that_cannot_load_stops_the_run_with_its_own_message(settings: Settings) -> None:
+    from conftest import MINI_SUITES
+
+    retriever = RecordingRetriever(TermRetriever())
+    advisor = UnloadableAdvisor(retriever=retriever, chat_model=EvidenceEchoModel())
+    with pytest.raises(ModelError, match="No GGUF model at /models/missing.gguf"):
+        run_suites(["mini"], settings=settings, advisor=advisor, retriever=retriever, suites_dir=MINI_SUITES)
 
 
 def test_json_round_trip_keeps_every_case(run_naive: RunNaive) -> None:
