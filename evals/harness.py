@@ -98,6 +98,10 @@ class Harness:
 
         return get_embedder(self.settings)
 
+    def warm_up(self) -> None:
+        """Load the embedding model now, so the first case's latency measures answering, not loading."""
+        _ = self.embedder
+
     def roster(self, spec: OrgSpec) -> tuple[Any, Any]:
         """A fixture roster and its profile (None when the case gives none)."""
         from advisor.org.profile import load_profile

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from evals.gate import GateFailure
 from evals.results import CaseResult, EvalRun
-from evals.specs import format_score, score_spec, verdict
+from evals.specs import display_order, format_score, score_spec, verdict
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -24,6 +24,7 @@ def _environment() -> Environment:
     )  # fmt: skip
     environment.filters["number"] = format_score
     environment.globals["verdict"] = verdict
+    environment.globals["display_order"] = display_order
     environment.globals["label"] = lambda name: spec.label if (spec := score_spec(name)) else name
     return environment
 

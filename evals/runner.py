@@ -91,6 +91,8 @@ def run_suites(
         judge=get_judge(settings),
         judge_runs=judge_runs,
     )
+    if any(case.kind != "plan" for suite in suites for case in suite.cases):
+        harness.warm_up()
     total = sum(len(suite.cases) for suite in suites)
     done = 0
     results = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 
 from advisor.errors import InputError
@@ -103,3 +104,11 @@ def verdict(name: str, value: float | None, threshold: float | None) -> str:
     if threshold is None or value is None or spec is None:
         return ""
     return "ok" if spec.meets(value, threshold) else "fail"
+
+
+def display_order(names: Iterable[str], *, thresholds: Collection[str]) -> list[str]:
+    """Scores in the order tables show them: thresholded first, then the rest, other modes, errors and timings."""
+    shown = [name for name in names if name != "cases"]
+    return sorted(
+        shown, key=lambda n: (n not in thresholds, "/" in n, n == "errors" or n.startswith("latency"), n)
+    )

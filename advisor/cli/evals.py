@@ -29,7 +29,7 @@ class SplitChoice(StrEnum):
 
 
 def _suite_table(suite: SuiteResult) -> Table:
-    from evals.specs import format_score, verdict
+    from evals.specs import display_order, format_score, verdict
 
     splits = list(suite.aggregates)
     counts = {split: int(suite.aggregates[split]["cases"] or 0) for split in splits}
@@ -40,11 +40,7 @@ def _suite_table(suite: SuiteResult) -> Table:
         table.add_column(f"{split} ({counts[split]})", justify="right")
     table.add_column("threshold", justify="right")
     table.add_column("", justify="center")
-    names = [n for n in suite.aggregates.get("all", {}) if n != "cases"]
-    # thresholded scores first, then the other scores, then other retrieval modes, then errors and timings
-    names.sort(
-        key=lambda n: (n not in suite.thresholds, "/" in n, n == "errors" or n.startswith("latency"), n)
-    )
+    names = display_order(suite.aggregates.get("all", {}), thresholds=suite.thresholds)
     for name in names:
         threshold = suite.thresholds.get(name)
         status = {"ok": "[green]ok[/]", "fail": "[bold red]FAIL[/]"}.get(
