@@ -27,9 +27,9 @@ from advisor.kb.manifest import FileEntry, Manifest, manifest_path
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
-# Chunks embedded and stored together. The model batches 64 at a time within a call and sorts by length first, so a
-# few hundred per call waste less on padding than one model batch per call would.
-BATCH_CHUNKS = 256
+# Chunks embedded and stored together. The model sorts a call's texts by length before batching them 64 at a time, so
+# bigger calls waste less on padding (CPU time against one call for everything: 0.86 at 256, 0.95 at 512).
+BATCH_CHUNKS = 512
 CHUNKER_VERSION = "1"
 
 Status = Literal["added", "updated", "unchanged", "skipped", "removed"]

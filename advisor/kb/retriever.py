@@ -52,13 +52,12 @@ KEYWORD_WEIGHT = 1.0
 # Models that read only English: on Chinese questions their ranking was no better than chance on the retrieval suite
 # (dense-only MRR 0.35 vs keyword 0.89), and any weight on it lowered hybrid's MRR, so it gets none there.
 ENGLISH_ONLY_MODELS = frozenset({"all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"})
-ZH_COVERAGE_SCALE = (
-    2.0  # maps Chinese coverage 0.15 (between off-topic <= 0.14 and the on-topic median 0.24) to 0.3
-)
-SIBLING_SHARE = 0.5
+# maps Chinese coverage 0.15, where off-topic and on-topic questions overlap least, to a relevance of 0.3
+ZH_COVERAGE_SCALE = 2.0
+SIBLING_SHARE = 0.5  # a translation of a hit ranks with at least this share of the hit's fused score
 # A document's second chunk counts half, its third a quarter: five passages from one article crowd out the other
 # articles a question may need (on the retrieval suite: hit@5 0.96 -> 1.00, MRR 0.81 -> 0.83).
-DOC_REPEAT_DISCOUNT = 0.5  # share of a hit's fused score lent to the same passage in the other language
+DOC_REPEAT_DISCOUNT = 0.5
 REFRESH_SECONDS = 1.0  # how often a long-lived retriever asks the store whether it changed
 
 
@@ -174,7 +173,8 @@ class KnowledgeRetriever(BaseRetriever):
                 hit.fused += KEYWORD_WEIGHT / (RRF_K + rank + 1)
         if mode == "hybrid":
             _with_translations(candidates, index, lang=lang, mask=mask)
-        ranked = sorted(candidates.values(), key=lambda c: _order(c, mode), reverse=True)
+        # ties (a Chinese question's dense hits carry no fused score) fall back to cosine similarity
+        ranked = sorted(candidates.values(), key=lambda c: (_order(c, mode), c.dense or 0.0), reverse=True)
         if lang is not None:
             ranked = [c for c in ranked if index.metas[c.row].get("lang") == lang]
         top = (_diversified(ranked, index) if mode == "hybrid" else ranked)[:k]
