@@ -18,25 +18,25 @@ ROADMAP_END = ("roadmap.review", "head_of_sales")
 
 def roadmap(ctx: Context) -> Section:
     """Steps for days 1-30, 31-60 and 61-90, each owned by a role."""
-    headers = tuple(ctx.label(f"headers.{h}") for h in ("days", "step", "owner"))
+    headers = tuple(ctx.say(f"headers.{h}") for h in ("days", "step", "owner"))
     steps: dict[str, list[tuple[str, str]]] = {phase: [] for phase in PHASES}
     if ctx.has_roster:
-        steps["d30"].append((ctx.label(ROADMAP_START[0]), ROADMAP_START[1]))
+        steps["d30"].append((ctx.say(ROADMAP_START[0]), ROADMAP_START[1]))
     else:
-        steps["d30"].append((ctx.label("roadmap.collect"), "sales_ops"))
-        steps["d60"].append((ctx.label(ROADMAP_START[0]), ROADMAP_START[1]))
+        steps["d30"].append((ctx.say("roadmap.collect"), "sales_ops"))
+        steps["d60"].append((ctx.say(ROADMAP_START[0]), ROADMAP_START[1]))
     for rec in ctx.analysis.recommendations:
         for phase in PHASES:
             text = ctx.say(f"actions.{rec.action.id}.{phase}", finding=action_name(ctx, rec))
             steps[phase].append((text, rec.action.owners[phase]))
-    steps["d90"].append((ctx.label(ROADMAP_END[0]), ROADMAP_END[1]))
+    steps["d90"].append((ctx.say(ROADMAP_END[0]), ROADMAP_END[1]))
     rows = tuple(
-        (ctx.label(f"roadmap.phases.{phase}"), text, ctx.label(f"owners.{owner}"))
+        (ctx.say(f"roadmap.phases.{phase}"), text, ctx.say(f"owners.{owner}"))
         for phase in PHASES
         for text, owner in steps[phase]
     )
     return Section(
-        "roadmap", ctx.label("sections.roadmap"), (Paragraph(ctx.say("roadmap.intro")), Table(headers, rows))
+        "roadmap", ctx.say("sections.roadmap"), (Paragraph(ctx.say("roadmap.intro")), Table(headers, rows))
     )
 
 
@@ -57,14 +57,14 @@ def _target(ctx: Context, metric: Metric, direction: Direction) -> tuple[str, st
     for run in ctx.analysis.scenarios.values():
         for metric_id, before, after, unit in run.changes:
             if metric_id == metric.id:
-                return _bound(ctx, after, unit, at_most=after < before), ctx.label("kpis.from_scenario")
+                return _bound(ctx, after, unit, at_most=after < before), ctx.say("kpis.from_scenario")
     for finding in ctx.analysis.findings_on(metric.id)[:1]:
         threshold = finding.evidence.get("threshold")
         if threshold is not None:
             at_most = finding.evidence.get("comparison") == "above"
             bench = finding.benchmark if finding.evidence.get("basis") == "benchmark" else None
             basis = (
-                ctx.say("kpis.from_benchmark", source=bench.source) if bench else ctx.label("kpis.from_rule")
+                ctx.say("kpis.from_benchmark", source=bench.source) if bench else ctx.say("kpis.from_rule")
             )
             return _bound(ctx, float(threshold), metric.unit, at_most=at_most), basis
     found = ctx.analysis.benchmarks.for_metric(metric.id)
@@ -87,13 +87,13 @@ def _target(ctx: Context, metric: Metric, direction: Direction) -> tuple[str, st
 
 def kpis(ctx: Context) -> Section:
     """The KPIs to track, each with its current value and target."""
-    headers = tuple(ctx.label(f"headers.{h}") for h in ("kpi", "current", "target", "target_basis"))
+    headers = tuple(ctx.say(f"headers.{h}") for h in ("kpi", "current", "target", "target_basis"))
     rows = []
     for metric_id, direction in _kpi_list(ctx).items():
         metric = ctx.analysis.metric(metric_id)
         if metric is None:
             label = labels(ctx.lang)["metric_labels"].get(metric_id, metric_id.replace("_", " "))
-            rows.append((label, ctx.label("status.missing"), "", ""))
+            rows.append((label, ctx.say("status.missing"), "", ""))
             continue
         target, basis = _target(ctx, metric, direction)
         current = number(metric.value, metric.unit, ctx.lang)
@@ -101,7 +101,7 @@ def kpis(ctx: Context) -> Section:
     blocks: list[Block] = [Paragraph(ctx.say("kpis.intro")), Table(headers, tuple(rows))]
     if not ctx.has_roster:
         blocks.insert(0, needs_data(ctx))
-    return Section("kpis", ctx.label("sections.kpis"), tuple(blocks))
+    return Section("kpis", ctx.say("sections.kpis"), tuple(blocks))
 
 
 def _thin_data(ctx: Context) -> list[str]:
@@ -122,7 +122,7 @@ def _thin_data(ctx: Context) -> list[str]:
 
 def risks(ctx: Context) -> Section:
     """Where the data was thin, which benchmarks are secondary, and what the scenarios assume."""
-    title = ctx.label("sections.risks")
+    title = ctx.say("sections.risks")
     roster = ctx.analysis.roster
     if roster is None:
         return Section("risks", title, (Bullets((ctx.say("risks.no_roster"), ctx.say("risks.model"))),))
@@ -156,7 +156,7 @@ def risks(ctx: Context) -> Section:
 
 
 def _method(ctx: Context) -> Subsection:
-    headers = tuple(ctx.label(f"headers.{h}") for h in ("metric", "formula", "value"))
+    headers = tuple(ctx.say(f"headers.{h}") for h in ("metric", "formula", "value"))
     rows, anchors = [], []
     for metric in ctx.analysis.metrics:
         rows.append((metric_label(metric, ctx.lang), metric_formula(metric, ctx.lang),
@@ -164,7 +164,7 @@ def _method(ctx: Context) -> Subsection:
         anchors.append(f"metric-{metric.id}")
     table = Table(headers, tuple(rows), row_anchors=tuple(anchors))
     return Subsection(
-        ctx.label("sources.method"), (Paragraph(ctx.say("sources.method_intro")), table), "method"
+        ctx.say("sources.method"), (Paragraph(ctx.say("sources.method_intro")), table), "method"
     )
 
 
@@ -172,7 +172,7 @@ def sources(ctx: Context, cited: Sequence[Source]) -> Section:
     """Every cited passage with its document and section, then the metric definitions."""
     blocks: list[Block]
     if cited:
-        headers = tuple(ctx.label(f"headers.{h}") for h in ("id", "document", "section", "excerpt"))
+        headers = tuple(ctx.say(f"headers.{h}") for h in ("id", "document", "section", "excerpt"))
         rows = tuple((f"[{s.id}]", s.title, s.section, s.text) for s in cited)
         blocks = [
             Paragraph(ctx.say("sources.intro")),
@@ -181,6 +181,6 @@ def sources(ctx: Context, cited: Sequence[Source]) -> Section:
     else:
         blocks = [Note(ctx.say("sources.none"))]
     method = (
-        _method(ctx) if ctx.analysis.metrics else Subsection(ctx.label("sources.method"), (needs_data(ctx),))
+        _method(ctx) if ctx.analysis.metrics else Subsection(ctx.say("sources.method"), (needs_data(ctx),))
     )
-    return Section("sources", ctx.label("sections.sources"), tuple(blocks), subsections=(method,))
+    return Section("sources", ctx.say("sections.sources"), tuple(blocks), subsections=(method,))

@@ -57,10 +57,6 @@ class Context:
         """A template sentence in the plan's language."""
         return say(self.lang, key, **values)
 
-    def label(self, key: str) -> str:
-        """A label from the catalogue (`group.name`)."""
-        return self.say(key)
-
     def value(self, metric_id: str) -> str:
         """A metric's value as printed in the plan."""
         metric = self.analysis.metric(metric_id)
@@ -113,7 +109,7 @@ def summary(ctx: Context) -> Section:
                         {"goal": ctx.goal})  # fmt: skip
             blocks.append(ctx.writer.write(slot))
         blocks.append(needs_data(ctx))
-        return Section("summary", ctx.label("sections.summary"), tuple(blocks))
+        return Section("summary", ctx.say("sections.summary"), tuple(blocks))
     headcount = a.metric("headcount_end")
     by_role = sorted(
         (headcount.by.get("role", {}) if headcount else {}).items(), key=lambda item: -(item[1] or 0)
@@ -147,9 +143,9 @@ def summary(ctx: Context) -> Section:
             finding = finding_title(rec.lead, ctx.lang)
             key = "summary.top_item" if effect else "summary.top_item_plain"
             bullets.append(ctx.say(key, action=action_name(ctx, rec), finding=finding, **(effect or {})))
-        blocks.append(Paragraph(ctx.label("summary.top"), lead=True))
+        blocks.append(Paragraph(ctx.say("summary.top"), lead=True))
         blocks.append(Bullets(tuple(bullets)))
-    return Section("summary", ctx.label("sections.summary"), tuple(blocks))
+    return Section("summary", ctx.say("sections.summary"), tuple(blocks))
 
 
 # --- the organisation today --------------------------------------------------------------------------------------
@@ -164,19 +160,19 @@ def _group_rows(
 
 def _headcount_blocks(ctx: Context, headcount: Metric) -> list[Block]:
     blocks: list[Block] = []
-    headers = (ctx.label("headers.group"), ctx.label("headers.headcount"))
+    headers = (ctx.say("headers.group"), ctx.say("headers.headcount"))
     for dimension in DIMENSIONS:
         counts = {k: v for k, v in headcount.by.get(dimension, {}).items() if v}
         if not counts:
             continue
-        name = ctx.label(f"dimensions.{dimension}")
+        name = ctx.say(f"dimensions.{dimension}")
         caption = ctx.say("organisation.by_caption", dimension=name if ctx.lang == "zh" else name.lower())
         blocks.append(Table(headers, _group_rows(ctx, counts, dimension), caption=caption))
         if dimension in ("role", "channel"):
             rows = tuple(
                 (value_label(dimension, k, ctx.lang), float(v or 0), None) for k, v in counts.items()
             )
-            blocks.append(Chart(ctx.label(f"chart.by_{dimension}"), "bars", rows))
+            blocks.append(Chart(ctx.say(f"chart.by_{dimension}"), "bars", rows))
     return blocks
 
 
@@ -187,9 +183,9 @@ def _tenure_blocks(ctx: Context) -> list[Block]:
     names = labels(ctx.lang)["tenure_bands"]
     counts = list(metric.by["tenure_band"].values())
     rows = tuple((name, number(c, "", ctx.lang)) for name, c in zip(names, counts, strict=True))
-    headers = (ctx.label("chart.tenure"), ctx.label("headers.headcount"))
+    headers = (ctx.say("chart.tenure"), ctx.say("headers.headcount"))
     chart_rows = tuple((name, float(c or 0), None) for name, c in zip(names, counts, strict=True))
-    return [Table(headers, rows), Chart(ctx.label("chart.tenure"), "bars", chart_rows)]
+    return [Table(headers, rows), Chart(ctx.say("chart.tenure"), "bars", chart_rows)]
 
 
 def _span_blocks(ctx: Context) -> list[Block]:
@@ -199,11 +195,11 @@ def _span_blocks(ctx: Context) -> list[Block]:
         return []
     names = _manager_names(ctx)
     ordered = sorted(per_manager.items(), key=lambda item: -(item[1] or 0))
-    headers = (ctx.label("values.role.manager"), ctx.label("chart.span"))
+    headers = (ctx.say("values.role.manager"), ctx.say("chart.span"))
     rows = tuple((names.get(m, m), number(v, "", ctx.lang)) for m, v in ordered)
     high = float(SPAN_RANGE[1])
     chart = Chart(
-        ctx.label("chart.span"),
+        ctx.say("chart.span"),
         "bars",
         tuple((names.get(m, m), float(v or 0), None) for m, v in ordered),
         reference=high,
@@ -226,13 +222,11 @@ def _manager_names(ctx: Context) -> dict[str, str]:
 
 def _status(ctx: Context, metric: Metric) -> str:
     if metric.value is None:
-        return ctx.label("status.missing")
+        return ctx.say("status.missing")
     found = ctx.analysis.findings_on(metric.id)
     if found:
-        return ctx.label("status.finding") + f" ({ctx.label('values.severity.' + found[0].severity)})"
-    return (
-        ctx.label("status.ok") if ctx.analysis.benchmarks.for_metric(metric.id) else ctx.label("status.none")
-    )
+        return ctx.say("status.finding") + f" ({ctx.say('values.severity.' + found[0].severity)})"
+    return ctx.say("status.ok") if ctx.analysis.benchmarks.for_metric(metric.id) else ctx.say("status.none")
 
 
 def benchmark_cell(ctx: Context, metric_id: str) -> str:
@@ -247,7 +241,7 @@ def benchmark_cell(ctx: Context, metric_id: str) -> str:
 
 def organisation(ctx: Context) -> Section:
     """Headcount by role, channel, segment and territory; tenure; spans; the key metrics."""
-    title = ctx.label("sections.organisation")
+    title = ctx.say("sections.organisation")
     headcount = ctx.analysis.metric("headcount_end")
     if headcount is None:
         return Section("organisation", title, (needs_data(ctx),))
@@ -263,8 +257,8 @@ def organisation(ctx: Context) -> Section:
         name = f"{metric_label(metric, ctx.lang)} [M:{metric.id}]"
         value = number(metric.value, metric.unit, ctx.lang)
         rows.append((name, value, benchmark_cell(ctx, metric.id), _status(ctx, metric)))
-    headers = tuple(ctx.label(f"headers.{h}") for h in ("metric", "value", "benchmark", "status"))
-    blocks.append(Table(headers, tuple(rows), caption=ctx.label("organisation.metrics_caption")))
+    headers = tuple(ctx.say(f"headers.{h}") for h in ("metric", "value", "benchmark", "status"))
+    blocks.append(Table(headers, tuple(rows), caption=ctx.say("organisation.metrics_caption")))
     return Section("organisation", title, tuple(blocks))
 
 
@@ -295,7 +289,7 @@ def _evidence_line(ctx: Context, finding: Finding) -> str | None:
     if not parts:
         return None
     return (
-        ctx.label("diagnosis.evidence")
+        ctx.say("diagnosis.evidence")
         + (": " if ctx.lang == "en" else "：")
         + ("; " if ctx.lang == "en" else "；").join(parts)
     )
@@ -308,7 +302,7 @@ def recommendation_for(ctx: Context, finding: Finding) -> Recommendation | None:
 
 def diagnosis(ctx: Context) -> Section:
     """Each finding: what was measured, the evidence numbers, the benchmark with source and year, why it matters."""
-    title = ctx.label("sections.diagnosis")
+    title = ctx.say("sections.diagnosis")
     if not ctx.has_roster:
         return Section("diagnosis", title, (needs_data(ctx),))
     if not ctx.analysis.findings:
@@ -317,7 +311,7 @@ def diagnosis(ctx: Context) -> Section:
     explained: set[str] = set()  # one line of guidance per rule: per-manager findings share their reason
     for finding in ctx.analysis.findings:
         blocks: list[Block] = [Paragraph(f"{finding_message(finding, ctx.lang)} [M:{finding.metric_id}]")]
-        facts = [ctx.say("diagnosis.severity", severity=ctx.label(f"values.severity.{finding.severity}"))]
+        facts = [ctx.say("diagnosis.severity", severity=ctx.say(f"values.severity.{finding.severity}"))]
         evidence = _evidence_line(ctx, finding)
         facts += ([evidence] if evidence else []) + _benchmark_lines(ctx, finding)
         blocks.append(Bullets(tuple(facts)))
@@ -350,7 +344,7 @@ def _effect_blocks(ctx: Context, rec: Recommendation) -> list[Block]:
         name = metric_label(metric, ctx.lang) if metric else metric_id
         rows.append((name, number(before, unit, ctx.lang), number(after, unit, ctx.lang)))
         chart_rows.append((name, before, after))
-    headers = tuple(ctx.label(f"headers.{h}") for h in ("metric", "before", "after"))
+    headers = tuple(ctx.say(f"headers.{h}") for h in ("metric", "before", "after"))
     action = action_name(ctx, rec)
     return [
         Paragraph(ctx.say("recommendations.effect", scenario=edits_text(run.edits, ctx.lang)), lead=True),
@@ -373,13 +367,13 @@ def _answers(ctx: Context, rec: Recommendation) -> list[str]:
 
 def recommendations(ctx: Context) -> Section:
     """Each action: what to do, which finding it answers, why (cited guidance) and its expected effect."""
-    title = ctx.label("sections.recommendations")
+    title = ctx.say("sections.recommendations")
     if not ctx.has_roster:
         blocks: list[Block] = [needs_data(ctx)]
         if ctx.goal_guidance:
             text = extractive(ctx.goal_guidance, lang=ctx.lang)
             sub = Subsection(
-                ctx.label("recommendations.guidance_only"), (Paragraph(text, origin="extractive"),)
+                ctx.say("recommendations.guidance_only"), (Paragraph(text, origin="extractive"),)
             )
             return Section("recommendations", title, tuple(blocks), subsections=(sub,))
         return Section("recommendations", title, tuple(blocks))
@@ -402,7 +396,7 @@ def recommendations(ctx: Context) -> Section:
             slot = Slot(
                 "recommendation", evidence, fallback, variables, must_cite=tuple(p.id for p in passages)
             )
-            blocks += [Paragraph(ctx.label("recommendations.why"), lead=True), ctx.writer.write(slot)]
+            blocks += [Paragraph(ctx.say("recommendations.why"), lead=True), ctx.writer.write(slot)]
         blocks += _effect_blocks(ctx, rec)
         subsections.append(Subsection(action_name(ctx, rec), tuple(blocks), anchor=_anchor("rec-" + rec.key)))
     return Section("recommendations", title, subsections=tuple(subsections))
