@@ -34,9 +34,13 @@ def browser_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium driven by Playwright (the system browser: Playwright's own download is unavailable)."""
+    """Headless Chromium driven by Playwright (the system browser: Playwright's own download is unavailable).
+
+    Module-scoped: Playwright's sync API keeps an event loop running in the main thread while it is open, which
+    would break every later test that calls `asyncio.run`.
+    """
     if not shutil.which(CHROMIUM):
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
