@@ -6,6 +6,7 @@ Each model is loaded once per process and reused.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 import threading
@@ -153,6 +154,8 @@ class LlamaCppChat(BaseChatModel):
                 self._llama = Llama(model_path=self.model_path, **kwargs)
             except ValueError as exc:
                 raise ModelError(f"llama.cpp cannot load {self.model_path}: {exc}") from exc
+            # free it while the interpreter is intact; llama.cpp's own finaliser fails during shutdown
+            atexit.register(self._llama.close)
         return self._llama
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any) -> dict[str, Any]:
