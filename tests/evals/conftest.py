@@ -7,14 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eval_doubles import EvidenceEchoModel, NaiveAdvisor, TermRetriever
+from eval_doubles import MINI_SUITES, EvidenceEchoModel, NaiveAdvisor, TermRetriever
 
 from advisor.config import Settings, load_settings
 from evals.harness import RecordingRetriever
 from evals.results import EvalRun
 from evals.runner import run_suites
-
-MINI_SUITES = Path(__file__).resolve().parent / "fixtures" / "suites"
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
@@ -20,6 +21,8 @@ from advisor.chat.sentences import citation_ids
 from advisor.chat.terms import key_terms, overlap
 from advisor.kb.passage import Passage
 from advisor.prompts import render_prompt
+
+MINI_SUITES = Path(__file__).resolve().parent / "fixtures" / "suites"
 
 PASSAGES = [
     Passage("onboarding-en#0", "onboarding-en", "Onboarding and turnover", "Why onboarding matters", "en",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eval_doubles import PASSAGES, EvidenceEchoModel, NaiveAdvisor, TermRetriever
+from eval_doubles import MINI_SUITES, PASSAGES, EvidenceEchoModel, NaiveAdvisor, TermRetriever
 
 from advisor.chat.advisor import Advisor
 from advisor.chat.answer import Answer
@@ -153,8 +153,6 @@ class FailingAdvisor(NaiveAdvisor):
 
 
 def test_a_case_that_raises_is_reported_and_fails_the_gate(settings: Settings) -> None:
-    from conftest import MINI_SUITES
-
     retriever = RecordingRetriever(TermRetriever())
     advisor = FailingAdvisor(retriever=retriever, chat_model=EvidenceEchoModel())
     run = run_suites(
@@ -176,8 +174,6 @@ class UnloadableAdvisor(NaiveAdvisor):
 
 
 def test_a_model_that_cannot_load_stops_the_run_with_its_own_message(settings: Settings) -> None:
-    from conftest import MINI_SUITES
-
     retriever = RecordingRetriever(TermRetriever())
     advisor = UnloadableAdvisor(retriever=retriever, chat_model=EvidenceEchoModel())
     with pytest.raises(ModelError, match="No GGUF model at /models/missing.gguf"):
@@ -199,8 +195,6 @@ def test_json_round_trip_keeps_every_case(run_naive: RunNaive) -> None:
 
 @pytest.mark.integration
 def test_the_real_advisor_with_a_well_behaved_model_passes(settings: Settings) -> None:
-    from conftest import MINI_SUITES
-
     retriever = RecordingRetriever(TermRetriever(PASSAGES))
     advisor = Advisor(settings, retriever=retriever, chat_model=EvidenceEchoModel())
     run = run_suites(
@@ -211,8 +205,6 @@ def test_the_real_advisor_with_a_well_behaved_model_passes(settings: Settings) -
 
 @pytest.mark.integration
 def test_the_real_advisor_grounds_away_what_the_broken_model_invents(settings: Settings) -> None:
-    from conftest import MINI_SUITES
-
     retriever = RecordingRetriever(TermRetriever(PASSAGES))
     model = EvidenceEchoModel(faults=frozenset({"invent_number", "cite_missing"}))
     advisor = Advisor(settings, retriever=retriever, chat_model=model)
