@@ -14,11 +14,12 @@ from typing import Any
 
 from advisor.config import Settings
 from advisor.errors import ConfigError, InputError, ModelError
+from advisor.kb.store import corpus_fingerprint
 from evals.cases import SUITES_DIR, Case, Suite, load_suites
-from evals.harness import Harness
+from evals.harness import AskAdvisor, Harness
 from evals.judge import get_judge
 from evals.kinds import run_answer, run_plan, run_retrieval
-from evals.results import CaseResult, EvalRun, SuiteResult
+from evals.results import SPLITS, CaseResult, EvalRun, SuiteResult
 from evals.specs import MODES
 
 Progress = Callable[[int, int, CaseResult], None]
@@ -51,21 +52,13 @@ def _config(settings: Settings) -> dict[str, Any]:
     return settings.model_dump(mode="json", exclude={"openai_api_key", "api_key"})
 
 
-def _fingerprint(settings: Settings, suites: Sequence[Suite]) -> str | None:
-    if not any(case.kind != "plan" for suite in suites for case in suite.cases):
-        return None
-    from advisor.kb.store import corpus_fingerprint
-
-    return corpus_fingerprint(settings)
-
-
 def run_suites(
     names: Sequence[str],
     *,
     settings: Settings,
     split: str = "all",
     progress: Progress | None = None,
-    advisor: Any = None,
+    advisor: AskAdvisor | None = None,
     retriever: Any = None,
     modes: Sequence[str] = ("hybrid",),
     judge_runs: int = 3,
@@ -77,6 +70,8 @@ def run_suites(
     settings (its retriever should be the `RecordingRetriever` passed as `retriever`, so citations can be checked
     against what it retrieved). `modes` adds dense-only and keyword-only retrieval scores beside hybrid.
     """
+    if split not in SPLITS:
+        raise InputError(f"Unknown split `{split}`; choose from {', '.join(SPLITS)}.")
     unknown = [mode for mode in modes if mode not in MODES]
     if unknown:
         raise InputError(f"Unknown retrieval mode `{unknown[0]}`; choose from {', '.join(MODES)}.")
@@ -91,7 +86,8 @@ def run_suites(
         judge=get_judge(settings),
         judge_runs=judge_runs,
     )
-    if any(case.kind != "plan" for suite in suites for case in suite.cases):
+    uses_kb = any(case.kind != "plan" for suite in suites for case in suite.cases)
+    if uses_kb:
         harness.warm_up()
     total = sum(len(suite.cases) for suite in suites)
     done = 0
@@ -113,6 +109,6 @@ def run_suites(
         modes=list(harness.modes),
         model=harness.model_info(),
         config=_config(settings),
-        kb_fingerprint=_fingerprint(settings, suites),
+        kb_fingerprint=corpus_fingerprint(settings) if uses_kb else None,
         suites=results,
     )

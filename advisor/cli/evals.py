@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from advisor.cli.app import console
-from advisor.config import load_settings
+from advisor.config import Settings, load_settings
 
 if TYPE_CHECKING:
     from evals.results import CaseResult, EvalRun, SuiteResult
@@ -59,7 +59,7 @@ def _write(path: Path | None, text: str, what: str) -> None:
     console.print(f"{what}: {path}")
 
 
-def _run(names: list[str], settings: Any, split: str, modes: list[str], judge_runs: int) -> EvalRun:
+def _run(names: list[str], settings: Settings, split: str, modes: list[str], judge_runs: int) -> EvalRun:
     from evals.runner import run_suites
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
