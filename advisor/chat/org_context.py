@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.chat.evidence import METRIC_DOC, Evidence
 from advisor.org.present import format_number
+from advisor.org.schema import COLUMNS
 from advisor.org.types import Benchmark, Finding, Metric
 
 # which words in a question point at which metric; English stems and Chinese terms
@@ -88,17 +90,26 @@ def _inputs_text(inputs: dict[str, Any]) -> str:
     return ", ".join(parts[:4])
 
 
+def _column_names(note: str) -> list[str]:
+    """Canonical roster columns a metric's note asks for, in the order it names them."""
+    names = {column.name for column in COLUMNS}
+    return list(dict.fromkeys(word for word in re.findall(r"[a-z_]+", note) if word in names))
+
+
 def metric_text(metric: Metric, finding: Finding | None, *, lang: str) -> str:
     """One metric (and its finding) as a short evidence text in English or Chinese."""
     value = format_number(metric.value, metric.unit, lang=lang)
     inputs = _inputs_text(metric.inputs)
     benchmark = _benchmark_text(finding.benchmark if finding else None)
     if lang == "zh":
+        # the rules layer writes formulas and notes in English: a Chinese answer keeps only the column names
         label = METRIC_LABELS_ZH.get(metric.id, metric.label or metric.id)
         if metric.value is None:
-            return f"{label}无法根据当前名单计算：{metric.note}"
-        text = f"您团队的{label}为 {value}（公式：{metric.formula}"
-        text += f"；{inputs}）。" if inputs else "）。"
+            columns = "、".join(_column_names(metric.note)) or "所需的列（见 advisor schema）"
+            return f"{label}无法根据当前名单计算：请在名单中补充 {columns}。"
+        text = f"您团队的{label}为 {value}。"
+        if finding is not None and finding.message_zh:
+            return text + finding.message_zh
         return text + (f"参考基准：{benchmark}。" if benchmark else "")
     label = metric.label or metric.id.replace("_", " ")
     if metric.value is None:
