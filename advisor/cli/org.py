@@ -45,7 +45,8 @@ CLEAN_CSV = typer.Option(None, "--clean-csv", help="Write the rows that passed t
 SCHEMA_FORMAT = typer.Option("md", "--format", "-f", help="md or json.")
 
 
-def _date(text: str | None, option: str) -> date | None:
+def parse_date_option(text: str | None, option: str) -> date | None:
+    """A YYYY-MM-DD option value as a date (None when not given); a bad value is an InputError naming the option."""
     if text is None:
         return None
     try:
@@ -60,7 +61,7 @@ def _format(value: str, allowed: tuple[str, ...] = FORMATS) -> str:
     return value
 
 
-def _load(
+def load_roster_option(
     roster: Path,
     *,
     as_of: date | None,
@@ -73,6 +74,7 @@ def _load(
     delimiter: str | None,
     max_mb: float,
 ) -> Any:
+    """Load a roster from the shared import options (--map, --mapping, --map-value, --where, ...)."""
     from advisor.org.roster import load_mapping_file, load_roster, parse_pairs
 
     columns: dict[str, str] = {}
@@ -134,8 +136,8 @@ def analyze(
     from advisor.org.present import analysis_markdown
 
     output_format = _format(output_format)
-    day, start = _date(as_of, "--as-of"), _date(period_start, "--period-start")
-    people = _load(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=map_value,
+    day, start = parse_date_option(as_of, "--as-of"), parse_date_option(period_start, "--period-start")
+    people = load_roster_option(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=map_value,
                    where=where, dayfirst=dayfirst, strict=strict, delimiter=delimiter, max_mb=max_mb)  # fmt: skip
     org, bench = _context(profile, benchmarks)
     metrics = compute_metrics(people, period_start=start, profile=org, benchmarks=bench)
@@ -215,8 +217,8 @@ def scenario(
 
     output_format = _format(output_format)
     edits = spec_from_cli(move=move, hire=hire, add_manager=add_manager, attrition=attrition, spec_file=spec)
-    day, start = _date(as_of, "--as-of"), _date(period_start, "--period-start")
-    people = _load(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=map_value,
+    day, start = parse_date_option(as_of, "--as-of"), parse_date_option(period_start, "--period-start")
+    people = load_roster_option(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=map_value,
                    where=where, dayfirst=dayfirst, strict=strict, delimiter=delimiter, max_mb=max_mb)  # fmt: skip
     org, bench = _context(profile, benchmarks)
     result = run_scenario(people, edits, period_start=start, profile=org, benchmarks=bench).to_dict()
@@ -260,7 +262,7 @@ def validate(
 
     output_format = _format(output_format, ("table", "json", "csv"))
     # Strict is applied after printing, so the reader sees every issue before the command fails.
-    people = _load(roster, as_of=_date(as_of, "--as-of"), mapping=mapping, mapping_file=mapping_file,
+    people = load_roster_option(roster, as_of=parse_date_option(as_of, "--as-of"), mapping=mapping, mapping_file=mapping_file,
                    map_value=map_value, where=where, dayfirst=dayfirst, strict=False, delimiter=delimiter,
                    max_mb=max_mb)  # fmt: skip
     issues = [issue.to_dict() for issue in people.issues]

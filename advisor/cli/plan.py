@@ -8,7 +8,17 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from advisor.cli.app import console
-from advisor.cli.org import AS_OF, DAYFIRST, DELIMITER, MAP, MAPPING_FILE, MAX_MB, WHERE, _date, _load
+from advisor.cli.org import (
+    AS_OF,
+    DAYFIRST,
+    DELIMITER,
+    MAP,
+    MAPPING_FILE,
+    MAX_MB,
+    WHERE,
+    load_roster_option,
+    parse_date_option,
+)
 
 OPTIONAL_ROSTER = typer.Argument(
     None, help="Roster export (CSV, XLSX or JSON); leave out for a goal-only plan."
@@ -45,10 +55,10 @@ def plan(
 
     fmt = format_for(output, output_format)
     settings = load_settings()
-    day = _date(as_of, "--as-of")
+    day = parse_date_option(as_of, "--as-of")
     loaded = None
     if roster is not None:
-        loaded = _load(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=[], where=where,
+        loaded = load_roster_option(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=[], where=where,
                        dayfirst=dayfirst, strict=False, delimiter=delimiter, max_mb=max_mb)  # fmt: skip
     org_profile = load_profile(profile) if profile else None
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
