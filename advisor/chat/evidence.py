@@ -31,6 +31,20 @@ class Evidence:
     score: float = 0.0
     missing: bool = False  # a metric the roster cannot give; its text says which field to add
 
+    @classmethod
+    def from_passage(cls, passage: Passage, *, id: str, text: str) -> Evidence:
+        """A knowledge passage as `S<n>` evidence showing `text` (an excerpt of it)."""
+        return cls(
+            id=id,
+            kind="passage",
+            text=text,
+            doc_id=passage.doc_id,
+            title=passage.title,
+            section=passage.section,
+            lang=passage.lang,
+            score=passage.score,
+        )
+
     @property
     def metric_id(self) -> str | None:
         """The metric this item states, for `M:` items."""
@@ -121,16 +135,5 @@ def passage_evidence(
         if not text or text in seen:
             continue
         seen.add(text)
-        items.append(
-            Evidence(
-                id=f"S{start + len(items)}",
-                kind="passage",
-                text=text,
-                doc_id=passage.doc_id,
-                title=passage.title,
-                section=passage.section,
-                lang=passage.lang,
-                score=passage.score,
-            )
-        )
+        items.append(Evidence.from_passage(passage, id=f"S{start + len(items)}", text=text))
     return items

@@ -47,15 +47,8 @@ class SourceBook:
                 text = excerpt(prose_only(passage.text), query=query, max_chars=EXCERPT_CHARS)
                 if not text:
                     continue
-                self.items[passage.chunk_id] = Evidence(
-                    id=f"S{len(self.items) + 1}",
-                    kind="passage",
-                    text=text,
-                    doc_id=passage.doc_id,
-                    title=passage.title,
-                    section=passage.section,
-                    lang=passage.lang,
-                    score=passage.score,
+                self.items[passage.chunk_id] = Evidence.from_passage(
+                    passage, id=f"S{len(self.items) + 1}", text=text
                 )
                 self.origins[passage.chunk_id] = passage
             found.append(self.items[passage.chunk_id])
