@@ -13,9 +13,6 @@ import pytest
 
 from advisor.offline import enforce_offline
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 blocked_connections: list[object] = []
@@ -71,11 +68,3 @@ def advisor_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 def blocked_connections_log() -> list[object]:
     """Every outside address a test tried to reach (the guard refused each one)."""
     return blocked_connections
-
-
-def shared_file(*parts: str) -> Path:
-    """A file from ../shared, or skip the test when this checkout has no ../shared (a user's clone)."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: ../shared only exists in the team's workspace")
-    return path
