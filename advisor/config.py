@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
+import platformdirs
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -16,11 +17,18 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from advisor.bundled import KNOWLEDGE_DIR
 from advisor.errors import ConfigError
 
 ENV_PREFIX = "ADVISOR_"
 CONFIG_FILE_ENV = "ADVISOR_CONFIG"
 DEFAULT_CONFIG_FILE = "advisor.toml"
+APP_NAME = "sales-structure-advisor"
+
+
+def default_home() -> Path:
+    """The per-user data folder (e.g. ~/.local/share/sales-structure-advisor), as `llm` keeps its state."""
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
 
 
 def config_file() -> Path:
@@ -34,9 +42,15 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
 
     home: Path = Field(
-        Path(".advisor"), description="Folder holding all state: Chroma store, SQLite, uploads."
+        default_factory=default_home,
+        description="Folder holding all state: Chroma store, SQLite, uploads (default: the per-user data folder).",
     )
-    knowledge_dir: Path = Field(Path("knowledge"), description="Folder `advisor ingest` reads by default.")
+    knowledge_dir: Path | None = Field(
+        None, description="Your own knowledge folder, ingested on top of the bundled articles."
+    )
+    bundled_knowledge: bool = Field(
+        True, description="Ingest the bundled knowledge base (articles and benchmarks) by default."
+    )
     embedding_model: str = Field(
         "all-MiniLM-L6-v2",
         description="Sentence-transformers model: the bundled all-MiniLM-L6-v2, a local path or a cached name.",
@@ -105,7 +119,9 @@ class Settings(BaseSettings):
         64, ge=0, description="Chat requests allowed to wait; past that the web app says 503."
     )
 
-    @field_validator("openai_base_url", "chroma_url", "database_url", "judge_model", mode="before")
+    @field_validator(
+        "openai_base_url", "chroma_url", "database_url", "judge_model", "knowledge_dir", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
@@ -121,6 +137,12 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file())
         return (init_settings, env_settings, toml)
+
+    @property
+    def knowledge_dirs(self) -> list[Path]:
+        """The folders `advisor ingest` reads by default: the bundled knowledge base, then the user's own."""
+        dirs = [KNOWLEDGE_DIR] if self.bundled_knowledge else []
+        return dirs + ([self.knowledge_dir] if self.knowledge_dir is not None else [])
 
     @property
     def chroma_path(self) -> Path:

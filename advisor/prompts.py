@@ -1,16 +1,14 @@
-"""Every prompt the product sends lives in `prompts/` as a Jinja2 template; this renders them."""
+"""Every prompt the product sends lives in `advisor/prompts/` as a Jinja2 template; this renders them."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 
+from advisor.bundled import PROMPTS_DIR
 from advisor.errors import ConfigError
-
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +29,5 @@ def render_prompt(name: str, **variables: Any) -> str:
     try:
         template = _environment().get_template(name)
     except TemplateNotFound as exc:
-        raise ConfigError(
-            f"Prompt template {PROMPTS_DIR / name} is missing; reinstall or restore prompts/."
-        ) from exc
+        raise ConfigError(f"Prompt template {PROMPTS_DIR / name} is missing; reinstall the advisor.") from exc
     return template.render(**variables).strip()

@@ -21,13 +21,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from advisor.bundled import KNOWLEDGE_DIR
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def copy_corpus(target: Path, copies: int) -> Path:
     """`copies` copies of the knowledge articles, each copy with its own doc ids (and so its own chunks)."""
     for n in range(copies):
-        for source in sorted((REPO / "knowledge").glob("*/*.md")):
+        for source in sorted(KNOWLEDGE_DIR.glob("*/*.md")):
             text = source.read_text(encoding="utf-8")
             text = re.sub(r"^(id|translation_of): (\S+)", rf"\1: \2-copy{n}", text, flags=re.MULTILINE)
             out = target / f"copy{n}" / source.parent.name / source.name
@@ -67,7 +69,7 @@ def main() -> int:
     from advisor.models import get_embedder
 
     corpus = copy_corpus(work / "corpus", args.copies)
-    settings = load_settings(knowledge_dir=corpus)
+    settings = load_settings(knowledge_dir=corpus, bundled_knowledge=False)
     model = get_embedder(settings).model  # load and warm the model before anything is timed
     model.encode(["warm up"], normalize_embeddings=True)
 
@@ -91,7 +93,7 @@ def main() -> int:
     again = ingest(settings=settings)
     reingest_s = time.perf_counter() - started
     advisor = Path(sys.executable).with_name("advisor")
-    env = {**os.environ, "ADVISOR_KNOWLEDGE_DIR": str(corpus)}
+    env = {**os.environ, "ADVISOR_KNOWLEDGE_DIR": str(corpus), "ADVISOR_BUNDLED_KNOWLEDGE": "false"}
     started = time.perf_counter()
     subprocess.run([str(advisor), "ingest"], env=env, check=True, capture_output=True)
     process_s = time.perf_counter() - started

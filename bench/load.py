@@ -125,7 +125,6 @@ def _start_server(home: Path, port: int) -> subprocess.Popen[bytes]:
     # the server's log goes to a file: an unread pipe would fill up and stall the server mid-benchmark
     env = os.environ | {
         "ADVISOR_HOME": str(home),
-        "ADVISOR_KNOWLEDGE_DIR": str(REPO / "knowledge"),
         "ADVISOR_RATE_LIMIT_PER_MINUTE": "0",  # this benchmark is one client address by construction
         "ADVISOR_CHAT_QUEUE": "64",
     }

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from advisor.bundled import BENCHMARKS_FILE
 from advisor.org.analysis import compute_metrics
 from advisor.org.benchmarks import load_benchmarks
 from advisor.org.findings import evaluate_findings
@@ -121,7 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[10_000, 100_000, 1_000_000])
     args = parser.parse_args()
-    benchmarks = load_benchmarks(ROOT / "knowledge" / "benchmarks.yaml")
+    benchmarks = load_benchmarks(BENCHMARKS_FILE)
     profile = Profile(bookings_target_usd=1e9, expected_attainment_pct=80)
     rows = []
     for size in args.sizes:

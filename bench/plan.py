@@ -87,7 +87,7 @@ def main() -> None:
     from advisor.models import get_chat_model, get_embedder
 
     home = args.home or Path(tempfile.mkdtemp(prefix="bench-plan-"))
-    settings = load_settings(home=home, knowledge_dir=REPO / "knowledge")
+    settings = load_settings(home=home)
     ingest(None, settings=settings)
     roster = as_roster(synthetic_roster(args.people))
 

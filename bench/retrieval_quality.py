@@ -52,7 +52,7 @@ def main() -> int:
     from advisor.kb.ingest import ingest
     from advisor.kb.retriever import MODES, get_retriever
 
-    overrides = {"knowledge_dir": REPO / "knowledge"}
+    overrides: dict[str, object] = {}
     if args.chunk_size:
         overrides["chunk_size"] = args.chunk_size
     if args.overlap is not None:

@@ -97,14 +97,15 @@ class _Pending:
     previous: FileEntry | None
 
 
-def _files(paths: list[Path], *, default_root: Path) -> Iterator[tuple[Path, Path | None]]:
+def _files(paths: list[Path], *, default_roots: list[Path]) -> Iterator[tuple[Path, Path | None]]:
     """Every candidate file under the given paths (folders recursively, hidden files left out), with its id root."""
     for path in paths:
         if not path.exists():
             raise InputError(
-                f"No such file or folder: {path}. Give existing paths, or none to ingest {default_root}."
+                f"No such file or folder: {path}. Give existing paths, or none to ingest the default knowledge."
             )
-        root = default_root if _inside(path, default_root) else (path if path.is_dir() else None)
+        inside = [root for root in default_roots if _inside(path, root)]
+        root = inside[0] if inside else (path if path.is_dir() else None)
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for candidate in candidates:
             relative = candidate.relative_to(path) if path.is_dir() else Path(candidate.name)
@@ -297,10 +298,10 @@ def ingest(
     prune: bool = False,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest files and folders (default: the knowledge folder) and report what happened to each file."""
+    """Ingest files and folders (default: the bundled knowledge and the user's own) and report each file's outcome."""
     started = time.perf_counter()
-    roots = [Path(p) for p in paths] if paths else [settings.knowledge_dir]
-    files = list(_files(roots, default_root=settings.knowledge_dir))
+    roots = [Path(p) for p in paths] if paths else settings.knowledge_dirs
+    files = list(_files(roots, default_roots=settings.knowledge_dirs))
     run = _Run(settings)
     for done, (path, root) in enumerate(files, start=1):
         run.visit(path, root)

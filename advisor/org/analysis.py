@@ -6,7 +6,7 @@ import math
 from datetime import date
 from typing import Any
 
-from advisor.errors import InputError
+from advisor.bundled import BENCHMARKS_FILE
 from advisor.org.benchmarks import BenchmarkSet, load_benchmarks
 from advisor.org.capacity import plan_inputs, ramped_capacity, reps_needed, turnover_cost
 from advisor.org.metrics import (
@@ -33,11 +33,8 @@ _WITHOUT_ROLE = ("channel", "segment", "territory", "manager")
 
 
 def default_benchmarks() -> BenchmarkSet:
-    """The knowledge folder's benchmarks, or an empty set when the file is absent (ramp metrics then say so)."""
-    try:
-        return load_benchmarks()
-    except InputError:
-        return BenchmarkSet()
+    """The bundled benchmarks; a missing or malformed file is an error, never an empty set."""
+    return load_benchmarks(BENCHMARKS_FILE)
 
 
 def population(roster: Roster, *, as_of: date | None = None, period_start: date | None = None) -> Population:

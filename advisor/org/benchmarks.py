@@ -1,4 +1,4 @@
-"""Published benchmarks and default ramp curves, read from `knowledge/benchmarks.yaml`."""
+"""Published benchmarks and default ramp curves, read from a benchmarks file (the bundled one by default)."""
 
 from __future__ import annotations
 
@@ -45,18 +45,11 @@ class BenchmarkSet:
         )
 
 
-def default_benchmarks_path() -> Path:
-    """`benchmarks.yaml` in the configured knowledge folder."""
-    from advisor.config import get_settings
-
-    return get_settings().knowledge_dir / "benchmarks.yaml"
-
-
-def load_benchmarks(path: Path | None = None) -> BenchmarkSet:
-    """Read a benchmarks file (default: the knowledge folder's); a clear error names any malformed entry."""
-    path = Path(path) if path is not None else default_benchmarks_path()
+def load_benchmarks(path: Path) -> BenchmarkSet:
+    """Read a benchmarks file; a clear error names a missing file or any malformed entry."""
+    path = Path(path)
     if not path.is_file():
-        raise InputError(f"Benchmarks file {path} not found: set ADVISOR_KNOWLEDGE_DIR or pass --benchmarks.")
+        raise InputError(f"Benchmarks file {path} not found: pass an existing file with --benchmarks.")
     try:
         payload = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

@@ -8,11 +8,13 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
-from web_server import REPO, ROSTERS
+from web_server import ROSTERS
+
+from advisor.bundled import KNOWLEDGE_DIR
 
 pytestmark = pytest.mark.integration
 
-KNOWLEDGE_FILES = sorted(p for p in (REPO / "knowledge").rglob("*.md") if p.name.lower() != "readme.md")
+KNOWLEDGE_FILES = sorted(p for p in KNOWLEDGE_DIR.rglob("*.md") if p.name.lower() != "readme.md")
 # doc ids as the front matter of each file declares them, read here without the library
 KNOWN_DOC_IDS = {
     re.search(r"^id:\s*(\S+)", p.read_text(encoding="utf-8"), re.M).group(1)  # type: ignore[union-attr]

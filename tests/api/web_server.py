@@ -22,7 +22,7 @@ ROSTERS = REPO / "tests" / "fixtures" / "rosters"
 
 def web_settings(home: Path, **overrides: Any) -> Settings:
     """Settings for a test app: state under `home`, the repository's knowledge folder."""
-    return load_settings(home=home, knowledge_dir=REPO / "knowledge", **overrides)
+    return load_settings(home=home, **overrides)
 
 
 def free_port() -> int:

@@ -16,6 +16,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
+from advisor.bundled import KNOWLEDGE_DIR
 from advisor.chat.terms import key_terms, overlap
 from advisor.kb.passage import Passage
 
@@ -90,7 +91,7 @@ class ScriptedChatModel(BaseChatModel):
 def load_sections(paths: list[Path] | None = None) -> list[Passage]:
     """Knowledge articles (by default the whole knowledge base) cut at their `##` headings, one passage each."""
     passages = []
-    for path in paths or sorted((REPO / "knowledge").glob("*/*.md")):
+    for path in paths or sorted(KNOWLEDGE_DIR.glob("*/*.md")):
         _, front, body = path.read_text(encoding="utf-8").split("---", 2)
         meta = yaml.safe_load(front)
         for number, section in enumerate(re.split(r"\n(?=## )", body)):

@@ -9,6 +9,7 @@ import pytest
 import yaml
 from chat_doubles import ScriptedChatModel
 
+from advisor.bundled import KNOWLEDGE_DIR
 from advisor.chat.advisor import Advisor
 from advisor.chat.language import detect_language
 from advisor.chat.memory import get_conversation
@@ -27,7 +28,7 @@ def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     from advisor.kb.ingest import ingest
 
     settings = load_settings(home=tmp_path_factory.mktemp("chat-kb"), max_tokens=60, temperature=0.0)
-    ingest([REPO / "knowledge", REPO / "tests" / "fixtures" / "injection"], settings=settings)
+    ingest([KNOWLEDGE_DIR, REPO / "tests" / "fixtures" / "injection"], settings=settings)
     yield settings
 
 

@@ -54,7 +54,11 @@ def tiny_kb(tmp_path: Path) -> dict[str, str]:
         id="onboarding-en", title="Onboarding new sales reps", topic="onboarding",
         body="A structured onboarding programme with shadowing, product training and a ramp plan keeps new "
              "sales hires from leaving in their first year."), encoding="utf-8")  # fmt: skip
-    return {"ADVISOR_HOME": str(tmp_path / "home"), "ADVISOR_KNOWLEDGE_DIR": str(tmp_path / "knowledge")}
+    return {
+        "ADVISOR_HOME": str(tmp_path / "home"),
+        "ADVISOR_KNOWLEDGE_DIR": str(tmp_path / "knowledge"),
+        "ADVISOR_BUNDLED_KNOWLEDGE": "false",
+    }
 
 
 def suite_file(folder: Path, threshold: float) -> Path:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from advisor.bundled import KNOWLEDGE_DIR
 from evals.cases import SUITES_DIR, Suite, load_suite, suite_names
 
 REPO = Path(__file__).resolve().parents[2]
@@ -17,7 +18,7 @@ SUITES = ("retrieval", "answers", "refusal", "plans", "smoke")
 
 def knowledge_ids() -> set[str]:
     ids = set()
-    for path in (REPO / "knowledge").glob("*/*.md"):
+    for path in KNOWLEDGE_DIR.glob("*/*.md"):
         front = path.read_text(encoding="utf-8").split("---", 2)[1]
         ids.add(str(yaml.safe_load(front)["id"]))
     return ids

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor.bundled import KNOWLEDGE_DIR
 from advisor.config import Settings, load_settings, setting_sources
 from advisor.errors import ConfigError
 
@@ -23,13 +24,16 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return toml
 
 
-def test_defaults(clean_env: Path) -> None:
+def test_defaults(clean_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     settings = load_settings()
-    assert settings.home == Path(".advisor")
+    home = tmp_path / "xdg" / "sales-structure-advisor"
+    assert settings.home == home  # the per-user data folder, whatever the working directory
     assert settings.chat_backend == "local"
     assert settings.port == 8000
-    assert settings.state_url == "sqlite:///.advisor/state.db"
-    assert settings.chroma_path == Path(".advisor/chroma")
+    assert settings.state_url == f"sqlite:///{home / 'state.db'}"
+    assert settings.chroma_path == home / "chroma"
+    assert settings.knowledge_dirs == [KNOWLEDGE_DIR]
     assert set(setting_sources().values()) == {"default"}
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from advisor.bundled import KNOWLEDGE_DIR
+
 REPO = Path(__file__).resolve().parents[2]
 
 # Runs in a fresh interpreter so that model loading itself happens under the guard.
@@ -61,9 +63,15 @@ def test_ingest_and_ask_never_touch_the_network(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     for name in ("en/metrics-span-of-control.md", "zh/metrics-span-of-control.md"):
-        shutil.copy(REPO / "knowledge" / name, docs / name.replace("/", "-"))
+        shutil.copy(KNOWLEDGE_DIR / name, docs / name.replace("/", "-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ADVISOR_", "HF_", "TRANSFORMERS_"))}
-    env.update({"ADVISOR_HOME": str(tmp_path / "home"), "ADVISOR_MAX_TOKENS": "48"})
+    env.update(
+        {
+            "ADVISOR_HOME": str(tmp_path / "home"),
+            "ADVISOR_MAX_TOKENS": "48",
+            "ADVISOR_BUNDLED_KNOWLEDGE": "false",
+        }
+    )
     result = subprocess.run(
         [sys.executable, "-c", GUARDED_RUN, str(docs), "How many reps should one sales manager lead?"],
         capture_output=True,

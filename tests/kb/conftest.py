@@ -32,4 +32,4 @@ def docs(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(advisor_home: Path, docs: Path) -> Settings:
     """Settings with state in a fresh ADVISOR_HOME and the fixture documents as the knowledge folder."""
-    return load_settings(home=advisor_home, knowledge_dir=docs)
+    return load_settings(home=advisor_home, knowledge_dir=docs, bundled_knowledge=False)

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from advisor.bundled import KNOWLEDGE_DIR
+
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "documents"
-KNOWLEDGE = REPO / "knowledge"
+KNOWLEDGE = KNOWLEDGE_DIR
 SEED = REPO / ".." / "shared" / "seed" / "sales-structure-guidance.zh.txt"
 
 # The seed's spam, as the issue describes it, and the real text on each side of every fragment.

@@ -73,7 +73,9 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
 
 
 def test_ingest_and_search_through_a_chroma_server(chroma_url: str, advisor_home: Path, docs: Path) -> None:
-    settings = load_settings(home=advisor_home, knowledge_dir=docs, chroma_url=chroma_url)
+    settings = load_settings(
+        home=advisor_home, knowledge_dir=docs, bundled_knowledge=False, chroma_url=chroma_url
+    )
     report = ingest(settings=settings)
     assert len(report.of("added")) == 6
     assert not settings.chroma_path.exists()  # the vectors live on the server, not under ADVISOR_HOME

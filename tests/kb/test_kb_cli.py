@@ -20,6 +20,7 @@ def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
     """A runner whose commands see the test's ADVISOR_HOME and fixture knowledge folder."""
     monkeypatch.setenv("ADVISOR_HOME", str(settings.home))
     monkeypatch.setenv("ADVISOR_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    monkeypatch.setenv("ADVISOR_BUNDLED_KNOWLEDGE", "false")
     monkeypatch.setattr(console, "width", 250)  # wide enough that table cells do not wrap mid-phrase
     return CliRunner()
 

@@ -35,7 +35,7 @@ def announce(run):
 
 
 ingest_module._flush = announce
-ingest_module.ingest(settings=load_settings(home=Path(sys.argv[1]), knowledge_dir=Path(sys.argv[2])))
+ingest_module.ingest(settings=load_settings(home=Path(sys.argv[1]), knowledge_dir=Path(sys.argv[2]), bundled_knowledge=False))
 print("done", flush=True)
 """
 
@@ -83,7 +83,7 @@ def test_rerun_after_kill_completes_the_store_exactly(settings: Settings, docs: 
     assert report.of("added")
 
     recovered = _stored(settings)
-    clean = load_settings(home=tmp_path / "clean-home", knowledge_dir=docs)
+    clean = load_settings(home=tmp_path / "clean-home", knowledge_dir=docs, bundled_knowledge=False)
     ingest(settings=clean)
     expected = _stored(clean)
     assert sorted(recovered) == sorted(expected)  # every chunk, and only those

@@ -124,7 +124,7 @@ def knowledge(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeRet
     """The real knowledge folder ingested once for this module."""
     if not any(KNOWLEDGE.glob("*/*.md")):
         pytest.skip("knowledge/ has no articles yet")
-    settings = load_settings(home=tmp_path_factory.mktemp("kb-home"), knowledge_dir=KNOWLEDGE)
+    settings = load_settings(home=tmp_path_factory.mktemp("kb-home"))
     report = ingest(settings=settings)
     assert not [o for o in report.of("skipped") if not o.path.endswith((".yaml", ".yml"))]
     yield KnowledgeRetriever(settings=settings, k=5)

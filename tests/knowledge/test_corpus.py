@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
+from advisor.bundled import KNOWLEDGE_DIR
+
 REPO = Path(__file__).resolve().parents[2]
-KNOWLEDGE = REPO / "knowledge"
+KNOWLEDGE = KNOWLEDGE_DIR
 SUITES = REPO / "evals" / "suites"
 SEED = REPO / ".." / "shared" / "seed" / "sales-structure-guidance.zh.txt"
 

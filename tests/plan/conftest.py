@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from plan_doubles import AS_OF, PROBLEM_ROSTER, REPO, ScriptedChat, install
+from plan_doubles import AS_OF, PROBLEM_ROSTER, ScriptedChat, install
 
 from advisor.config import Settings, load_settings
 
@@ -25,7 +25,7 @@ def kb_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings whose ADVISOR_HOME holds the real knowledge base, ingested once for the session."""
     from advisor.kb.ingest import ingest
 
-    settings = load_settings(home=tmp_path_factory.mktemp("plan-home"), knowledge_dir=REPO / "knowledge")
+    settings = load_settings(home=tmp_path_factory.mktemp("plan-home"))
     ingest(None, settings=settings)
     return settings
 

@@ -24,7 +24,6 @@ FIXTURES = REPO / "tests" / "fixtures" / "rosters"
 def cli_env(kb_settings: Settings, monkeypatch: pytest.MonkeyPatch, scripted_chat: ScriptedChat) -> None:
     """The CLI reads its settings from the environment: point it at the ingested knowledge base."""
     monkeypatch.setenv("ADVISOR_HOME", str(kb_settings.home))
-    monkeypatch.setenv("ADVISOR_KNOWLEDGE_DIR", str(kb_settings.knowledge_dir))
 
 
 def _run(*args: str) -> tuple[int, str]:

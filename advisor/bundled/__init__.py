@@ -1,0 +1,11 @@
+"""What ships inside the package: the curated knowledge base, its benchmarks and every prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+
+KNOWLEDGE_DIR = _HERE / "knowledge"
+BENCHMARKS_FILE = KNOWLEDGE_DIR / "benchmarks.yaml"
+PROMPTS_DIR = _HERE / "prompts"
