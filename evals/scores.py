@@ -1,7 +1,7 @@
 """Deterministic scores: pure functions of a case's expectations and what the advisor returned.
 
 Numbers and citation markers are read with the same code the grounding step uses (`advisor.chat.numbers`,
-`advisor.chat.sentences`), so "traceable" means one thing across the product and its evals.
+`advisor.text.sentences`), so "traceable" means one thing across the product and its evals.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from advisor.chat.language import is_language
 from advisor.chat.numbers import extract_numbers, number_traces
-from advisor.chat.sentences import citation_ids, strip_citations
-from advisor.chat.terms import key_terms, overlap
+from advisor.text.lang import is_language
+from advisor.text.sentences import citation_ids, strip_citations
+from advisor.text.tokens import key_terms, overlap
 
 # a citation's excerpt resolves to a passage when the passage holds this share of its key terms: excerpts are
 # trimmed and cleaned copies of passages, so an exact substring test would be too strict

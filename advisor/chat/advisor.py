@@ -25,7 +25,6 @@ from advisor.chat.events import Event, FinalEvent, TokenEvent
 from advisor.chat.evidence import EvidencePack, passage_evidence
 from advisor.chat.extractive import compose
 from advisor.chat.grounding import GroundedSentence, GroundedText, draft_problem, ground
-from advisor.chat.language import Lang, detect_language
 from advisor.chat.memory import add_turn, create_conversation, recent_turns
 from advisor.chat.org_context import OrgContext
 from advisor.chat.rewrite import standalone_question
@@ -35,6 +34,7 @@ from advisor.config import Settings
 from advisor.errors import ConfigError, InputError
 from advisor.models import get_chat_model, get_embedder, supports_tools
 from advisor.prompts import render_prompt
+from advisor.text.lang import Lang, detect_lang
 
 # fewer grounded sentences than this and the answer is composed from the evidence instead
 MIN_GROUNDED_SENTENCES = 2
@@ -142,7 +142,7 @@ class Advisor:
             raise InputError("The question is empty; ask about your sales organisation.")
         if len(question) > MAX_QUESTION_CHARS:
             raise InputError(f"The question is longer than {MAX_QUESTION_CHARS} characters; shorten it.")
-        run = _Run(question, lang or detect_language(question))
+        run = _Run(question, lang or detect_lang(question))
         history = (
             recent_turns(self.settings, conversation_id, limit=self.settings.history_turns)
             if conversation_id

@@ -8,10 +8,10 @@ from typing import Literal
 
 from advisor.chat.answer import Citation
 from advisor.chat.injection import strip_injection
-from advisor.chat.language import detect_language
-from advisor.chat.sentences import join_sentences, split_sentences
-from advisor.chat.terms import key_terms, overlap
 from advisor.kb.passage import Passage
+from advisor.text.lang import detect_lang
+from advisor.text.sentences import join_sentences, split_sentences
+from advisor.text.tokens import key_terms, overlap
 
 EvidenceKind = Literal["passage", "metric"]
 METRIC_DOC = "org:metrics"
@@ -110,7 +110,7 @@ def excerpt(text: str, *, query: str, max_chars: int) -> str:
     clean = strip_injection(text)
     sentences = [s.text for s in split_sentences(clean)]
     if sum(len(s) + 1 for s in sentences) <= max_chars:
-        return join_sentences(sentences, lang=detect_language(clean))
+        return join_sentences(sentences, lang=detect_lang(clean))
     terms = key_terms(query)
     # rank by overlap with the question, earlier sentences first on ties: guidance leads with its point
     ranked = sorted(range(len(sentences)), key=lambda i: (-overlap(terms, sentences[i]), i))
@@ -121,7 +121,7 @@ def excerpt(text: str, *, query: str, max_chars: int) -> str:
             continue
         chosen.append(index)
         used += len(sentences[index]) + 1
-    return join_sentences([sentences[i] for i in sorted(chosen)], lang=detect_language(clean))
+    return join_sentences([sentences[i] for i in sorted(chosen)], lang=detect_lang(clean))
 
 
 def passage_evidence(

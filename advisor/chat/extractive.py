@@ -12,7 +12,7 @@ from langchain_core.embeddings import Embeddings
 from advisor.chat.evidence import EvidencePack
 from advisor.chat.grounding import GroundedSentence, GroundedText
 from advisor.chat.support import evidence_units, support_matrix
-from advisor.chat.terms import key_terms, overlap
+from advisor.text.tokens import key_terms, overlap
 
 _MIN_CHARS = {"en": 30, "zh": 12}
 _PER_ITEM = 2

@@ -17,11 +17,11 @@ from langchain_core.embeddings import Embeddings
 
 from advisor.chat.evidence import EvidencePack
 from advisor.chat.injection import looks_like_injection
-from advisor.chat.language import is_language
 from advisor.chat.numbers import untraceable_numbers
-from advisor.chat.sentences import join_sentences, split_sentences
 from advisor.chat.support import MARGIN, THRESHOLDS, evidence_units, support_matrix
-from advisor.chat.terms import key_terms, overlap
+from advisor.text.lang import is_language
+from advisor.text.sentences import join_sentences, split_sentences
+from advisor.text.tokens import key_terms, overlap
 
 Action = Literal["kept", "attached", "rewritten"]
 DraftProblem = Literal["empty", "repetitive", "wrong_language"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from advisor.chat.language import detect_language
-from advisor.chat.sentences import join_sentences, split_sentences
+from advisor.text.lang import detect_lang
+from advisor.text.sentences import join_sentences, split_sentences
 
 INJECTION = re.compile(
     r"ignore\s+(?:all\s+|any\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding)\s+(?:instructions|prompts?|rules)"
@@ -29,4 +29,4 @@ def strip_injection(text: str) -> str:
     if not looks_like_injection(text):
         return text
     kept = [s.text for s in split_sentences(text) if not looks_like_injection(s.text)]
-    return join_sentences(kept, lang=detect_language(text))
+    return join_sentences(kept, lang=detect_lang(text))

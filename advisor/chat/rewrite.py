@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from advisor.chat.language import detect_language
 from advisor.chat.memory import Turn
-from advisor.chat.terms import content_words
 from advisor.prompts import render_prompt
+from advisor.text.lang import detect_lang, han_count
+from advisor.text.tokens import content_words
 
 _PRONOUN_EN = re.compile(
     r"\b(?:it|its|that|this|they|them|their|those|these|there|same|one|ones)\b"
@@ -29,15 +29,15 @@ _SHORT_HAN = 10
 
 def is_follow_up(question: str) -> bool:
     """Whether a question probably depends on the conversation: short, or leaning on a pronoun."""
-    if detect_language(question) == "zh":
-        han = len(re.findall(r"[\u3400-\u9fff]", question))
+    if detect_lang(question) == "zh":
+        han = han_count(question)
         return han <= _SHORT_HAN or _PRONOUN_ZH.search(question) is not None
     return len(question.split()) <= _SHORT_WORDS or _PRONOUN_EN.search(question) is not None
 
 
 def carry_terms(question: str, previous: str) -> str:
     """The question with the previous question's key terms appended (the deterministic rewrite)."""
-    if detect_language(previous) == "zh" or detect_language(question) == "zh":
+    if detect_lang(previous) == "zh" or detect_lang(question) == "zh":
         return f"{question}（{previous}）"
     present = {w.lower() for w in content_words(question)}
     carried = [w for w in content_words(previous) if w.lower() not in present]
@@ -46,14 +46,14 @@ def carry_terms(question: str, previous: str) -> str:
 
 def model_rewrite(question: str, history: Sequence[Turn], *, model: BaseChatModel) -> str | None:
     """The model's standalone version of a follow-up, or None when its output is unusable."""
-    lang = detect_language(question)
+    lang = detect_lang(question)
     messages = [
         SystemMessage(render_prompt("rewrite/system.j2")),
         HumanMessage(render_prompt("rewrite/user.j2", history=history, question=question)),
     ]
     text = str(model.invoke(messages).content).strip().splitlines()
     candidate = text[0].strip().strip('"') if text else ""
-    if not candidate or len(candidate) > 4 * len(question) + 200 or detect_language(candidate) != lang:
+    if not candidate or len(candidate) > 4 * len(question) + 200 or detect_lang(candidate) != lang:
         return None
     return candidate
 

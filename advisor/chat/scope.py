@@ -17,8 +17,8 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from advisor.chat.injection import looks_like_injection
-from advisor.chat.language import detect_language
 from advisor.chat.support import embed
+from advisor.text.lang import detect_lang
 
 # measured on evals/suites/refusal.yaml: in-scope questions naming the trade score down to 0.29 (Chinese) while every
 # out-of-scope one is stopped earlier by a pattern or the domain check
@@ -111,7 +111,7 @@ def decide(question: str, *, relevance: float, embedder: Embeddings, min_relevan
     domain, generic = domain_signal(question, embedder=embedder)
     named = _DOMAIN_TERMS.search(question) is not None
     # MiniLM's similarities on Chinese are noise, so a Chinese question must name the domain itself
-    in_domain = named or (detect_language(question) == "en" and domain > generic)
+    in_domain = named or (detect_lang(question) == "en" and domain > generic)
     if not in_domain:
         return ScopeDecision(False, "off_topic", domain, generic, relevance)
     # a question that names the trade needs less proof from retrieval than one that only resembles it

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from advisor.chat.sentences import split_sentences
-from advisor.chat.terms import key_terms, overlap
+from advisor.text.sentences import split_sentences
+from advisor.text.tokens import key_terms, overlap
 
 # calibrated on tests/fixtures/grounding/pairs.yaml by `python -m advisor.chat.calibration`
 THRESHOLDS = {"en": 0.51, "zh": 0.36}

@@ -14,18 +14,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from advisor.kb.lang import HAN
 from advisor.kb.load import LoadedDocument
+from advisor.text.lang import HAN_RE
+from advisor.text.sentences import sentence_spans
 
 HAN_WEIGHT = 3
 SECTION_SEPARATOR = " > "
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_HAN_RE = re.compile(f"[{HAN}]")
-# Where a sentence may end: Chinese end marks need no space after them; Latin ones do.
-_SENTENCE_END = re.compile(r"[。！？；…]+[”’」』）)]*|(?<!\b\d)(?<!\b\d\d)[.!?;]+[\"')\]]*(?=\s)")
-# A line break is a boundary before a list item or a blank line, or after a line that ends a sentence or clause.
-_LINE_BREAK = re.compile(r"\n(?=\s*\n|\s*(?:[-*+•]|\d{1,2}[.)、])\s)|(?<=[:：])\n")
 _SOFT_BREAK = re.compile(r"[\s，、,]")
 
 
@@ -61,7 +57,7 @@ class _Section:
 
 def text_weight(text: str) -> int:
     """Length in Latin-character equivalents (a Chinese character counts `HAN_WEIGHT`)."""
-    return len(text) + (HAN_WEIGHT - 1) * len(_HAN_RE.findall(text))
+    return len(text) + (HAN_WEIGHT - 1) * len(HAN_RE.findall(text))
 
 
 def indexed_text(*, title: str, section: str, text: str) -> str:
@@ -82,21 +78,6 @@ def _sections(text: str, *, title: str) -> Iterator[_Section]:
             stack.append((level, name))
         start, index = match.end(), index + 1
     yield _Section(SECTION_SEPARATOR.join(name for _, name in stack), index, start, len(text))
-
-
-def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence-sized spans of text[start:end], whitespace trimmed."""
-    body = text[start:end]
-    cuts = {m.end() for m in _SENTENCE_END.finditer(body)} | {m.start() for m in _LINE_BREAK.finditer(body)}
-    spans = []
-    last = 0
-    for cut in sorted(cuts | {len(body)}):
-        piece = body[last:cut]
-        if piece.strip():
-            lead = len(piece) - len(piece.lstrip())
-            spans.append((start + last + lead, start + last + len(piece.rstrip())))
-        last = cut
-    return spans
 
 
 def _split_long(text: str, span: tuple[int, int], size: int) -> list[tuple[int, int]]:
@@ -124,7 +105,7 @@ def _split_long(text: str, span: tuple[int, int], size: int) -> list[tuple[int, 
 
 def chunk_spans(text: str, start: int, end: int, *, size: int, overlap: int) -> list[tuple[int, int]]:
     """Pack the sentences of text[start:end] into spans of at most `size`, neighbours sharing up to `overlap`."""
-    units = [piece for unit in _units(text, start, end) for piece in _split_long(text, unit, size)]
+    units = [piece for unit in sentence_spans(text, start, end) for piece in _split_long(text, unit, size)]
     weights = [text_weight(text[a:b]) for a, b in units]
     spans = []
     i = 0

@@ -22,7 +22,7 @@ from advisor.config import Settings
 from advisor.kb import store
 from advisor.kb.chunk import indexed_text
 from advisor.kb.manifest import kb_dir
-from advisor.kb.tokens import tokenize
+from advisor.text.tokens import tokenize
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection

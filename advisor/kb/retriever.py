@@ -38,8 +38,8 @@ from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.kb import store
 from advisor.kb.keyword import KeywordIndex, fresh_index
-from advisor.kb.lang import detect_lang
 from advisor.kb.passage import Passage
+from advisor.text.lang import detect_lang
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection

@@ -11,10 +11,10 @@ from chat_doubles import ScriptedChatModel
 
 from advisor.bundled import KNOWLEDGE_DIR
 from advisor.chat.advisor import Advisor
-from advisor.chat.language import detect_language
 from advisor.chat.memory import get_conversation
 from advisor.chat.numbers import untraceable_numbers
 from advisor.config import Settings, load_settings
+from advisor.text.lang import detect_lang
 
 pytestmark = pytest.mark.integration
 
@@ -54,7 +54,7 @@ def test_an_in_scope_question_is_cited_with_traceable_numbers(advisor: Advisor) 
 
 def test_a_chinese_question_gets_a_chinese_answer(advisor: Advisor) -> None:
     answer = advisor.ask("SDR 倦怠的原因有哪些？")
-    assert answer.language == "zh" and detect_language(answer.answer) == "zh"
+    assert answer.language == "zh" and detect_lang(answer.answer) == "zh"
     assert answer.citations and all(c.doc_id.endswith("-zh") for c in answer.citations)
 
 

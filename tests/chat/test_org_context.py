@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from advisor.chat.language import detect_language
 from advisor.chat.org_context import metric_text
 from advisor.org.types import Finding, Metric
+from advisor.text.lang import detect_lang
 
 TURNOVER = Metric(
     id="sdr_turnover_rate",
@@ -36,7 +36,7 @@ def test_chinese_metric_text_uses_the_chinese_finding_and_no_formula() -> None:
     text = metric_text(TURNOVER, FINDING, lang="zh")
     assert "40.0%" in text and "30.0%" in text
     assert "separations" not in text and "headcount" not in text
-    assert detect_language(text) == "zh"
+    assert detect_lang(text) == "zh"
 
 
 def test_chinese_missing_metric_names_the_columns_to_add() -> None:

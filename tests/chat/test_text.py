@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from advisor.chat.language import detect_language, is_language
 from advisor.chat.numbers import extract_numbers, number_traces, untraceable_numbers
-from advisor.chat.sentences import citation_ids, split_sentences, strip_citations
+from advisor.text.lang import detect_lang, is_language
+from advisor.text.sentences import citation_ids, split_sentences, strip_citations
 
 EVIDENCE = [
     "Your team's turnover rate is 27.3% (separations 12, average headcount 44).",
@@ -78,8 +78,8 @@ def test_untraceable_numbers_lists_only_the_invented_ones() -> None:
 
 
 def test_language() -> None:
-    assert detect_language("What span of control should an SDR manager have?") == "en"
-    assert detect_language("SDR 经理的管理幅度应该是多少？") == "zh"
+    assert detect_lang("What span of control should an SDR manager have?") == "en"
+    assert detect_lang("SDR 经理的管理幅度应该是多少？") == "zh"
     assert is_language("离职率很高，需要改进入职培训。", "zh")
     assert not is_language("Turnover is high.", "zh")
     assert not is_language("离职率很高，需要改进入职培训。", "en")

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from advisor.kb.keyword import KeywordIndex
-from advisor.kb.tokens import tokenize
+from advisor.text.tokens import tokenize
 
 
 def _entry(chunk_id: str, text: str, **meta: Any) -> tuple[str, str, dict[str, Any]]:

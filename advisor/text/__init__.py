@@ -1,0 +1,1 @@
+"""Text handling shared by retrieval and grounding: language, sentences, tokens and stop words, numbers."""
