@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from corpus_helpers import LANGS, REPO, Article, load_articles, suite_data
 
 from advisor.bundled import KNOWLEDGE_DIR
 
-REPO = Path(__file__).resolve().parents[2]
 KNOWLEDGE = KNOWLEDGE_DIR
-SUITES = REPO / "evals" / "suites"
 SEED = REPO / ".." / "shared" / "seed" / "sales-structure-guidance.zh.txt"
 
-LANGS = ("en", "zh")
 REQUIRED_KEYS = {"id", "title", "lang", "topics", "source", "translation_of"}
 TOPICS = {
     "turnover", "retention", "career_path", "onboarding", "training", "quotas_kpis", "burnout", "sdr",
@@ -81,42 +77,12 @@ SEED_FIGURES = ("14.2%", "7.9%", "47%", "53%")
 KEBAB = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-@dataclass(frozen=True)
-class Article:
-    path: Path
-    meta: dict[str, Any]
-    body: str
-
-
-def _split_front_matter(path: Path) -> tuple[dict[str, Any], str]:
-    text = path.read_text(encoding="utf-8")
-    match = re.match(r"---\n(.*?)\n---\n(.*)", text, re.S)
-    assert match, f"{path.name}: must start with a '---' front matter block"
-    meta = yaml.safe_load(match.group(1))
-    assert isinstance(meta, dict), f"{path.name}: front matter must be a mapping"
-    return meta, match.group(2)
-
-
-def _articles() -> list[Article]:
-    return [
-        Article(path, *_split_front_matter(path))
-        for lang in LANGS
-        for path in sorted((KNOWLEDGE / lang).glob("*.md"))
-    ]
-
-
-ARTICLES = _articles()
+ARTICLES = load_articles()
 BY_ID = {article.meta["id"]: article for article in ARTICLES}
 
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text).casefold()
-
-
-def _suite(name: str) -> dict[str, Any]:
-    data = yaml.safe_load((SUITES / f"{name}.yaml").read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
 
 
 def _benchmarks() -> dict[str, Any]:
@@ -141,7 +107,7 @@ def test_knowledge_folder_holds_only_articles_and_benchmarks() -> None:
     assert stray == []
 
 
-@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.path.parent.name}/{a.path.name}")
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a.label)
 def test_front_matter_is_complete_and_consistent(article: Article) -> None:
     meta = article.meta
     assert set(meta) >= REQUIRED_KEYS, f"missing {REQUIRED_KEYS - set(meta)}"
@@ -155,7 +121,7 @@ def test_front_matter_is_complete_and_consistent(article: Article) -> None:
     assert set(meta["topics"]) <= TOPICS, f"unknown topics {set(meta['topics']) - TOPICS}"
 
 
-@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.path.parent.name}/{a.path.name}")
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a.label)
 def test_translation_resolves_both_ways(article: Article) -> None:
     other = BY_ID.get(article.meta["translation_of"])
     assert other is not None, f"{article.meta['translation_of']} does not exist"
@@ -164,7 +130,7 @@ def test_translation_resolves_both_ways(article: Article) -> None:
     assert set(other.meta["topics"]) == set(article.meta["topics"])
 
 
-@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.path.parent.name}/{a.path.name}")
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a.label)
 def test_article_shape_suits_the_chunker(article: Article) -> None:
     body = article.body
     assert re.search(r"^## ", body, re.M), "needs '##' sections for the heading-aware chunker"
@@ -185,7 +151,7 @@ def test_seed_spam_list_matches_the_seed() -> None:
     assert [fragment for fragment in SEED_SPAM if fragment not in seed] == []
 
 
-@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{a.path.parent.name}/{a.path.name}")
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: a.label)
 def test_no_spam_fragment_reaches_an_article(article: Article) -> None:
     text = article.path.read_text(encoding="utf-8").casefold()
     assert [word for word in SPAM_WORDS if word.casefold() in text] == []
@@ -304,7 +270,7 @@ def test_ramp_curves(segment: str, length: int, expected: list[float] | None) ->
 
 @pytest.mark.parametrize("name", sorted(SUITE_THRESHOLDS))
 def test_suite_follows_the_case_format(name: str) -> None:
-    suite = _suite(name)
+    suite = suite_data(name)
     assert suite["suite"] == name
     assert suite["description"].strip()
     assert suite["thresholds"] == SUITE_THRESHOLDS[name]
@@ -323,13 +289,13 @@ def test_suite_follows_the_case_format(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(SUITE_THRESHOLDS))
 def test_every_gold_id_exists(name: str) -> None:
-    missing = {gold for case in _suite(name)["cases"] for gold in case["gold"] if gold not in BY_ID}
+    missing = {gold for case in suite_data(name)["cases"] for gold in case["gold"] if gold not in BY_ID}
     assert missing == set()
 
 
 @pytest.mark.parametrize("name", sorted(SUITE_THRESHOLDS))
 def test_gold_lists_each_article_in_both_languages(name: str) -> None:
-    for case in _suite(name)["cases"]:
+    for case in suite_data(name)["cases"]:
         gold = set(case["gold"])
         assert all(BY_ID[g].meta["translation_of"] in gold for g in gold), case["id"]
         if gold:
@@ -338,7 +304,7 @@ def test_gold_lists_each_article_in_both_languages(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(SUITE_THRESHOLDS))
 def test_languages_and_splits_are_balanced(name: str) -> None:
-    cases = _suite(name)["cases"]
+    cases = suite_data(name)["cases"]
     langs = Counter(case["lang"] for case in cases)
     splits = Counter(case["split"] for case in cases)
     assert langs["en"] == langs["zh"]
@@ -346,22 +312,22 @@ def test_languages_and_splits_are_balanced(name: str) -> None:
 
 
 def test_suite_sizes() -> None:
-    assert len(_suite("retrieval")["cases"]) >= 48
-    answers = _suite("answers")["cases"]
+    assert len(suite_data("retrieval")["cases"]) >= 48
+    answers = suite_data("answers")["cases"]
     assert sum(case["in_scope"] for case in answers) >= 44
-    refusal = _suite("refusal")["cases"]
+    refusal = suite_data("refusal")["cases"]
     assert sum(case["must_refuse"] for case in refusal) >= 24
     assert sum(not case["must_refuse"] for case in refusal) >= 10
     assert {case["lang"] for case in refusal if case["must_refuse"]} == set(LANGS)
 
 
 def test_questions_are_not_copied_between_suites() -> None:
-    questions = [case["question"] for name in SUITE_THRESHOLDS for case in _suite(name)["cases"]]
+    questions = [case["question"] for name in SUITE_THRESHOLDS for case in suite_data(name)["cases"]]
     assert [q for q, n in Counter(questions).items() if n > 1] == []
 
 
 def test_answer_cases_have_facts_found_in_their_gold_articles() -> None:
-    for case in _suite("answers")["cases"]:
+    for case in suite_data("answers")["cases"]:
         assert case["expected_facts"], case["id"]
         same_lang = [BY_ID[g] for g in case["gold"] if BY_ID[g].meta["lang"] == case["lang"]]
         text = _flat(" ".join(article.body for article in same_lang))
@@ -372,6 +338,6 @@ def test_answer_cases_have_facts_found_in_their_gold_articles() -> None:
 def test_forbidden_strings_are_absent_from_gold_articles() -> None:
     # A forbidden string that the evidence itself contains could never be avoided by a faithful answer.
     for name in SUITE_THRESHOLDS:
-        for case in _suite(name)["cases"]:
+        for case in suite_data(name)["cases"]:
             text = _flat(" ".join(BY_ID[g].body for g in case["gold"]))
             assert [f for f in case["forbidden"] if _flat(f) in text] == [], case["id"]
