@@ -7,8 +7,10 @@ Each model is loaded once per process and reused.
 from __future__ import annotations
 
 import atexit
+import ctypes
 import importlib.util
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -29,6 +31,8 @@ from advisor.offline import enforce_offline
 BUNDLED_EMBEDDING = "all-MiniLM-L6-v2"
 BUNDLED_CHAT = "smollm2"
 _SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# Up to this many texts are embedded with numpy (a question, scope probes, a draft to ground); more load torch.
+QUERY_BATCH = 32
 
 
 def _package_dir(package: str) -> Path:
@@ -57,33 +61,56 @@ def chat_model_path(name: str) -> Path:
 
 
 class SentenceEmbeddings(Embeddings):
-    """A sentence-transformers model behind LangChain's `Embeddings` interface (normalised vectors)."""
+    """A sentence-transformers model behind LangChain's `Embeddings` interface (normalised vectors).
+
+    A few texts at a time (a question) go through the numpy encoder in `advisor.query_encoder` when the model is a
+    plain BERT, so answering never imports torch; batches (ingestion, plan guidance) load sentence-transformers on
+    first use. Both give the same vectors.
+    """
 
     def __init__(self, name: str) -> None:
         enforce_offline()
-        import torch
-        from sentence_transformers import SentenceTransformer  # heavy: imported only when a model is needed
-
-        # torch's worker threads spin-wait like llama.cpp's: on a busy 2-core machine one thread encoded 30
-        # sentences in 0.22 s where two took 1.4 s, and it leaves a core for the chat model
-        torch.set_num_threads(max(1, (os.cpu_count() or 2) // 2))
         self.name = name
-        try:
-            self.model = SentenceTransformer(embedding_model_path(name), device="cpu")
-        except (OSError, ValueError) as exc:
-            raise ModelError(
-                f"Cannot load embedding model `{name}` offline: {exc}. Use the bundled `{BUNDLED_EMBEDDING}` "
-                "or a local folder."
-            ) from exc
+        self.path = embedding_model_path(name)
+        self._model: Any = None
+        self._queries: Any = None
+        folder = Path(self.path)
+        if folder.is_dir():
+            from advisor.query_encoder import load
+
+            self._queries = load(folder)
+        if self._queries is None:
+            self._load()
+
+    def _load(self) -> Any:
+        if self._model is None:
+            import torch
+            from sentence_transformers import SentenceTransformer  # heavy: imported only for batches
+
+            # torch's worker threads spin-wait like llama.cpp's: on a busy 2-core machine one thread encoded 30
+            # sentences in 0.22 s where two took 1.4 s, and it leaves a core for the chat model
+            torch.set_num_threads(max(1, (os.cpu_count() or 2) // 2))
+            try:
+                self._model = SentenceTransformer(self.path, device="cpu")
+            except (OSError, ValueError) as exc:
+                raise ModelError(
+                    f"Cannot load embedding model `{self.name}` offline: {exc}. Use the bundled "
+                    f"`{BUNDLED_EMBEDDING}` or a local folder."
+                ) from exc
+        return self._model
 
     @property
     def dimension(self) -> int:
         """Length of each vector."""
-        return int(self.model.get_embedding_dimension() or 0)
+        if self._queries is not None:
+            return self._queries.dimension
+        return int(self._load().get_embedding_dimension() or 0)
 
     def encode(self, texts: list[str], *, batch_size: int = 64) -> Any:
         """Normalised float32 matrix, one row per text."""
-        return self.model.encode(
+        if self._queries is not None and len(texts) <= QUERY_BATCH:
+            return self._queries.encode(texts)
+        return self._load().encode(
             texts,
             batch_size=batch_size,
             normalize_embeddings=True,
@@ -142,6 +169,8 @@ class LlamaCppChat(BaseChatModel):
     def _load(self) -> Any:
         if self._llama is None:
             from llama_cpp import Llama
+
+            _route_native_logs()
 
             kwargs: dict[str, Any] = {"n_ctx": self.n_ctx, "seed": self.seed, "verbose": False}
             # Prompt evaluation uses the same thread count as generation: llama.cpp's batch threads spin-wait on
@@ -203,6 +232,30 @@ class LlamaCppChat(BaseChatModel):
                 token = event["choices"][0]["delta"].get("content")
                 if token:
                     yield token
+
+
+_native_logs: dict[str, Any] = {"verbose": False}
+
+
+def show_native_logs(verbose: bool) -> None:
+    """Let llama.cpp print its own log lines (`--debug`); by default they are dropped."""
+    _native_logs["verbose"] = verbose
+
+
+def _route_native_logs() -> None:
+    # llama-cpp-python's callback maps levels with an older ggml enum, so warnings such as "n_ctx_per_seq < n_ctx_train"
+    # reach the user's terminal even with verbose=False; ours drops everything unless --debug asked for it
+    import llama_cpp
+
+    if "callback" not in _native_logs:
+
+        @llama_cpp.llama_log_callback  # type: ignore[misc]
+        def callback(level: int, text: bytes, user_data: ctypes.c_void_p) -> None:
+            if _native_logs["verbose"]:
+                sys.stderr.write(text.decode("utf-8", errors="replace"))
+
+        _native_logs["callback"] = callback  # ctypes needs the callback kept alive
+    llama_cpp.llama_log_set(_native_logs["callback"], ctypes.c_void_p(0))
 
 
 def _local_chat(settings: Settings) -> BaseChatModel:

@@ -42,3 +42,7 @@ app = typer.Typer(
 def main(debug: bool = typer.Option(False, "--debug", help="Show full tracebacks for errors.")) -> None:
     """Sales structure advisor: ask questions, analyse a roster, draft plans, serve the web app, run evals."""
     enforce_offline()
+    if debug:
+        from advisor.models import show_native_logs
+
+        show_native_logs(True)
