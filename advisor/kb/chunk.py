@@ -22,6 +22,9 @@ HAN_WEIGHT = 3
 SECTION_SEPARATOR = " > "
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+# `## Why SDRs leave {role=causes}`: the role of an answer unit, which the composer keys on (see ROLES)
+_ROLE_MARKER = re.compile(r"\s*\{role=([a-z_]+)\}\s*$")
+ROLES = ("overview", "causes", "actions", "figures", "definition", "caveats", "checklist", "example")
 _SOFT_BREAK = re.compile(r"[\s，、,]")
 
 
@@ -42,6 +45,8 @@ class Chunk:
     topics: tuple[str, ...] = ()
     source: str = ""
     translation_of: str = ""
+    role: str = ""  # the section's answer-unit role (its heading marker, or the nearest marked parent's)
+    questions: tuple[str, ...] = ()  # the questions the document answers, carried by its first chunk only
 
     def __str__(self) -> str:
         return f"{self.chunk_id} {self.doc_id} / {self.section or self.title} [{self.start}:{self.end}]"
@@ -50,6 +55,7 @@ class Chunk:
 @dataclass(frozen=True)
 class _Section:
     path: str
+    role: str
     index: int
     start: int
     end: int
@@ -66,18 +72,34 @@ def indexed_text(*, title: str, section: str, text: str) -> str:
     return f"{heading}\n{text}" if heading else text
 
 
+def split_role(heading: str) -> tuple[str, str]:
+    """A heading without its role marker, and the role (empty when unmarked or not one of ROLES)."""
+    marker = _ROLE_MARKER.search(heading)
+    if marker is None:
+        return heading, ""
+    role = marker.group(1)
+    return heading[: marker.start()].strip(), role if role in ROLES else ""
+
+
 def _sections(text: str, *, title: str) -> Iterator[_Section]:
-    """Body ranges between headings, each with its heading path (a top heading equal to the title is left out)."""
-    stack: list[tuple[int, str]] = []
+    """Body ranges between headings, each with its heading path and role (a top heading equal to the title is
+    left out; an unmarked heading inherits the role of the nearest marked one above it)."""
+    stack: list[tuple[int, str, str]] = []
+
+    def section(index: int, start: int, end: int) -> _Section:
+        role = next((r for _, _, r in reversed(stack) if r), "")
+        return _Section(SECTION_SEPARATOR.join(name for _, name, _ in stack), role, index, start, end)
+
     start, index = 0, 0
     for match in _HEADING.finditer(text):
-        yield _Section(SECTION_SEPARATOR.join(name for _, name in stack), index, start, match.start())
-        level, name = len(match.group(1)), match.group(2).strip()
-        stack = [(lvl, n) for lvl, n in stack if lvl < level]
+        yield section(index, start, match.start())
+        level = len(match.group(1))
+        name, role = split_role(match.group(2).strip())
+        stack = [entry for entry in stack if entry[0] < level]
         if not (level == 1 and name == title):
-            stack.append((level, name))
+            stack.append((level, name, role))
         start, index = match.end(), index + 1
-    yield _Section(SECTION_SEPARATOR.join(name for _, name in stack), index, start, len(text))
+    yield section(index, start, len(text))
 
 
 def _split_long(text: str, span: tuple[int, int], size: int) -> list[tuple[int, int]]:
@@ -135,12 +157,18 @@ def chunk_document(doc: LoadedDocument, text: str, *, size: int, overlap: int) -
     chunks: list[Chunk] = []
     seen: set[str] = set()
     topics = ",".join(doc.topics)
+    questions = document_questions(doc)
     for section in _sections(text, title=doc.title):
         for start, end in chunk_spans(text, section.start, section.end, size=size, overlap=overlap):
             body = text[start:end]
+            # role and questions enter the id only when present, so unannotated documents keep their ids
+            annotations = [section.role] if section.role else []
+            if questions and not chunks:
+                annotations.append("\x1e".join(questions))
             cid = chunk_id(
-                doc.doc_id, doc.title, section.path, doc.lang, topics, doc.source, doc.translation_of, body
-            )
+                doc.doc_id, doc.title, section.path, doc.lang, topics, doc.source, doc.translation_of, body,
+                *annotations,
+            )  # fmt: skip
             while cid in seen:  # the same passage twice in one document: keep both, under distinct ids
                 cid = chunk_id(cid, "again")
             seen.add(cid)
@@ -159,6 +187,16 @@ def chunk_document(doc: LoadedDocument, text: str, *, size: int, overlap: int) -
                     topics=doc.topics,
                     source=doc.source,
                     translation_of=doc.translation_of,
+                    role=section.role,
+                    questions=questions if not chunks else (),
                 )
             )
     return chunks
+
+
+def document_questions(doc: LoadedDocument) -> tuple[str, ...]:
+    """The questions a document says it answers (front matter `questions:`), blank ones left out."""
+    value = doc.meta.get("questions") or ()
+    if isinstance(value, str):
+        value = [value]
+    return tuple(str(q).strip() for q in value if str(q).strip())

@@ -18,7 +18,14 @@ times `ZH_COVERAGE_SCALE`. Measured on the eval suites with the default `min_rel
 English out-of-scope questions stay under it (max 0.29) and 9 of 13 Chinese ones (the rest share everyday words
 with the articles: recipes, prompt injections; the advisor's scope check has to catch those), while 30 of 32 English
 and 29 of 32 Chinese in-scope questions score above it. `Passage.scores` keeps the parts: `dense`, `keyword`
-(BM25), `coverage` and `fused`.
+(BM25), `coverage`, `question` and `fused`.
+
+Article questions: a document may list the questions it answers (front matter `questions:`, stored on its first
+chunk). A question is far closer to another question than to a passage for a small embedder, so each listed question
+is a third ranking: the query is compared with every listed question (cosine when the model reads the query's
+language, else the share of the query's key terms the question holds), documents whose best question reaches
+`QUESTION_MIN` are ranked by it, and the ranking is fused into the document's best-ranked chunk (its first chunk
+when no other mode found it); that chunk's relevance is at least the question similarity.
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from advisor.kb import store
 from advisor.kb.keyword import KeywordIndex, fresh_index
 from advisor.kb.passage import Passage
 from advisor.text.lang import detect_lang
+from advisor.text.tokens import key_terms, overlap
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -58,19 +66,22 @@ SIBLING_SHARE = 0.5  # a translation of a hit ranks with at least this share of 
 # A document's second chunk counts half, its third a quarter: five passages from one article crowd out the other
 # articles a question may need (on the retrieval suite: hit@5 0.96 -> 1.00, MRR 0.81 -> 0.83).
 DOC_REPEAT_DISCOUNT = 0.5
+QUESTION_WEIGHT = 1.0
+QUESTION_MIN = {"cosine": 0.62, "terms": 0.5}  # below this a listed question says nothing about the query
 REFRESH_SECONDS = 1.0  # how often a long-lived retriever asks the store whether it changed
 
 
 class _Candidate:
     """A chunk gathering scores from the modes that found it."""
 
-    __slots__ = ("row", "dense", "bm25", "coverage", "fused", "sources")
+    __slots__ = ("row", "dense", "bm25", "coverage", "question", "fused", "sources")
 
     def __init__(self, row: int) -> None:
         self.row = row
         self.dense: float | None = None
         self.bm25 = 0.0
         self.coverage: float | None = None
+        self.question = 0.0  # similarity of the query to a question the chunk's document answers
         self.fused = 0.0
         self.sources: list[_Candidate] = []  # hits whose translation this chunk is
 
@@ -90,6 +101,7 @@ class KnowledgeRetriever(BaseRetriever):
     _index: KeywordIndex | None = PrivateAttr(default=None)
     _coll: Any = PrivateAttr(default=None)
     _checked: float = PrivateAttr(default=0.0)
+    _questions: tuple[str, list[tuple[str, str]], np.ndarray | None] | None = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def __repr__(self) -> str:
@@ -119,6 +131,40 @@ class KnowledgeRetriever(BaseRetriever):
         from advisor.models import get_embedder
 
         return np.asarray(get_embedder(self.settings).encode([query])[0], dtype=np.float32)
+
+    def listed_questions(self, index: KeywordIndex) -> tuple[list[tuple[str, str]], np.ndarray | None]:
+        """(question, doc id) pairs the documents list, with their embeddings (computed once per store revision)."""
+        cached = self._questions
+        if cached is not None and cached[0] == index.revision:
+            return cached[1], cached[2]
+        pairs = [(str(q), str(meta["doc_id"])) for meta in index.metas for q in meta.get("questions") or ()]
+        vectors = None
+        if pairs:
+            from advisor.models import QUERY_BATCH, get_embedder
+
+            model = get_embedder(self.settings)
+            texts = [q for q, _ in pairs]  # a few at a time: the light query encoder, not a batch model load
+            parts = [model.encode(texts[i : i + QUERY_BATCH]) for i in range(0, len(texts), QUERY_BATCH)]
+            vectors = np.asarray(np.vstack(parts), dtype=np.float32)
+        self._questions = (index.revision, pairs, vectors)
+        return pairs, vectors
+
+    def question_matches(
+        self, query: str, vector: np.ndarray | None, index: KeywordIndex
+    ) -> list[tuple[str, float]]:
+        """Documents whose listed questions resemble the query, best first, with the similarity (0..1)."""
+        pairs, vectors = self.listed_questions(index)
+        if not pairs:
+            return []
+        if vector is not None and vectors is not None and self.dense_weight(query) > 0:
+            sims, floor = vectors @ vector, QUESTION_MIN["cosine"]
+        else:
+            terms = key_terms(query)
+            sims, floor = np.array([overlap(terms, q) for q, _ in pairs]), QUESTION_MIN["terms"]
+        best: dict[str, float] = {}
+        for (_, doc_id), sim in zip(pairs, sims, strict=True):
+            best[doc_id] = max(best.get(doc_id, 0.0), float(sim))
+        return sorted(((d, s) for d, s in best.items() if s >= floor), key=lambda pair: -pair[1])
 
     def search(
         self,
@@ -172,6 +218,7 @@ class KnowledgeRetriever(BaseRetriever):
                 hit.bm25, hit.coverage = found.bm25, found.coverage
                 hit.fused += KEYWORD_WEIGHT / (RRF_K + rank + 1)
         if mode == "hybrid":
+            self._fuse_questions(candidates, index, query, vector, mask)
             _with_translations(candidates, index, lang=lang, mask=mask)
         # ties (a Chinese question's dense hits carry no fused score) fall back to cosine similarity
         ranked = sorted(candidates.values(), key=lambda c: (_order(c, mode), c.dense or 0.0), reverse=True)
@@ -189,6 +236,28 @@ class KnowledgeRetriever(BaseRetriever):
         return [
             _passage(index, c, max([relevance[c.row]] + [relevance[s.row] for s in c.sources])) for c in top
         ]
+
+    def _fuse_questions(
+        self,
+        candidates: dict[int, _Candidate],
+        index: KeywordIndex,
+        query: str,
+        vector: np.ndarray | None,
+        mask: np.ndarray | None,
+    ) -> None:
+        """Fuse the listed-question ranking into each matched document's best-ranked chunk."""
+        for rank, (doc_id, sim) in enumerate(self.question_matches(query, vector, index)):
+            rows = [row for row in index.rows_of_doc(doc_id) if mask is None or mask[row]]
+            if not rows:
+                continue
+            found = [candidates[row] for row in rows if row in candidates]
+            target = (
+                max(found, key=lambda c: c.fused)
+                if found
+                else candidates.setdefault(rows[0], _Candidate(rows[0]))
+            )
+            target.fused += QUESTION_WEIGHT / (RRF_K + rank + 1)
+            target.question = max(target.question, sim)
 
     def _dense(
         self,
@@ -316,14 +385,16 @@ def _relevance(candidate: _Candidate, mode: Mode, *, cosine_meaningful: bool) ->
     if mode == "dense":
         return dense
     if not cosine_meaningful:
-        return min(coverage * ZH_COVERAGE_SCALE, 1.0)
+        return max(min(coverage * ZH_COVERAGE_SCALE, 1.0), candidate.question)
     if mode == "keyword":
         return coverage
-    return max(dense, coverage)
+    return max(dense, coverage, candidate.question)
 
 
 def _passage(index: KeywordIndex, candidate: _Candidate, score: float) -> Passage:
     scores = {"fused": candidate.fused, "keyword": candidate.bm25, "coverage": candidate.coverage or 0.0}
+    if candidate.question:
+        scores["question"] = candidate.question
     if candidate.dense is not None:
         scores["dense"] = candidate.dense
     row = candidate.row
@@ -341,6 +412,7 @@ def to_document(passage: Passage) -> Document:
         "topics": list(passage.topics),
         "source": passage.source,
         "translation_of": passage.translation_of,
+        "role": passage.role,
         "score": passage.score,
         "scores": dict(passage.scores),
     }

@@ -112,3 +112,32 @@ def test_chunks_inherit_document_metadata() -> None:
 def test_heading_only_document_has_no_chunks() -> None:
     text = "# Title\n\n## Empty section\n"
     assert chunk_document(_doc(text, title="Title"), text, size=700, overlap=100) == []
+
+
+def test_role_markers_leave_the_section_title_and_are_inherited_below() -> None:
+    text = (
+        "# Guide\n\nIntro line.\n\n## Why SDRs leave {role=causes}\n\nNo career path drives SDRs out.\n\n"
+        "### Burnout\n\nTedious work burns SDRs out.\n\n## 留住人的办法 {role=actions}\n\n给出清晰的晋升路径。\n\n"
+        "## Odd {role=poem}\n\nNot a role."
+    )
+    chunks = chunk_document(_doc(text), text, size=700, overlap=100)
+    by_text = {chunk.text: (chunk.section, chunk.role) for chunk in chunks}
+    assert by_text["Intro line."] == ("", "")
+    assert by_text["No career path drives SDRs out."] == ("Why SDRs leave", "causes")
+    assert by_text["Tedious work burns SDRs out."] == ("Why SDRs leave > Burnout", "causes")
+    assert by_text["给出清晰的晋升路径。"] == ("留住人的办法", "actions")
+    assert by_text["Not a role."] == ("Odd", "")
+    assert all("{role" not in chunk.section for chunk in chunks)
+
+
+def test_the_first_chunk_carries_the_documents_questions_and_unannotated_ids_stay() -> None:
+    text = "# Guide\n\nIntro line.\n\n## More\n\nSecond part."
+    plain = chunk_document(_doc(text), text, size=700, overlap=100)
+    asked = LoadedDocument(
+        path=Path("d.md"), doc_id="d", title="Guide", lang="en", text=text,
+        meta={"questions": ["Why do reps leave?", " "]},
+    )  # fmt: skip
+    annotated = chunk_document(asked, text, size=700, overlap=100)
+    assert [c.questions for c in annotated] == [("Why do reps leave?",), ()]
+    assert [c.questions for c in plain] == [(), ()]
+    assert annotated[0].chunk_id != plain[0].chunk_id and annotated[1].chunk_id == plain[1].chunk_id

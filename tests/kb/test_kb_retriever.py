@@ -158,3 +158,27 @@ def test_real_knowledge_meets_the_retrieval_suite(knowledge: KnowledgeRetriever)
         for c, gold in zip(cases, articles, strict=True)
     ]
     assert sum(found) / len(found) >= 0.9  # the benchmark reports 0.96; this guards against regressions
+
+
+def test_listed_questions_rank_their_document_and_set_its_relevance(
+    settings: Settings, tmp_path: Path
+) -> None:
+    docs = tmp_path / "asked"
+    docs.mkdir()
+    filler = "Weekly reviews keep the forecast honest and the pipeline clean. " * 3
+    (docs / "forecast.md").write_text(
+        f"---\nid: forecast\ntitle: Forecast reviews\n---\n# Forecast reviews\n\n{filler}"
+    )
+    (docs / "ladder.md").write_text(
+        "---\nid: ladder\ntitle: Ladders\nquestions:\n  - How do we keep junior prospectors from quitting?\n"
+        "  - 怎么留住年轻的开发代表?\n---\n# Ladders\n\n## Steps {role=actions}\n\n"
+        "Publish the promotion criteria and review them twice a year.\n"
+    )
+    asked = settings.model_copy(update={"knowledge_dir": docs, "bundled_knowledge": False})
+    ingest(settings=asked)
+    found = KnowledgeRetriever(settings=asked, k=2).search("How can we stop junior prospectors quitting?")
+    assert found[0].doc_id == "ladder" and found[0].role == "actions"
+    assert found[0].scores["question"] >= retriever_module.QUESTION_MIN["cosine"]
+    assert found[0].score >= found[0].scores["question"]
+    chinese = KnowledgeRetriever(settings=asked, k=1).search("怎么留住年轻的开发代表")
+    assert chinese[0].doc_id == "ladder" and chinese[0].scores["question"] >= 0.5
