@@ -127,6 +127,10 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
     }
     if chunk.topics:
         meta["topics"] = list(chunk.topics)
+    if chunk.role:  # answer-unit annotations (issue 12): the section's role, the document's questions
+        meta["role"] = chunk.role
+    if chunk.questions:
+        meta["questions"] = list(chunk.questions)
     return meta
 
 
@@ -142,6 +146,7 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], **scores: Any) ->
         topics=tuple(meta.get("topics") or ()),
         source=str(meta.get("source", "")),
         translation_of=str(meta.get("translation_of", "")),
+        role=str(meta.get("role", "")),
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         **scores,
