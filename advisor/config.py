@@ -17,6 +17,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from advisor import registry
 from advisor.bundled import KNOWLEDGE_DIR
 from advisor.errors import ConfigError
 
@@ -55,8 +56,13 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2",
         description="Sentence-transformers model: the bundled all-MiniLM-L6-v2, a local path or a cached name.",
     )
-    chat_backend: Literal["local", "openai"] = Field(
-        "local", description="`local` runs a GGUF with llama.cpp; `openai` calls an OpenAI-compatible server."
+    embedding_backend: str = Field(
+        "local", description="Registered embedding backend: `local` runs a sentence-transformers folder."
+    )
+    chat_backend: str = Field(
+        "local",
+        description="Registered chat backend: `local` runs a GGUF with llama.cpp; `openai` calls an "
+        "OpenAI-compatible server.",
     )
     chat_model: str = Field(
         "smollm2",
@@ -126,6 +132,16 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: Any) -> Any:
         return None if value == "" else value
 
+    @field_validator("chat_backend")
+    @classmethod
+    def _registered_chat_backend(cls, value: str) -> str:
+        return _registered("chat", value)
+
+    @field_validator("embedding_backend")
+    @classmethod
+    def _registered_embedding_backend(cls, value: str) -> str:
+        return _registered("embedding", value)
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -159,6 +175,14 @@ class Settings(BaseSettings):
         if self.openai_api_key is not None:
             return self.openai_api_key.get_secret_value()
         return os.environ.get("OPENAI_API_KEY")
+
+
+def _registered(kind: registry.Kind, name: str) -> str:
+    if name not in registry.names(kind):
+        raise ValueError(
+            f"no {kind} backend `{name}` is registered; choose one of {', '.join(registry.names(kind))}"
+        )
+    return name
 
 
 def _unknown_env() -> list[str]:

@@ -12,8 +12,7 @@ import importlib.util
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
-from functools import lru_cache
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import PrivateAttr
+from pydantic import PrivateAttr, SecretStr
 
+from advisor import registry
 from advisor.config import Settings
 from advisor.errors import ModelError
 from advisor.offline import enforce_offline
@@ -130,14 +130,14 @@ class SentenceEmbeddings(Embeddings):
         return f"SentenceEmbeddings({self.name!r})"
 
 
-@lru_cache(maxsize=4)
-def _embedder(name: str) -> SentenceEmbeddings:
-    return SentenceEmbeddings(name)
+class LocalEmbedding:
+    """The `local` embedding backend: a sentence-transformers folder (the bundled MiniLM by default)."""
 
+    uses = ("embedding_model",)
 
-def get_embedder(settings: Settings) -> SentenceEmbeddings:
-    """The process-wide embedding model named in settings."""
-    return _embedder(settings.embedding_model)
+    def create(self, settings: Settings) -> Embeddings:
+        """Load the model named in settings."""
+        return SentenceEmbeddings(settings.embedding_model)
 
 
 class LlamaCppChat(BaseChatModel):
@@ -258,76 +258,74 @@ def _route_native_logs() -> None:
     llama_cpp.llama_log_set(_native_logs["callback"], ctypes.c_void_p(0))
 
 
-def _local_chat(settings: Settings) -> BaseChatModel:
-    return LlamaCppChat(
-        model_path=str(chat_model_path(settings.chat_model)),
-        temperature=settings.temperature,
-        max_tokens=settings.max_tokens,
-        seed=settings.seed,
-        n_ctx=settings.context_tokens,
-        n_threads=settings.threads,
-    )
+class LocalChat:
+    """The `local` chat backend: a GGUF run in-process by llama.cpp (the bundled SmolLM2 by default)."""
 
+    uses = ("chat_model", "temperature", "max_tokens", "seed", "context_tokens", "threads")
 
-def _openai_chat(settings: Settings) -> BaseChatModel:
-    if not settings.openai_base_url:
-        raise ModelError(
-            "The `openai` backend needs ADVISOR_OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1)."
+    def create(self, settings: Settings) -> BaseChatModel:
+        """Point llama.cpp at the GGUF named in settings (loaded on the first call)."""
+        return LlamaCppChat(
+            model_path=str(chat_model_path(settings.chat_model)),
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+            seed=settings.seed,
+            n_ctx=settings.context_tokens,
+            n_threads=settings.threads,
         )
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(
-        base_url=settings.openai_base_url,
-        api_key=settings.openai_key() or "not-needed",  # type: ignore[arg-type]
-        model=settings.chat_model,
-        temperature=settings.temperature,
-        max_completion_tokens=settings.max_tokens,
-        seed=settings.seed,
-        timeout=120,
-        max_retries=1,
-    )
 
 
-ChatFactory = Callable[[Settings], BaseChatModel]
-CHAT_BACKENDS: dict[str, ChatFactory] = {}
+class OpenAIChat:
+    """The `openai` chat backend: any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, a hosted API)."""
+
+    uses = ("chat_model", "openai_base_url", "openai_api_key", "temperature", "max_tokens", "seed")
+
+    def create(self, settings: Settings) -> BaseChatModel:
+        """A client for the configured server."""
+        if not settings.openai_base_url:
+            raise ModelError(
+                "The `openai` backend needs ADVISOR_OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1)."
+            )
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            base_url=settings.openai_base_url,
+            api_key=settings.openai_key() or "not-needed",  # type: ignore[arg-type]
+            model=settings.chat_model,
+            temperature=settings.temperature,
+            max_completion_tokens=settings.max_tokens,
+            seed=settings.seed,
+            timeout=120,
+            max_retries=1,
+        )
 
 
-def register_chat_backend(name: str, factory: ChatFactory) -> None:
-    """Make a chat backend selectable by `ADVISOR_CHAT_BACKEND=name`."""
-    CHAT_BACKENDS[name] = factory
+_cache: dict[tuple[Any, ...], Any] = {}
+_cache_lock = threading.Lock()
 
 
-register_chat_backend("local", _local_chat)
-register_chat_backend("openai", _openai_chat)
+def _cached(kind: registry.Kind, name: str, settings: Settings) -> Any:
+    """One model per backend and per value of every setting the backend declares it uses."""
+    backend = registry.backend(kind, name)
+    key = (kind, name, backend, *(_hashable(getattr(settings, field)) for field in backend.uses))
+    with _cache_lock:
+        if key not in _cache:
+            _cache[key] = backend().create(settings)
+        return _cache[key]
 
-_chat_cache: dict[tuple[Any, ...], BaseChatModel] = {}
-_chat_cache_lock = threading.Lock()
 
-
-def _chat_key(settings: Settings) -> tuple[Any, ...]:
-    return (
-        settings.chat_backend,
-        settings.chat_model,
-        settings.openai_base_url,
-        settings.temperature,
-        settings.max_tokens,
-        settings.seed,
-        settings.context_tokens,
-    )
+def _hashable(value: Any) -> Any:
+    return value.get_secret_value() if isinstance(value, SecretStr) else value
 
 
 def get_chat_model(settings: Settings) -> BaseChatModel:
-    """The process-wide chat model for these settings (loaded on first use, then reused)."""
-    key = _chat_key(settings)
-    with _chat_cache_lock:
-        if key not in _chat_cache:
-            factory = CHAT_BACKENDS.get(settings.chat_backend)
-            if factory is None:
-                raise ModelError(
-                    f"Unknown chat backend `{settings.chat_backend}`; choose one of {sorted(CHAT_BACKENDS)}."
-                )
-            _chat_cache[key] = factory(settings)
-        return _chat_cache[key]
+    """The process-wide chat model for these settings (created on first use, then reused)."""
+    return _cached("chat", settings.chat_backend, settings)  # type: ignore[no-any-return]
+
+
+def get_embedder(settings: Settings) -> Any:
+    """The process-wide embedding model for these settings: LangChain `Embeddings` with an `encode` method."""
+    return _cached("embedding", settings.embedding_backend, settings)
 
 
 def supports_tools(model: BaseChatModel) -> bool:

@@ -28,8 +28,8 @@ def test_invalid_setting_is_one_line_without_traceback() -> None:
     result = run_cli("config", env={"ADVISOR_CHAT_BACKEND": "bogus"})
     assert result.returncode == 1
     assert result.stderr == (
-        "Error: Invalid setting `chat_backend`: Input should be 'local' or 'openai' "
-        "(from env, advisor.toml or flags).\n"
+        "Error: Invalid setting `chat_backend`: Value error, no chat backend `bogus` is registered; choose one "
+        "of local, openai (from env, advisor.toml or flags).\n"
     )
     assert "Traceback" not in result.stdout + result.stderr
 

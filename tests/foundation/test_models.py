@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from langchain_core.language_models import BaseChatModel, FakeListChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from advisor.config import load_settings
-from advisor.errors import ModelError
+from advisor import registry
+from advisor.config import Settings, load_settings
+from advisor.errors import ConfigError, ModelError
 from advisor.models import (
     LlamaCppChat,
+    LocalChat,
     chat_model_path,
     embedding_model_path,
     get_chat_model,
@@ -80,3 +84,50 @@ def test_real_gguf_generates_and_streams() -> None:
     chunks = [chunk.content for chunk in model.stream(messages)]
     assert len(chunks) > 1
     assert "".join(str(c) for c in chunks) == text  # same seed, same prompt: same tokens
+
+
+class _Echo:
+    """A third backend, registered at run time the way an extension would be."""
+
+    uses = ("chat_model", "temperature")
+
+    def create(self, settings: Settings) -> BaseChatModel:
+        return FakeListChatModel(responses=[f"{settings.chat_model} at {settings.temperature}"])
+
+
+@pytest.fixture
+def echo_backend() -> Iterator[None]:
+    registry.register("chat", "echo", _Echo)
+    yield
+    registry.unregister("chat", "echo")
+
+
+def test_built_in_backends_are_entry_points() -> None:
+    assert {"local", "openai"} <= set(registry.names("chat"))
+    assert registry.backend("chat", "local") is LocalChat
+    assert "local" in registry.names("embedding")
+
+
+@pytest.mark.usefixtures("echo_backend")
+def test_a_registered_backend_is_selectable_and_cached_per_setting_it_uses() -> None:
+    first = get_chat_model(load_settings(chat_backend="echo", chat_model="m1"))
+    assert first.invoke("hi").content == "m1 at 0.2"
+    assert get_chat_model(load_settings(chat_backend="echo", chat_model="m1", port=9001)) is first
+    assert get_chat_model(load_settings(chat_backend="echo", chat_model="m1", temperature=0.5)) is not first
+    assert get_chat_model(load_settings(chat_backend="echo", chat_model="m2")) is not first
+
+
+def test_an_unregistered_backend_is_rejected_with_the_choices() -> None:
+    with pytest.raises(
+        ConfigError, match="no chat backend `nope` is registered; choose one of local, openai"
+    ):
+        load_settings(chat_backend="nope")
+
+
+@pytest.mark.integration
+def test_query_encoder_matches_sentence_transformers() -> None:
+    embedder = get_embedder(load_settings())
+    texts = ["How wide should a sales manager's span be?", "为什么我们的SDR一年后就离职？", "pipeline " * 300]
+    fast = embedder.encode(texts)  # a few texts: the numpy encoder
+    slow = embedder.encode(texts * 11)[: len(texts)]  # a batch: sentence-transformers
+    assert np.all((fast * slow).sum(axis=1) > 0.9999)

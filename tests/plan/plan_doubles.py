@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import Field
 
-from advisor import models
+from advisor import models, registry
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -62,5 +62,12 @@ class ScriptedChat(BaseChatModel):
 
 def install(monkeypatch: pytest.MonkeyPatch, chat: BaseChatModel) -> None:
     """Make `chat` the `local` backend (and empty the model cache) for the duration of the monkeypatch."""
-    monkeypatch.setitem(models.CHAT_BACKENDS, "local", lambda _settings: chat)
-    monkeypatch.setattr(models, "_chat_cache", {})
+
+    class Scripted:
+        uses = ("chat_model",)
+
+        def create(self, settings: object) -> BaseChatModel:
+            return chat
+
+    monkeypatch.setitem(registry._registered["chat"], "local", Scripted)
+    monkeypatch.setattr(models, "_cache", {})
