@@ -1,21 +1,43 @@
-"""Read a roster export (CSV in any common encoding and delimiter, XLSX or JSON) into a table of strings."""
+"""Read a roster export (CSV in any common encoding and delimiter, XLSX or JSON) into a table of strings.
+
+Hostile files meet limits, not tracebacks: every failure of a reader becomes an `InputError` naming the file and
+the reason, and damage confined to one record (an oversized cell, an unclosed quote that swallowed the lines after
+it) sets that record aside with a `RosterIssue` instead of failing the file or merging people silently.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from advisor.errors import InputError
+from advisor.errors import AdvisorError, InputError
+from advisor.org.validate import RosterIssue
 
 DEFAULT_MAX_MB = 150.0
 DELIMITERS = (",", ";", "\t", "|")
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Caps on what one roster file may cost: cell size, JSON nesting, and the unzipped size of a workbook."""
+
+    max_cell_kb: int = 1024
+    max_json_depth: int = 32
+    max_unzipped_mb: float = 256.0
+    max_zip_ratio: float = 200.0
+    max_zip_entries: int = 10_000
 
 
 @dataclass
@@ -29,6 +51,8 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Records the reader could not trust (an unclosed quote, an oversized cell): validation sets them aside.
+    issues: list[RosterIssue] = field(default_factory=list)
 
 
 def read_source(
@@ -37,19 +61,23 @@ def read_source(
     filename: str | None = None,
     max_mb: float = DEFAULT_MAX_MB,
     delimiter: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> RawTable:
     """Read a path or bytes as a table of strings; the format is sniffed from the content, not the name."""
+    limits = limits or ReadLimits()
     name, data = _read_bytes(source, filename=filename, max_mb=max_mb)
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise InputError(f"{name} is empty: export it again with a header row and one row per person.")
-    if data.startswith(_XLSX_MAGIC):
-        table = _read_xlsx(data, name)
-    elif data.startswith(_XLS_MAGIC):
-        raise InputError(f"{name} is an old binary Excel (.xls) file: save it as .xlsx or CSV and try again.")
-    elif data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
-        table = _read_json(data, name)
-    else:
-        table = _read_csv(data, name, delimiter=delimiter)
+    try:
+        table = _read_any(data, name, delimiter=delimiter, limits=limits)
+    except AdvisorError:
+        raise
+    except (
+        Exception
+    ) as exc:  # a reader we do not control failed on hostile bytes: one clear error, no traceback
+        raise InputError(
+            f"{name} could not be read ({type(exc).__name__}: {str(exc)[:200]}): export it again as UTF-8 CSV."
+        ) from exc
     if table.frame.columns.empty:
         raise InputError(
             f"{name} has no header row: the first row must name the columns (see `advisor schema`)."
@@ -57,6 +85,16 @@ def read_source(
     if table.frame.empty:
         raise InputError(f"{name} has a header but no rows: export it again with one row per person.")
     return table
+
+
+def _read_any(data: bytes, name: str, *, delimiter: str | None, limits: ReadLimits) -> RawTable:
+    if data.startswith(_XLSX_MAGIC):
+        return _read_xlsx(data, name, limits)
+    if data.startswith(_XLS_MAGIC):
+        raise InputError(f"{name} is an old binary Excel (.xls) file: save it as .xlsx or CSV and try again.")
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        return _read_json(data, name, limits)
+    return _read_csv(data, name, delimiter=delimiter, limits=limits)
 
 
 def _read_bytes(source: Path | bytes, *, filename: str | None, max_mb: float) -> tuple[str, bytes]:
@@ -102,27 +140,40 @@ def decode(data: bytes) -> tuple[str, str]:
     return data.decode("cp1252", errors="replace"), "cp1252"
 
 
+@contextlib.contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    """Raise the csv module's 128 KB field cap to ours for one read (it is process-wide state)."""
+    previous = csv.field_size_limit(max(limit, 131072))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the first lines into the same number (>1) of fields most often."""
     lines = [line for line in text.splitlines()[:50] if line.strip()]
     best, best_score = ",", (0, 0)
-    for delimiter in DELIMITERS:
-        widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-        if not widths or widths[0] < 2:
-            continue
-        score = (sum(width == widths[0] for width in widths), widths[0])
-        if score > best_score:
-            best, best_score = delimiter, score
+    with _csv_field_limit(len(text) + 1):
+        for delimiter in DELIMITERS:
+            widths = [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+            if not widths or widths[0] < 2:
+                continue
+            score = (sum(width == widths[0] for width in widths), widths[0])
+            if score > best_score:
+                best, best_score = delimiter, score
     return best
 
 
-def _read_csv(data: bytes, name: str, *, delimiter: str | None) -> RawTable:
+def _read_csv(data: bytes, name: str, *, delimiter: str | None, limits: ReadLimits) -> RawTable:
     text, encoding = decode(data)
     delimiter = delimiter or sniff_delimiter(text)
     try:
-        frame = pd.read_csv(
+        # header=None: the header row is read as data so duplicate names reach us unrenamed.
+        grid = pd.read_csv(
             io.StringIO(text),
             sep=delimiter,
+            header=None,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
@@ -140,26 +191,138 @@ def _read_csv(data: bytes, name: str, *, delimiter: str | None) -> RawTable:
         notes.append(f"{name} was decoded as {encoding}.")
     if encoding == "cp1252":
         notes.append("If names look wrong, save the file as UTF-8 and import it again.")
-    # Header is line 1, so data row i (from 0) is line i + 2 as a spreadsheet shows it.
-    return _finish(frame, name, "csv", notes, encoding=encoding, delimiter=delimiter, first_row=2)
+    frame = _with_header(grid, name)
+    lines = _line_numbers(grid)
+    issues = _merged_records(frame, lines, delimiter)
+    return _finish(
+        frame,
+        name,
+        "csv",
+        notes,
+        encoding=encoding,
+        delimiter=delimiter,
+        lines=lines,
+        issues=issues,
+        limits=limits,
+    )
 
 
-def _read_xlsx(data: bytes, name: str) -> RawTable:
+def _with_header(grid: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Promote the first row of a headerless grid to the header, refusing two columns with the same name."""
+    if grid.empty:
+        raise InputError(f"{name} has no header row: the first row must name the columns.")
+    headers = [str(cell).strip() for cell in grid.iloc[0].fillna("")]
+    headers = [header or f"Unnamed: {position}" for position, header in enumerate(headers)]
+    _refuse_duplicate_headers(headers, name)
+    frame = grid.iloc[1:].fillna("").reset_index(drop=True)
+    frame.columns = pd.Index(headers)
+    return frame
+
+
+def _refuse_duplicate_headers(headers: list[str], name: str) -> None:
+    seen: dict[str, int] = {}
+    for position, header in enumerate(headers, start=1):
+        key = header.casefold()
+        if key in seen:
+            raise InputError(
+                f"{name} has two columns named {header!r} (column {seen[key]} and column {position}): "
+                "rename or delete one so it is clear which one to read."
+            )
+        seen[key] = position
+
+
+def _line_numbers(grid: pd.DataFrame) -> np.ndarray:
+    """The physical line each data record starts on: 2, 3, ... unless a quoted cell spans several lines."""
+    spans = np.ones(len(grid), dtype=np.int64)
+    for column in grid.columns:
+        cells = grid[column].fillna("")
+        if cells.str.contains("\n", regex=False).any():
+            spans += cells.str.count("\n").to_numpy()
+    starts = 1 + np.concatenate(([0], np.cumsum(spans)[:-1]))
+    return starts[1:]
+
+
+def _merged_records(frame: pd.DataFrame, lines: np.ndarray, delimiter: str) -> list[RosterIssue]:
+    """Records whose quoted cell swallowed whole lines (a stray `"`): the raw lines held more records than we read."""
+    width = len(frame.columns)
+    issues = []
+    for column in frame.columns:
+        cells = frame[column]
+        multiline = cells.str.contains("\n", regex=False)
+        if not multiline.any():
+            continue
+        for position in np.flatnonzero(multiline.to_numpy()):
+            cell = str(cells.iloc[position])
+            inner = cell.split("\n")[1:]
+            if not any(line.count(delimiter) >= max(1, width - 2) for line in inner):
+                continue  # an honest multi-line cell (an address, a note)
+            start = int(lines[position])
+            issues.append(
+                RosterIssue(
+                    start,
+                    str(column),
+                    cell[:60],
+                    f"a quote opened in this cell is not closed where it should be, so lines {start}-"
+                    f'{start + len(inner)} were read as one record: remove the stray " or close it',
+                )
+            )
+    return issues
+
+
+def _read_xlsx(data: bytes, name: str, limits: ReadLimits) -> RawTable:
+    _check_zip(data, name, limits)
     try:
-        frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, keep_default_na=False)
+        grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str, keep_default_na=False)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
         raise InputError(
-            f"{name} looks like an Excel workbook but could not be read ({exc}): re-save it."
+            f"{name} looks like an Excel workbook but could not be read ({str(exc)[:200]}): re-save it."
         ) from exc
-    return _finish(frame, name, "xlsx", ["Read the first sheet of the workbook."], first_row=2)
+    frame = _with_header(grid, name)
+    lines = np.arange(2, 2 + len(frame), dtype=np.int64)
+    return _finish(frame, name, "xlsx", ["Read the first sheet of the workbook."], lines=lines, limits=limits)
 
 
-def _read_json(data: bytes, name: str) -> RawTable:
+def _check_zip(data: bytes, name: str, limits: ReadLimits) -> None:
+    """Refuse a workbook whose entries would unpack past the size or ratio caps, before any XML is parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputError(
+            f"{name} looks like an Excel workbook but is not a valid zip ({exc}): re-save it."
+        ) from exc
+    if len(entries) > limits.max_zip_entries:
+        raise InputError(
+            f"{name} holds {len(entries):,} parts, more than a workbook has: re-save it from Excel."
+        )
+    total = sum(entry.file_size for entry in entries)
+    packed = sum(entry.compress_size for entry in entries)
+    if total > limits.max_unzipped_mb * 1024 * 1024:
+        raise InputError(
+            f"{name} unpacks to {total / 1024 / 1024:,.0f} MB, over the {limits.max_unzipped_mb:g} MB limit: "
+            "save only the roster sheet, or export it as CSV."
+        )
+    ratio = total / max(packed, 1)
+    if total > 1024 * 1024 and ratio > limits.max_zip_ratio:
+        raise InputError(
+            f"{name} unpacks {ratio:,.0f} times its size (limit {limits.max_zip_ratio:g}x), as a zip bomb does: "
+            "export the roster as CSV."
+        )
+
+
+def _read_json(data: bytes, name: str, limits: ReadLimits) -> RawTable:
     text, encoding = decode(data)
     try:
-        payload = json.loads(text)
+        # Numbers stay text (a 400-digit integer or Infinity is then judged by validation, never overflows here).
+        payload = json.loads(
+            text, parse_int=str, parse_float=str, parse_constant=str, object_pairs_hook=_unique_keys(name)
+        )
     except json.JSONDecodeError as exc:
         raise InputError(f"{name} is not valid JSON ({exc}): export it as a list of objects.") from exc
+    except RecursionError as exc:
+        raise InputError(
+            f"{name} nests JSON deeper than Python can read: a roster is a list of flat objects."
+        ) from exc
     if isinstance(payload, dict):
         lists = [value for value in payload.values() if isinstance(value, list)]
         payload = lists[0] if len(lists) == 1 else None
@@ -169,10 +332,51 @@ def _read_json(data: bytes, name: str) -> RawTable:
         )
     if not payload:
         raise InputError(f"{name} holds an empty list: export it again with one object per person.")
-    frame = pd.DataFrame.from_records(payload)
+    if _depth(payload) > limits.max_json_depth:
+        raise InputError(
+            f"{name} nests JSON more than {limits.max_json_depth} levels deep: a roster is a list of flat objects."
+        )
+    frame = pd.DataFrame.from_records(
+        [{key: _cell(value) for key, value in item.items()} for item in payload]
+    )
     frame = frame.astype(object).where(frame.notna(), "").astype(str)
     # JSON has no header line: record i (from 0) is record number i + 1.
-    return _finish(frame, name, "json", [], encoding=encoding, first_row=1)
+    lines = np.arange(1, 1 + len(frame), dtype=np.int64)
+    return _finish(frame, name, "json", [], encoding=encoding, lines=lines, limits=limits)
+
+
+def _unique_keys(name: str) -> Any:
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in items:
+            if key in seen:
+                raise InputError(
+                    f"{name} has an object with the key {key!r} twice: keep one, so it is clear which to read."
+                )
+            seen[key] = value
+        return seen
+
+    return pairs
+
+
+def _depth(payload: Any) -> int:
+    """Nesting depth of a JSON value, walked without recursion."""
+    deepest, stack = 0, [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return deepest
+
+
+def _cell(value: Any) -> str:
+    """A JSON value as cell text: scalars as written, nested values as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def _finish(
@@ -181,17 +385,22 @@ def _finish(
     file_format: str,
     notes: list[str],
     *,
-    first_row: int,
+    lines: np.ndarray,
+    limits: ReadLimits,
+    issues: list[RosterIssue] | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
 ) -> RawTable:
     frame.columns = pd.Index([str(column).strip() for column in frame.columns])
-    # Spreadsheets often carry empty trailing columns that pandas names "Unnamed: n".
+    _refuse_duplicate_headers(list(frame.columns), name)
+    issues = list(issues or [])
+    # Spreadsheets often carry empty trailing columns with no header ("Unnamed: n").
     empty_extra = [
         str(c) for c in frame.columns if str(c).startswith("Unnamed:") and not frame[c].ne("").any()
     ]
     frame = frame.drop(columns=empty_extra)
-    rows = pd.Series(range(first_row, first_row + len(frame)), index=frame.index, dtype="int64")
+    rows = pd.Series(lines, index=frame.index, dtype="int64")
+    issues.extend(_oversized_cells(frame, rows, limits))
     # Blank lines come through as rows of empty cells (kept so row numbers match the file); drop them here.
     blank = (frame == "").all(axis=1) if len(frame.columns) else None
     if blank is not None and blank.any():
@@ -199,4 +408,29 @@ def _finish(
         frame, rows = frame.loc[~blank], rows.loc[~blank]
     frame = frame.reset_index(drop=True)
     rows = rows.reset_index(drop=True)
-    return RawTable(frame, rows, name, file_format, encoding=encoding, delimiter=delimiter, notes=notes)
+    return RawTable(
+        frame, rows, name, file_format, encoding=encoding, delimiter=delimiter, notes=notes, issues=issues
+    )
+
+
+def _oversized_cells(frame: pd.DataFrame, rows: pd.Series, limits: ReadLimits) -> list[RosterIssue]:
+    """Cells over the size cap: each is reported, and emptied so nothing downstream pays for it."""
+    cap = limits.max_cell_kb * 1024
+    issues = []
+    for column in frame.columns:
+        sizes = frame[column].str.len()
+        over = sizes > cap
+        if not over.any():
+            continue
+        for position in np.flatnonzero(over.to_numpy()):
+            issues.append(
+                RosterIssue(
+                    int(rows.iloc[position]),
+                    str(column),
+                    str(frame[column].iloc[position])[:60],
+                    f"the cell holds {int(sizes.iloc[position]):,} characters, over the {limits.max_cell_kb} KB "
+                    "limit for one cell: check the export (a missing line break or quote can glue rows together)",
+                )
+            )
+        frame.loc[over, column] = ""
+    return issues

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,17 @@ _HINTS = {
     "exit_reason": "use voluntary, involuntary, promotion or transfer",
     "attrition": "use Yes/No (or 1/0, left/active, 是/否)",
 }
+_SHOWN_CHARS = 200  # longest value an issue repeats back
+
+
+@dataclass(frozen=True)
+class Plausible:
+    """The ranges a value must fall in to be believed: money, tenure and dates (configurable per import)."""
+
+    max_amount: float = 1e12  # USD; more than any one person's quota or bookings
+    max_tenure_months: float = 1200.0  # a hundred years
+    earliest_date: date = date(1950, 1, 1)
+    future_days: int = 366  # dates may run this far past the as-of date (an announced exit)
 
 
 @dataclass(frozen=True)
@@ -74,11 +86,20 @@ class _Collector:
         values = self.text[column].to_numpy()[positions] if column in self.text else [""] * len(positions)
         reasons = reason.to_numpy()[positions] if isinstance(reason, pd.Series) else [reason] * len(positions)
         self.issues.extend(
-            RosterIssue(int(row), column, str(value), str(why), severity)
+            RosterIssue(int(row), column, str(value)[:_SHOWN_CHARS], str(why), severity)
             for row, value, why in zip(self.rows[positions], values, reasons, strict=True)
         )
         if severity == ERROR:
             self.bad[positions] = True
+
+    def add_issues(self, issues: Sequence[RosterIssue]) -> None:
+        """Record issues found before validation (by the reader) and set their rows aside."""
+        for issue in issues:
+            at = self.rows == issue.row
+            if at.any():
+                self.issues.append(issue)
+                if issue.severity == ERROR:
+                    self.bad |= at
 
 
 def validate(
@@ -88,8 +109,11 @@ def validate(
     as_of: date,
     dayfirst: bool = False,
     value_map: dict[str, dict[str, str]] | None = None,
+    plausible: Plausible | None = None,
+    reader_issues: Sequence[RosterIssue] = (),
 ) -> Validated:
     """Type and check a frame of canonical string columns; rows with errors are set aside, never dropped silently."""
+    plausible = plausible or Plausible()
     notes: list[str] = []
     text = text.copy()
     if "rep_id" not in text:
@@ -109,6 +133,7 @@ def validate(
         )
     definition = "status" if "attrition" in text and "exit_date" not in text else "dated"
     check = _Collector(text, rows)
+    check.add_issues(reader_issues)
     typed = pd.DataFrame(index=text.index)
     typed["source_row"] = rows.to_numpy()
     typed["rep_id"] = clean_text(text["rep_id"])
@@ -125,8 +150,8 @@ def validate(
         if column in text:
             typed[column] = clean_text(text[column])
     _vocabularies(text, typed, check, value_map or {}, definition)
-    _numbers(text, typed, check)
-    _dates(text, typed, check, as_of=as_of, dayfirst=dayfirst, definition=definition)
+    _numbers(text, typed, check, plausible)
+    _dates(text, typed, check, as_of=as_of, dayfirst=dayfirst, definition=definition, plausible=plausible)
     kept = typed.loc[~check.bad].copy()
     _managers(kept, check, text)
     kept = kept.reset_index(drop=True)
@@ -166,15 +191,24 @@ def _vocabularies(
             typed[column] = mapped.where(~unknown, None)
 
 
-def _numbers(text: pd.DataFrame, typed: pd.DataFrame, check: _Collector) -> None:
-    for column in ("quota", "bookings", "tenure_months", "tenure_years"):
+def _numbers(text: pd.DataFrame, typed: pd.DataFrame, check: _Collector, plausible: Plausible) -> None:
+    ceilings = {
+        "quota": plausible.max_amount,
+        "bookings": plausible.max_amount,
+        "tenure_months": plausible.max_tenure_months,
+        "tenure_years": plausible.max_tenure_months / 12,
+    }
+    for column, ceiling in ceilings.items():
         if column not in text:
             continue
         amounts, unreadable = parse_amounts(text[column])
         check.add(unreadable, column, f"{column} is not a number: write digits such as 120000 or 1.5")
+        # inf, 1e309 and a 400-digit number parse as numbers; none is a believable quota or tenure.
+        implausible = ~unreadable & amounts.notna() & ~(amounts.abs() <= ceiling)
         if column != "bookings":
-            check.add(amounts < 0, column, f"negative {column}: it must be 0 or more")
-        typed[column] = amounts
+            check.add((amounts < 0) & ~implausible, column, f"negative {column}: it must be 0 or more")
+        check.add(implausible, column, f"{column} is implausibly large: at most {ceiling:,.0f} is accepted")
+        typed[column] = amounts.where(~implausible)
     if "tenure_years" in typed:
         months = typed.pop("tenure_years") * 12
         typed["tenure_months"] = typed["tenure_months"].fillna(months) if "tenure_months" in typed else months
@@ -188,15 +222,24 @@ def _dates(
     as_of: date,
     dayfirst: bool,
     definition: str,
+    plausible: Plausible,
 ) -> None:
     limit = pd.Timestamp(as_of)
+    earliest = pd.Timestamp(plausible.earliest_date)
+    latest = pd.Timestamp(as_of + timedelta(days=plausible.future_days))
     for column in ("hire_date", "exit_date"):
         if column in text:
             parsed, unreadable = parse_dates(text[column], dayfirst=dayfirst)
             check.add(
                 unreadable, column, "unreadable date: use YYYY-MM-DD (other accepted forms: `advisor schema`)"
             )
-            typed[column] = parsed
+            outside = parsed.notna() & ((parsed < earliest) | (parsed > latest))
+            check.add(
+                outside,
+                column,
+                f"{column} is outside {plausible.earliest_date} to {latest.date()}: check the year",
+            )
+            typed[column] = parsed.where(~outside)
     tenure = typed.get("tenure_months")
     hire = (
         typed["hire_date"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -230,3 +231,112 @@ def test_blank_lines_are_ignored_but_row_numbers_stay_true() -> None:
     roster = load_roster(data, filename="b.csv", as_of=AS_OF)
     assert [issue.row for issue in roster.issues] == [4]
     assert any("blank row" in note for note in roster.notes)
+
+
+def test_json_nested_100k_deep_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match="nests JSON deeper"):
+        load_roster(b"[" * 100_000, filename="deep.json", as_of=AS_OF)
+
+
+def test_json_nesting_past_the_cap_is_a_clear_error() -> None:
+    from advisor.org.importer import ReadLimits, read_source
+
+    payload = json.dumps([dict(ROWS[0], name=[[[["x"]]]])]).encode()
+    assert read_source(payload, filename="n.json").frame["name"].tolist() == ['[[[["x"]]]]']
+    with pytest.raises(InputError, match="n.json nests JSON more than 4 levels deep"):
+        read_source(payload, filename="n.json", limits=ReadLimits(max_json_depth=4))
+
+
+def test_json_duplicate_keys_are_an_error() -> None:
+    with pytest.raises(InputError, match="key 'role' twice"):
+        load_roster(b'[{"rep_id": "1", "role": "ae", "role": "sdr"}]', filename="k.json", as_of=AS_OF)
+
+
+def test_a_cell_over_128_kb_reads_and_past_the_cap_is_set_aside() -> None:
+    from advisor.org.importer import ReadLimits, read_source
+
+    long_name = "n" * 200_000
+    data = csv_bytes([dict(ROWS[0], name=long_name), ROWS[1]])
+    roster = load_roster(data, filename="long.csv", as_of=AS_OF)
+    assert roster.df["name"].tolist() == [long_name, "Han Mei"]
+    raw = read_source(data, filename="long.csv", limits=ReadLimits(max_cell_kb=64))
+    assert [(issue.row, issue.column) for issue in raw.issues] == [(2, "name")]
+    assert "200,000 characters, over the 64 KB limit" in raw.issues[0].reason
+
+
+def test_a_line_over_128_kb_in_the_sniffed_lines_reads() -> None:
+    data = b"rep_id,role,hire_date,notes\n1,ae,2024-01-01," + b"x" * 300_000 + b"\n"
+    assert _roles(data) == ["ae"]
+
+
+def test_a_stray_quote_that_swallows_lines_is_reported_not_merged() -> None:
+    lines = ["rep_id,role,hire_date"] + [f"{i},ae,2020-01-0{i % 9 + 1}" for i in range(1, 11)]
+    lines[3], lines[7] = '3,"ae,2020-01-01', '7,ae",2020-01-01'
+    roster = load_roster(("\n".join(lines) + "\n").encode(), filename="q.csv", as_of=AS_OF)
+    assert roster.df["rep_id"].tolist() == ["1", "2", "8", "9", "10"] and roster.set_aside == 1
+    merged = [issue for issue in roster.errors if "quote" in issue.reason]
+    assert [(issue.row, issue.column) for issue in merged] == [(4, "role")]
+    assert "lines 4-8 were read as one record" in merged[0].reason
+
+
+def test_an_honest_multiline_cell_keeps_true_row_numbers() -> None:
+    data = b'rep_id,name,role,hire_date\n1,"Main St, 5\nSpringfield",ae,2020-01-01\n2,b,wizard,2020-01-01\n'
+    roster = load_roster(data, filename="m.csv", as_of=AS_OF)
+    assert [(issue.row, issue.column) for issue in roster.issues] == [(4, "role")]
+
+
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (
+            b"rep_id,role,role,hire_date\n1,ae,sdr,2024-01-01\n",
+            "two columns named 'role' (column 2 and column 3)",
+        ),
+        (
+            b"rep_id,Role,hire_date,rep_id\n1,ae,2024-01-01,2\n",
+            "two columns named 'rep_id' (column 1 and column 4)",
+        ),
+    ],
+)
+def test_duplicate_headers_are_an_error_naming_both_columns(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        load_roster(data, filename="dup.csv", as_of=AS_OF)
+
+
+def test_duplicate_headers_in_xlsx_are_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "dup.xlsx"
+    pd.DataFrame([["1", "ae", "sdr", "2024-01-01"]], columns=["rep_id", "role", "x", "hire_date"]).rename(
+        columns={"x": "role"}
+    ).to_excel(path, index=False)
+    with pytest.raises(InputError, match="two columns named 'role'"):
+        load_roster(path, as_of=AS_OF)
+
+
+def _zip_bomb(unpacked_mb: int) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            block = b"<row>" + b"<c><v>0</v></c>" * 4096 + b"</row>"
+            for _ in range(unpacked_mb * 1024 * 1024 // len(block)):
+                sheet.write(block)
+    return buffer.getvalue()
+
+
+def test_xlsx_zip_bomb_is_refused_before_parsing() -> None:
+    bomb = _zip_bomb(300)
+    assert len(bomb) < 2 * 1024 * 1024
+    with pytest.raises(InputError, match=r"unpacks to 300 MB, over the 256 MB limit"):
+        load_roster(bomb, filename="bomb.xlsx", as_of=AS_OF)
+
+
+def test_xlsx_with_an_extreme_ratio_is_refused() -> None:
+    with pytest.raises(InputError, match=r"unpacks \d[\d,]* times its size"):
+        load_roster(_zip_bomb(20), filename="ratio.xlsx", as_of=AS_OF)
+
+
+def test_damaged_xlsx_is_a_clear_error() -> None:
+    with pytest.raises(InputError, match="damaged.xlsx"):
+        load_roster(b"PK\x03\x04" + b"\0" * 200, filename="damaged.xlsx", as_of=AS_OF)

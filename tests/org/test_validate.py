@@ -124,3 +124,55 @@ def test_manager_pointing_at_a_set_aside_row_says_so() -> None:
     rows = [_row(rep_id="M", role="manager", hire_date="bad"), _row(rep_id="R", manager_id="M")]
     roster = load_roster(csv_bytes(rows), filename="m.csv", as_of=AS_OF)
     assert any("set aside" in issue.reason and issue.row == 3 for issue in roster.issues)
+
+
+@pytest.mark.parametrize("quota", ["inf", "-inf", "1e309", "9" * 400, "Infinity", "2e12"])
+def test_implausible_numbers_are_set_aside_not_accepted(quota: str) -> None:
+    roster = load_roster(csv_bytes([_row(rep_id="A1", quota=quota)]), filename="q.csv", as_of=AS_OF)
+    assert roster.df.empty and roster.set_aside == 1
+    assert [(issue.row, issue.column) for issue in roster.errors] == [(2, "quota")]
+    assert "implausibly large" in roster.errors[0].reason or "not a number" in roster.errors[0].reason
+
+
+def test_json_infinity_as_quota_is_set_aside() -> None:
+    data = b'[{"rep_id": "1", "role": "ae", "hire_date": "2024-01-01", "quota": Infinity}]'
+    roster = load_roster(data, filename="q.json", as_of=AS_OF)
+    assert [(issue.row, issue.column, issue.value) for issue in roster.errors] == [(1, "quota", "Infinity")]
+
+
+@pytest.mark.parametrize("tenure", ["inf", "1e15", "1201"])
+def test_implausible_tenure_is_an_issue_not_an_overflow(tenure: str) -> None:
+    data = csv_bytes([{"rep_id": "1", "role": "ae", "tenure_months": tenure}])
+    roster = load_roster(data, filename="t.csv", as_of=AS_OF)
+    assert roster.set_aside == 1
+    assert ("tenure_months", "tenure_months is implausibly large: at most 1,200 is accepted") in {
+        (issue.column, issue.reason) for issue in roster.errors
+    }
+
+
+@pytest.mark.parametrize("hire", ["0001-01-01", "1677-09-21", "1949-12-31"])
+def test_dates_before_1950_are_set_aside(hire: str) -> None:
+    roster = load_roster(csv_bytes([_row(rep_id="A1", hire_date=hire)]), filename="d.csv", as_of=AS_OF)
+    assert [(issue.column, issue.reason) for issue in roster.errors] == [
+        ("hire_date", "hire_date is outside 1950-01-01 to 2027-01-01: check the year")
+    ]
+
+
+def test_exit_more_than_a_year_past_the_as_of_date_is_an_error() -> None:
+    rows = [_row(rep_id="A1", exit_date="2026-06-30"), _row(rep_id="A2", exit_date="2030-01-01")]
+    roster = load_roster(csv_bytes(rows), filename="d.csv", as_of=AS_OF)
+    assert [(issue.row, issue.severity) for issue in roster.issues] == [(2, "warning"), (3, "error")]
+
+
+def test_date_range_is_configurable() -> None:
+    from advisor.org.validate import Plausible, validate
+
+    text = pd.DataFrame({"rep_id": ["1"], "role": ["ae"], "hire_date": ["1940-01-01"]})
+    rows = pd.Series([2])
+    assert validate(text, rows, as_of=AS_OF).set_aside == 1
+    assert (
+        validate(
+            text, rows, as_of=AS_OF, plausible=Plausible(earliest_date=AS_OF.replace(year=1900))
+        ).set_aside
+        == 0
+    )
