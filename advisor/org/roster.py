@@ -143,7 +143,9 @@ def load_roster(
             raise InputError(
                 f"No rows match {condition}: check the value (values seen are case-insensitive)."
             )
-    checked = validate(frame, rows, as_of=as_of, dayfirst=dayfirst, value_map=value_map)
+    checked = validate(
+        frame, rows, as_of=as_of, dayfirst=dayfirst, value_map=value_map, reader_issues=raw.issues
+    )
     if strict and checked.issues:
         first = checked.issues[0]
         raise RosterError(
