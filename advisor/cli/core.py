@@ -45,6 +45,9 @@ def serve(
     host: str | None = typer.Option(None, help="Address to listen on (default: the `host` setting)."),
     port: int | None = typer.Option(None, help="Port to listen on (default: the `port` setting)."),
     ingest: bool = typer.Option(True, help="Ingest the knowledge folder first (skips unchanged files)."),
+    workers: int = typer.Option(
+        1, min=1, help="Worker processes sharing the state database and the Chroma store."
+    ),
 ) -> None:
     """Serve the web app (chat, org dashboard, plans, evals and the JSON/OpenAI-compatible APIs)."""
     import uvicorn
@@ -57,9 +60,13 @@ def serve(
         console.print(str(report))
     from api.app import create_app
 
-    uvicorn.run(
-        create_app(settings), host=host or settings.host, port=port or settings.port, log_level="info"
-    )
+    where = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
+    if (
+        workers > 1
+    ):  # each process builds its app from the environment, so flags other than these do not apply
+        uvicorn.run("api.asgi:app", factory=True, workers=workers, **where)  # type: ignore[arg-type]
+        return
+    uvicorn.run(create_app(settings), **where)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:

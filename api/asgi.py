@@ -1,0 +1,17 @@
+"""The ASGI entry point for process managers, settings from the environment and advisor.toml.
+
+`uvicorn --factory api.asgi:app --workers 4` or `gunicorn -k uvicorn.workers.UvicornWorker 'api.asgi:app()'`;
+`advisor serve --workers N` runs the first. Each worker process builds its own app and loads its own models.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from advisor.config import load_settings
+from api.app import create_app
+
+
+def app() -> FastAPI:
+    """A new web app for this worker process."""
+    return create_app(load_settings())
