@@ -1,14 +1,18 @@
-"""Core commands: `config` and `serve`."""
+"""Core commands: `config`, `doctor` and `serve`."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from advisor.cli.app import console
 from advisor.config import Settings, config_file, load_settings, setting_sources
+from advisor.doctor import CHECKS, run_checks
+from advisor.errors import InputError
 
 
 def _display(name: str, value: object) -> str:
@@ -69,7 +73,33 @@ def serve(
     uvicorn.run(create_app(settings), **where)  # type: ignore[arg-type]
 
 
+def doctor(
+    check: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--check", help=f"Run only this check (repeatable): {', '.join(CHECKS)}.", show_default=False
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Check the installation (models generate, store, knowledge, benchmarks, font, browser), each with a fix."""
+    unknown = sorted(set(check or ()) - set(CHECKS))
+    if unknown:
+        raise InputError(f"No check `{unknown[0]}`; choose from {', '.join(CHECKS)}.")
+    results = run_checks(load_settings(), list(check) if check else None)
+    if as_json:
+        typer.echo(json.dumps([asdict(result) | {"status": result.status} for result in results], indent=2))
+    else:
+        for result in results:
+            typer.echo(f"{result.status:<5} {result.name:<11} {result.detail}")
+            if result.fix:
+                typer.echo(f"{'':<17} fix: {result.fix}")
+    if any(result.status == "FAIL" for result in results):
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     """Add the core commands."""
     app.command()(config)
+    app.command()(doctor)
     app.command()(serve)

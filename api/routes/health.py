@@ -15,17 +15,25 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", responses={503: {"description": "Models still loading or the store unreachable."}})
+@router.get(
+    "/readyz",
+    responses={
+        503: {"description": "Models still loading, or a readiness check failed (each with its fix)."}
+    },
+)
 async def readyz(request: Request) -> JSONResponse:
-    """Ready for chat: both models loaded and the knowledge store reachable."""
-    from advisor.kb.store import store_ready
+    """Ready for chat: both models loaded, and the doctor's knowledge, benchmarks and store checks pass."""
+    from advisor.doctor import READINESS, run_checks
 
     readiness = request.app.state.readiness
-    try:
-        store = bool(await run_in_threadpool(store_ready, request.app.state.settings))
-    except Exception:  # an unreachable Chroma server is exactly what this probe reports
-        store = False
-    checks = {"embedder": readiness.embedder, "chat_model": readiness.chat_model, "store": store}
+    results = await run_in_threadpool(run_checks, request.app.state.settings, list(READINESS))
+    checks = {"embedder": readiness.embedder, "chat_model": readiness.chat_model}
+    checks |= {result.name: result.ok for result in results}
     ready = all(checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks, "error": readiness.error}
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": checks,
+        "fixes": {result.name: result.fix for result in results if not result.ok},
+        "error": readiness.error,
+    }
     return JSONResponse(body, status_code=200 if ready else 503)

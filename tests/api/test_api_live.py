@@ -36,7 +36,13 @@ def _events(body: str) -> list[tuple[str, dict]]:
 def test_ready_once_models_are_warm(seeded_client: TestClient) -> None:
     response = seeded_client.get("/readyz")
     assert response.status_code == 200, response.text
-    assert response.json()["checks"] == {"embedder": True, "chat_model": True, "store": True}
+    assert response.json()["checks"] == {
+        "embedder": True,
+        "chat_model": True,
+        "knowledge": True,
+        "benchmarks": True,
+        "store": True,
+    }
 
 
 def test_chat_answers_with_resolvable_citations(seeded_client: TestClient) -> None:
