@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -18,12 +18,22 @@ ATTAINMENT_EDGES_PCT = (0.0, 50.0, 75.0, 100.0, 125.0, 150.0)
 
 
 @dataclass(frozen=True)
+class ChartRow:
+    """One bar: its label, its value as shown, and the people filter behind it (empty when there is none)."""
+
+    label: str
+    value: str
+    people: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class DashboardChart:
-    """One chart of the dashboard: its id (for tests and anchors), title and SVG, or None when there is no data."""
+    """One chart of the dashboard: id (for tests and anchors), title, SVG (None without data) and its numbers."""
 
     id: str
     title: str
     svg: Markup | None
+    rows: tuple[ChartRow, ...] = ()
 
 
 def histogram(values: Sequence[float] | np.ndarray, edges: Sequence[float]) -> list[tuple[str, float]]:
@@ -50,23 +60,40 @@ def _by(metrics: Sequence[Any], metric_id: str, dimension: str) -> list[tuple[st
 
 
 def _chart(
-    chart_id: str, title: str, rows: list[tuple[str, float]], *, unit: str = "", **extra: Any
+    chart_id: str,
+    title: str,
+    rows: list[tuple[str, float]],
+    *,
+    unit: str = "",
+    lang: str = "en",
+    people: Sequence[dict[str, str]] = (),
+    **extra: Any,
 ) -> DashboardChart:
+    from advisor.org.present import format_number
+
     if not rows or not any(value for _label, value in rows):
         return DashboardChart(chart_id, title, None)
     chart = Chart(
         title=title,
         style="bars",
         rows=tuple((label, value, None) for label, value in rows),
-        unit=unit,
+        unit="%" if unit == "%" else "",  # the bar's text is number + unit, so only a symbol fits
         **extra,
     )
-    return DashboardChart(chart_id, title, Markup(render_svg(chart)))  # noqa: S704 - render_svg escapes every label
+    filters = list(people) or [{}] * len(rows)
+    table = tuple(
+        ChartRow(label, format_number(value, unit or "people", lang=lang), wanted)
+        for (label, value), wanted in zip(rows, filters, strict=True)
+    )
+    svg = Markup(render_svg(chart))  # noqa: S704 - render_svg escapes every label
+    return DashboardChart(chart_id, title, svg, table)
 
 
-def dashboard_charts(analysis: Any, t: Callable[[str], str]) -> list[DashboardChart]:
-    """Turnover by role, span per manager, tenure and attainment distributions, and the inside/field mix."""
+def dashboard_charts(analysis: Any, t: Callable[..., str], *, lang: str = "en") -> list[DashboardChart]:
+    """Turnover by role, span per manager (by name), tenure and attainment distributions, the inside/field mix."""
     from advisor.org.analysis import population
+    from advisor.plan.labels import value_label
+    from api.org_people import names
 
     pop = population(analysis.roster)
     active = np.asarray(pop.active_end, dtype=bool)
@@ -77,18 +104,50 @@ def dashboard_charts(analysis: Any, t: Callable[[str], str]) -> list[DashboardCh
             active & (quota > 0), np.asarray(pop.bookings, dtype=float) / quota * 100.0, np.nan
         )
     metrics = analysis.metrics
+    who = names(analysis.roster)
+    by_role = _by(metrics, "turnover_rate", "role")
+    by_manager = sorted(_by(metrics, "span_of_control_mean", "manager"), key=lambda row: -row[1])
+    by_channel = _by(metrics, "headcount_end", "channel")
     return [
         _chart(
-            "turnover-by-role", t("chart_turnover_by_role"), _by(metrics, "turnover_rate", "role"), unit="%"
+            "turnover-by-role",
+            t("chart_turnover_by_role"),
+            [(value_label("role", role, lang), value) for role, value in by_role],
+            unit="%",
+            lang=lang,
+            people=[{"role": role, "status": "left"} for role, _value in by_role],
         ),
         _chart(
             "span-by-manager",
             t("chart_span_by_manager"),
-            _by(metrics, "span_of_control_mean", "manager"),
+            [(who.get(manager, manager), value) for manager, value in by_manager],
+            unit="reports per manager",
+            lang=lang,
+            people=[{"manager": manager} for manager, _value in by_manager],
             reference=float(SPAN_RANGE[1]),
-            reference_label=f"max {SPAN_RANGE[1]}",
+            reference_label=t("chart_span_max", n=SPAN_RANGE[1]),
         ),
-        _chart("tenure", t("chart_tenure"), histogram(tenure_years, TENURE_EDGES_YEARS)),
-        _chart("channel-mix", t("chart_mix"), _by(metrics, "headcount_end", "channel")),
-        _chart("attainment", t("chart_attainment"), histogram(attainment, ATTAINMENT_EDGES_PCT)),
+        _chart(
+            "tenure", t("chart_tenure"), _binned(histogram(tenure_years, TENURE_EDGES_YEARS), t), lang=lang
+        ),
+        _chart(
+            "channel-mix",
+            t("chart_mix"),
+            [(value_label("channel", channel, lang), value) for channel, value in by_channel],
+            lang=lang,
+            people=[{"channel": channel, "status": "active"} for channel, _value in by_channel],
+        ),
+        _chart(
+            "attainment",
+            t("chart_attainment"),
+            _binned(histogram(attainment, ATTAINMENT_EDGES_PCT), t),
+            lang=lang,
+        ),
+    ]
+
+
+def _binned(rows: list[tuple[str, float]], t: Callable[..., str]) -> list[tuple[str, float]]:
+    return [
+        (t("chart_bin_open", low=label[:-1]) if label.endswith("+") else label, value)
+        for label, value in rows
     ]

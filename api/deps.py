@@ -1,13 +1,17 @@
-"""Dependencies shared by the routes and pages: settings, the model queue, and upload checks."""
+"""Dependencies shared by the routes and pages: settings, who is asking, the model queue, and upload checks."""
 
 from __future__ import annotations
 
 import asyncio
+import re
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Annotated, Literal
 
-from fastapi import HTTPException, Request, UploadFile
+from fastapi import Depends, HTTPException, Request, UploadFile
 
 from advisor.config import Settings
 
@@ -15,6 +19,52 @@ from advisor.config import Settings
 def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return request.app.state.settings  # type: ignore[no-any-return]
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+BROWSER_SESSION_COOKIE = "advisor_sid"
+_SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: a signed-in user, else the browser session, else whoever holds the API key."""
+
+    kind: Literal["user", "session", "api_key"]
+    id: str
+
+    @property
+    def owner(self) -> str:
+        """The key stored beside what this principal owns (conversations, orgs)."""
+        return f"{self.kind}:{self.id}"
+
+    def __str__(self) -> str:
+        return self.owner
+
+
+def ensure_browser_session(request: Request) -> None:
+    """Pages' dependency: the visitor's anonymous session id from its cookie, or a new one the page will set."""
+    sid = request.cookies.get(BROWSER_SESSION_COOKIE, "")
+    if _SESSION_ID.match(sid):
+        request.state.browser_session = sid
+    else:
+        request.state.browser_session = secrets.token_urlsafe(16)
+        request.state.new_browser_session = True
+
+
+def get_principal(request: Request) -> Principal:
+    """The signed-in user (`request.state.user_id`, set by sign-in), else the browser session, else the key holder."""
+    user_id = getattr(request.state, "user_id", None)
+    if user_id:
+        return Principal("user", str(user_id))
+    sid = getattr(request.state, "browser_session", None) or request.cookies.get(BROWSER_SESSION_COOKIE, "")
+    if _SESSION_ID.match(sid):
+        return Principal("session", sid)
+    return Principal("api_key", "default")
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
 class ModelQueue:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,21 +51,48 @@ class MetricOut(BaseModel):
     formula: str
     inputs: dict[str, Any]
     by: dict[str, dict[str, float | None]]
-    label: str
+    label: str = Field(description="The metric's name in the requested language.")
+    display: str = Field(description="The value as people read it, in its unit (27.0%, 1:2.5, 14.2 months).")
     note: str
 
 
+class MetricsOut(BaseModel):
+    """Every metric computed on an uploaded org."""
+
+    metrics: list[MetricOut]
+
+
+class BenchmarkOut(BaseModel):
+    """A published reference value with its source and year."""
+
+    metric_id: str
+    low: float | None
+    high: float | None
+    unit: str
+    source: str
+    year: int | None
+    secondary: bool
+    note: str
+    citation: str = Field(description='How the page cites it: "(The Bridge Group, 2017)".')
+
+
 class FindingOut(BaseModel):
-    """A metric compared with a benchmark."""
+    """A metric compared with a benchmark, worded in the requested language."""
 
     id: str
-    severity: str
+    severity: Literal["high", "medium", "low", "info"]
     title: str
     message: str
     metric_id: str
     evidence: dict[str, Any]
-    benchmark: dict[str, Any] | None
+    benchmark: BenchmarkOut | None
     topics: list[str]
+
+
+class FindingsOut(BaseModel):
+    """The findings of an uploaded org."""
+
+    findings: list[FindingOut]
 
 
 class IssueOut(BaseModel):
@@ -92,13 +120,52 @@ class OrgOut(BaseModel):
     set_aside: int = 0
 
 
+class ImportOptions(BaseModel):
+    """How to read an uploaded roster beyond its columns: value names, row filters, the as-of date and period."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description='Column -> source value -> canonical value, e.g. {"role": {"Sales Representative": "sdr"}}.',
+    )
+    where: dict[str, str] = Field(
+        default_factory=dict, description='Keep rows where column = value, e.g. {"department": "Sales"}.'
+    )
+    as_of: date | None = Field(
+        default=None, description="Measure the period ending on this date (default: the roster's)."
+    )
+    period_months: int | None = Field(
+        default=None, ge=1, le=60, description="Length of the measured period (default 12)."
+    )
+
+
 class MappingRequest(BaseModel):
-    """Which source header holds each canonical column."""
+    """Which source header holds each canonical column, and optionally how to read its values and rows."""
 
     model_config = ConfigDict(extra="forbid")
 
     mapping: dict[str, str] = Field(description="Source header -> canonical column name.")
     dayfirst: bool | None = None
+    options: ImportOptions | None = None
+
+
+class PreviewOut(BaseModel):
+    """What a mapping would keep: rows in the file, rows kept by the filters, rows set aside by validation."""
+
+    rows: int
+    kept: int
+    filtered_out: int
+    set_aside: int
+    message: str = ""
+
+
+class ColumnValuesOut(BaseModel):
+    """A source column of the upload, the canonical column it maps to, and its most common values with counts."""
+
+    header: str
+    column: str | None
+    values: dict[str, int]
 
 
 class PlanRequest(BaseModel):
@@ -136,3 +203,56 @@ class EvalRunOut(BaseModel):
     message: str
     result: dict[str, Any] | None = None
     report_url: str | None = None
+
+
+class RenameRequest(BaseModel):
+    """A new name for a conversation or an org."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class FeedbackRequest(BaseModel):
+    """A rating of one answer: +1 helpful, -1 not helpful."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    turn: int = Field(ge=0, description="The turn's 0-based position in the conversation.")
+    rating: Literal[1, -1]
+    comment: str = Field("", max_length=2000)
+
+
+class ConversationSummaryOut(BaseModel):
+    """One of your conversations, without its turns."""
+
+    id: str
+    title: str
+    updated_at: datetime
+
+
+class TurnOut(BaseModel):
+    """A question, its answer and your rating of it (0 when not rated)."""
+
+    question: str
+    answer: str
+    created_at: datetime
+    details: dict[str, Any]
+    rating: int
+
+
+class ConversationOut(ConversationSummaryOut):
+    """One of your conversations with its turns, oldest first."""
+
+    turns: list[TurnOut]
+
+
+class OrgSummaryOut(BaseModel):
+    """One of your uploaded orgs, as the org list shows it."""
+
+    org_id: str
+    name: str
+    filename: str
+    created_at: datetime
+    people: int
+    status: Literal["ready", "needs_mapping"]

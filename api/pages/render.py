@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.i18n import LANG_COOKIE, LANGUAGES, pick_language, translator
+from api.deps import BROWSER_SESSION_COOKIE
+from api.i18n import LANG_COOKIE, LANGUAGES, pick_language, translator, value_name
 from api.markdown import render_markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -44,6 +45,7 @@ def render(
         "request": request,
         "lang": lang,
         "t": translator(lang),
+        "value_name": lambda dimension, value: value_name(dimension, value, lang),
         "languages": LANGUAGES,
         "auth_enabled": settings.api_key is not None,
         "path": request.url.path,
@@ -51,6 +53,27 @@ def render(
     }
     html = environment().get_template(name).render(values)
     response = HTMLResponse(html, status_code=status_code, headers=headers)
+    remember_session(request, response)
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response
+
+
+def remember_session(request: Request, response: Response) -> None:
+    """Set the visitor's new anonymous session cookie: what they upload and ask is listed for them alone."""
+    if getattr(request.state, "new_browser_session", False):
+        response.set_cookie(
+            BROWSER_SESSION_COOKIE,
+            request.state.browser_session,
+            max_age=365 * 86400,
+            samesite="lax",
+            httponly=True,
+            secure=request.url.scheme == "https",
+        )
+
+
+def redirect(request: Request, url: str) -> RedirectResponse:
+    """A 303 to another page (after a form), carrying a new session cookie when the visitor had none."""
+    response = RedirectResponse(url, status_code=303)
+    remember_session(request, response)
     return response

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from web_server import ROSTERS
 
 PROBLEM = ROSTERS / "problem_team.csv"
+IBM = Path("/work/shared/data/ibm-hr-attrition.csv")
 
 
 def _rows() -> list[dict[str, str]]:
@@ -141,7 +142,8 @@ def test_orgs_are_reached_only_by_their_exact_id(client: TestClient) -> None:
     org = _upload(client)
     tampered = org["org_id"][:-1] + ("x" if org["org_id"][-1] != "x" else "y")
     assert client.get(f"/api/orgs/{tampered}/metrics").status_code == 404
-    assert client.get("/api/orgs").status_code == 405  # there is no listing of other people's uploads
+    # the listing holds only the caller's own uploads (here the API key holder's)
+    assert [item["org_id"] for item in client.get("/api/orgs").json()] == [org["org_id"]]
 
 
 def test_json_and_xlsx_rosters_are_accepted(client: TestClient, tmp_path: Path) -> None:
@@ -158,3 +160,135 @@ def test_json_and_xlsx_rosters_are_accepted(client: TestClient, tmp_path: Path) 
             "/api/orgs", files={"file": ("roster.xlsx", handle, "application/octet-stream")}
         )
     assert response.status_code == 201 and response.json()["rows"] == _upload(client)["rows"]
+
+
+def _page_upload(browser: TestClient, path: Path = PROBLEM) -> str:
+    """Upload through the page as a browser does; the org id from the redirect."""
+    with path.open("rb") as handle:
+        response = browser.post(
+            "/orgs", files={"file": (path.name, handle, "text/csv")}, follow_redirects=False
+        )
+    assert response.status_code == 303, response.text
+    return response.headers["location"].split("/")[2]
+
+
+def test_two_browser_sessions_do_not_see_each_others_orgs(client: TestClient) -> None:
+    alice, bob = client, TestClient(client.app)
+    org_id = _page_upload(alice)
+    assert "advisor_sid" in alice.cookies
+    assert [o["org_id"] for o in alice.get("/api/orgs").json()] == [org_id]
+    assert bob.get("/api/orgs").json() == []
+    assert bob.get(f"/orgs/{org_id}").status_code == 404
+    assert bob.get(f"/api/orgs/{org_id}/metrics").status_code == 404
+    assert "problem_team.csv" in alice.get("/orgs").text and "problem_team.csv" not in bob.get("/orgs").text
+
+
+def test_orgs_are_renamed_and_deleted_by_their_owner_only(client: TestClient, tmp_path: Path) -> None:
+    org_id = _page_upload(client)
+    assert TestClient(client.app).post(f"/orgs/{org_id}/delete").status_code == 404
+    client.post(f"/orgs/{org_id}/rename", data={"name": "Q4 sales team"})
+    assert "Q4 sales team" in client.get("/orgs").text
+    assert client.get("/api/orgs").json()[0]["name"] == "Q4 sales team"
+    assert client.post(f"/orgs/{org_id}/delete").status_code == 200  # redirected to the list
+    assert client.get("/api/orgs").json() == []
+    assert not (tmp_path / "orgs" / org_id).exists()
+    assert client.get(f"/api/orgs/{org_id}").status_code == 404
+
+
+@pytest.mark.skipif(not IBM.exists(), reason="the IBM HR sample is not on this machine")
+def test_ibm_export_mapped_and_filtered_to_sales(client: TestClient) -> None:
+    org_id = _page_upload(client, IBM)
+    mixed = client.get(f"/orgs/{org_id}").text
+    assert '<dd id="rows">511</dd>' in mixed  # R&D managers mixed in, other job titles set aside
+    assert "--map-value" not in mixed and "the Values step" in mixed
+    form = client.get(f"/orgs/{org_id}/mapping").text
+    assert 'name="value:role:Sales Representative"' in form and "Department" in form
+    mapping = client.get(f"/api/orgs/{org_id}").json()["mapping"]
+    options = {"values": {"role": {"Sales Representative": "sdr"}}, "where": {"department": "Sales"}}
+    preview = client.post(f"/api/orgs/{org_id}/preview", json={"mapping": mapping, "options": options}).json()
+    assert preview == {"rows": 1470, "kept": 446, "filtered_out": 1024, "set_aside": 0, "message": ""}
+    data = {"source": list(mapping), "target": list(mapping.values()), "filter_column": "department",
+            "filter_value": "Sales", "value:role:Sales Representative": "sdr"}  # fmt: skip
+    assert client.post(f"/orgs/{org_id}/mapping", data=data).status_code == 200
+    page = client.get(f"/orgs/{org_id}").text
+    assert '<dd id="rows">446</dd>' in page and "20.6%" in page
+    metrics = {m["id"]: m for m in client.get(f"/api/orgs/{org_id}/metrics").json()["metrics"]}
+    assert metrics["headcount_start"]["value"] == 446 and metrics["turnover_rate"]["display"] == "20.6%"
+    assert client.get("/api/orgs").json()[0]["people"] == 446
+
+
+def test_as_of_date_sets_the_measured_period(client: TestClient) -> None:
+    org_id = _page_upload(client)
+    client.post(f"/orgs/{org_id}/period", data={"as_of": "2025-12-31", "period_months": "12"})
+    page = client.get(f"/orgs/{org_id}").text
+    assert 'value="2025-12-31"' in page
+    assert (
+        '<div class="tile" id="tile-sdr_turnover_rate"><span class="tile-label">SDR turnover rate</span><strong class="tile-value">40.0%</strong>'
+        in page
+    )
+    zh = client.get(f"/orgs/{org_id}?lang=zh").text
+    assert "40.0%" in zh and "销售开发代表" in zh
+
+
+def test_metrics_and_findings_are_typed_and_worded_per_language(client: TestClient) -> None:
+    org = _upload(client)
+    findings = client.get(f"/api/orgs/{org['org_id']}/findings?lang=zh").json()["findings"]
+    assert not any(key.endswith("_zh") for finding in findings for key in finding)
+    sdr = next(f for f in findings if f["id"] == "sdr_turnover_above_benchmark")
+    assert sdr["benchmark"]["citation"].startswith("(The Bridge Group") and "流失" in sdr["title"]
+    metrics = client.get(f"/api/orgs/{org['org_id']}/metrics?lang=zh").json()["metrics"]
+    assert next(m for m in metrics if m["id"] == "avg_tenure_months")["display"].endswith("个月")
+    schema = client.get("/openapi.json").json()
+    responses = schema["paths"]["/api/orgs/{org_id}/metrics"]["get"]["responses"]["200"]["content"]
+    assert responses["application/json"]["schema"]["$ref"].endswith("/MetricsOut")
+    assert "title_zh" not in json.dumps(schema["components"]["schemas"]["FindingOut"])
+
+
+def test_dashboard_names_people_not_ids(client: TestClient) -> None:
+    org_id = _page_upload(client)
+    page = client.get(f"/orgs/{org_id}").text
+    assert "[M:" not in page and "benchmarks.md" not in page and "span_of_control_mean</code>" not in page
+    charts = page[page.index('id="chart-span-by-manager"') :]
+    assert "Maya Manager" in charts[:4000] and ">M1<" not in charts[:4000]
+    assert 'id="org-chart"' in page and "15 reports" in page
+    people = client.get(f"/orgs/{org_id}/people?manager=M1").text
+    assert people.count("<tr>") == 16  # the header row and Maya Manager's 15 reports
+
+
+def test_exports_neutralise_formulas(client: TestClient, tmp_path: Path) -> None:
+    evil = tmp_path / "evil.csv"
+    evil.write_text(
+        "rep_id,name,role,hire_date,territory\nA1,=HYPERLINK(1),ae,2022-01-01,=cmd|x\nA2,Bo,sdr,2023-05-01,+1\n"
+    )
+    org = _upload(client)
+    for kind in ("metrics", "findings"):
+        csv_response = client.get(f"/api/orgs/{org['org_id']}/{kind}.csv")
+        assert csv_response.status_code == 200 and csv_response.headers["content-type"].startswith("text/csv")
+        rows = list(csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+        assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row if cell)
+    xlsx = client.get(f"/api/orgs/{org['org_id']}/metrics.xlsx?lang=zh")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    labels = [row[1] for row in book.active.iter_rows(values_only=True)]
+    assert "流失率" in "".join(str(label) for label in labels)
+
+
+def test_scenario_built_with_the_form_is_saved_and_compared(client: TestClient) -> None:
+    org_id = _page_upload(client)
+    form = {"edit": ["add_manager", "hire"], "target": ["", "sdr"], "amount": ["1", "2"], "name": "Relief"}
+    page = client.post(f"/orgs/{org_id}/scenario", data=form)
+    assert page.status_code == 200 and 'id="scenario-result"' in page.text and "Relief" in page.text
+    client.post(
+        f"/orgs/{org_id}/scenario", data={"edit": ["hire"], "target": ["ae"], "amount": ["3"], "name": "AEs"}
+    )
+    saved = client.get(f"/orgs/{org_id}/scenario").text
+    ids = [
+        chunk.split('"')[1]
+        for chunk in saved.split("<option value=")[1:]
+        if "Relief" in chunk or "AEs" in chunk
+    ]
+    compared = client.get(f"/orgs/{org_id}/scenario", params={"a": ids[0], "b": ids[1]}).text
+    assert 'id="scenario-compare"' in compared
+    bad = client.post(f"/orgs/{org_id}/scenario", data={"edit": ["hire"], "target": [""], "amount": ["2"]})
+    assert bad.status_code == 400 and "Edit 1" in bad.text

@@ -1,4 +1,4 @@
-// The chat page: streams an answer over SSE, then shows the grounded text with clickable citation footnotes.
+// The chat page: asks over SSE, shows only verified text (a "checking sources" state until then), numbered citations.
 "use strict";
 
 (function () {
@@ -6,23 +6,37 @@
   const form = document.getElementById("chat-form");
   const messages = document.getElementById("messages");
   const question = document.getElementById("question");
+  const stop = document.getElementById("stop");
   const dialog = document.getElementById("passage-dialog");
   const labels = form.dataset;
   const MARKER = /\[(S\d+|M:[a-z0-9_]+)\]/g;
+  let controller = null;
 
   function openCitation(citation) {
     document.getElementById("passage-title").textContent = citation.title || citation.doc_id;
     document.getElementById("passage-section").textContent = citation.section || "";
     document.getElementById("passage-text").textContent = citation.text || "";
     const link = document.getElementById("passage-link");
+    const org = form.elements.org_id.value;
     if (citation.id.startsWith("M:")) {
-      link.hidden = !form.elements.org_id.value;
-      link.href = "/orgs/" + encodeURIComponent(form.elements.org_id.value);
+      link.hidden = !org;
+      link.href = "/orgs/" + encodeURIComponent(org) + "#metric-" + citation.id.slice(2);
     } else {
       link.hidden = false;
-      link.href = "/kb/docs/" + encodeURIComponent(citation.doc_id);
+      link.href = "/kb/docs/" + encodeURIComponent(citation.doc_id) + "?chunk=" + encodeURIComponent(citation.chunk_id || "");
     }
     dialog.showModal();
+  }
+
+  // Citations numbered 1, 2, 3 in the order the answer first cites them (uncited ones after).
+  function numbering(answer) {
+    const order = new Map();
+    const known = new Set(answer.citations.map((c) => c.id));
+    for (const match of answer.answer.matchAll(MARKER)) {
+      if (known.has(match[1]) && !order.has(match[1])) order.set(match[1], order.size + 1);
+    }
+    for (const c of answer.citations) if (!order.has(c.id)) order.set(c.id, order.size + 1);
+    return order;
   }
 
   function citationLink(citation, text) {
@@ -32,8 +46,7 @@
     });
   }
 
-  // Paragraphs of the answer, with each [S1] / [M:id] marker turned into a footnote link.
-  function answerBody(answer) {
+  function answerBody(answer, order) {
     const byId = Object.fromEntries(answer.citations.map((c) => [c.id, c]));
     const body = el("div", { class: "answer-text" });
     for (const paragraph of answer.answer.split(/\n{2,}/)) {
@@ -42,7 +55,7 @@
       for (const match of paragraph.matchAll(MARKER)) {
         p.append(paragraph.slice(last, match.index));
         const citation = byId[match[1]];
-        p.append(citation ? el("sup", {}, [citationLink(citation, "[" + match[1] + "]")]) : match[0]);
+        if (citation) p.append(el("sup", {}, [citationLink(citation, "[" + order.get(match[1]) + "]")]));
         last = match.index + match[0].length;
       }
       p.append(paragraph.slice(last));
@@ -51,72 +64,148 @@
     return body;
   }
 
+  function plainText(answer, order) {
+    const text = answer.answer.replace(MARKER, (all, id) => (order.has(id) ? "[" + order.get(id) + "]" : ""));
+    const sources = answer.citations.map((c) => "[" + order.get(c.id) + "] " + sourceLabel(c));
+    return sources.length ? text + "\n\n" + labels.sources + ":\n" + sources.join("\n") : text;
+  }
+
+  function sourceLabel(citation) {
+    if (citation.id.startsWith("M:")) return (citation.title || "") + " (" + labels.yourOrg + ")";
+    return (citation.title || citation.doc_id) + (citation.section ? " — " + citation.section : "");
+  }
+
+  function actions(box, answer, order) {
+    const bar = el("div", { class: "answer-actions" });
+    const copy = el("button", { type: "button", class: "secondary small copy", text: labels.copy });
+    copy.addEventListener("click", async () => {
+      try { await navigator.clipboard.writeText(plainText(answer, order)); copy.textContent = labels.copied; } catch (e) { copy.textContent = labels.error; }
+    });
+    bar.append(copy);
+    const regenerate = el("button", { type: "button", class: "secondary small regenerate", text: labels.regenerate });
+    regenerate.addEventListener("click", () => {
+      const asked = box.previousElementSibling;
+      if (asked) submit(asked.textContent.trim());
+    });
+    bar.append(regenerate);
+    for (const [rating, text] of [[1, labels.helpful], [-1, labels.unhelpful]]) {
+      const button = el("button", {
+        type: "button", class: "secondary small rate", "data-rating": String(rating), "aria-pressed": String(box.dataset.rating === String(rating)),
+        "aria-label": text, title: text, text: rating > 0 ? "👍" : "👎",
+      });
+      button.addEventListener("click", () => rate(box, rating, bar));
+      bar.append(button);
+    }
+    return bar;
+  }
+
+  async function rate(box, rating, bar) {
+    const conversation = form.elements.conversation_id.value;
+    if (!conversation) return;
+    const response = await fetch("/api/conversations/" + encodeURIComponent(conversation) + "/feedback", {
+      method: "PUT", headers: { "Content-Type": "application/json" }, credentials: "same-origin",
+      body: JSON.stringify({ turn: Number(box.dataset.turn), rating }),
+    });
+    if (response.ok) {
+      box.dataset.rating = String(rating);
+      for (const button of bar.querySelectorAll(".rate")) button.setAttribute("aria-pressed", String(button.dataset.rating === String(rating)));
+    }
+  }
+
   function renderAnswer(box, answer) {
-    box.replaceChildren(answerBody(answer));
+    const order = numbering(answer);
+    box.classList.remove("streaming");
+    box.replaceChildren(answerBody(answer, order));
     box.setAttribute("lang", answer.language === "zh" ? "zh-CN" : "en");
     if (answer.refused) box.classList.add("refused");
     if (answer.citations.length) {
       const list = el("ol", { class: "footnotes" });
-      for (const citation of answer.citations) {
-        const label = (citation.title || citation.doc_id) + (citation.section ? " — " + citation.section : "");
-        list.append(el("li", { id: "cite-" + citation.id }, [citationLink(citation, "[" + citation.id + "] " + label)]));
+      const sorted = [...answer.citations].sort((a, b) => order.get(a.id) - order.get(b.id));
+      for (const citation of sorted) {
+        list.append(el("li", { id: "cite-" + citation.id, value: String(order.get(citation.id)) }, [citationLink(citation, sourceLabel(citation))]));
       }
       box.append(el("h4", { text: labels.sources }), list);
     }
+    box.append(actions(box, answer, order));
+  }
+
+  function checking(box, text) {
+    box.replaceChildren(el("p", { class: "checking muted", role: "status", text: text || labels.checking }));
   }
 
   async function ask(text) {
+    document.getElementById("starters")?.remove();
     messages.append(el("div", { class: "message user" }, [el("p", { text })]));
-    const box = el("div", { class: "message assistant streaming" }, [el("p", { class: "muted", text: labels.thinking })]);
+    const turn = messages.querySelectorAll(".message.assistant").length;
+    const box = el("div", { class: "message assistant streaming", "data-turn": String(turn) });
+    checking(box);
     messages.append(box);
-    let streamed = "";
+    const verified = [];
     const body = { question: text };
     if (form.elements.conversation_id.value) body.conversation_id = form.elements.conversation_id.value;
     if (form.elements.org_id.value) body.org_id = form.elements.org_id.value;
+    controller = new AbortController();
     const response = await fetch("/api/chat", {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
       body: JSON.stringify(body),
       credentials: "same-origin",
+      signal: controller.signal,
     });
     if (!response.ok) {
       const detail = await response.json().catch(() => ({ detail: response.statusText }));
       throw new Error(typeof detail.detail === "string" ? detail.detail : response.statusText);
     }
-    await readEvents(response, (name, data) => {
-      if (name === "token") {
-        streamed += data.text;
-        box.replaceChildren(el("p", { class: "streamed", text: streamed }));
-      } else if (name === "final") {
-        box.classList.remove("streaming");
-        renderAnswer(box, data);
-        if (data.conversation_id) {
-          form.elements.conversation_id.value = data.conversation_id;
-          const url = new URL(window.location);
-          url.searchParams.set("c", data.conversation_id);
-          window.history.replaceState(null, "", url);
+    try {
+      await readEvents(response, (name, data) => {
+        // a draft token may still be withdrawn by grounding: only verified sentences and the final answer are shown
+        if (name === "status") {
+          if (!verified.length) checking(box, data.text);
+        } else if (name === "sentence" || name === "verified") {
+          verified.push(data.text);
+          box.replaceChildren(el("p", { class: "verified", text: verified.join(" ") }), el("p", { class: "checking muted", role: "status", text: labels.checking }));
+        } else if (name === "final") {
+          renderAnswer(box, data);
+          if (data.conversation_id) {
+            form.elements.conversation_id.value = data.conversation_id;
+            const url = new URL(window.location);
+            url.searchParams.set("c", data.conversation_id);
+            window.history.replaceState(null, "", url);
+          }
+        } else if (name === "error") {
+          throw new Error(data.detail);
         }
-      } else if (name === "error") {
-        throw new Error(data.detail);
-      }
-    });
+      });
+    } catch (error) {
+      if (error.name === "AbortError") { box.classList.remove("streaming"); checking(box, labels.stopped); return; }
+      throw error;
+    }
   }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const text = question.value.trim();
+  async function submit(text) {
     if (!text) return;
-    question.value = "";
     form.elements.ask.disabled = true;
+    stop.hidden = false;
     try {
       await ask(text);
     } catch (error) {
-      messages.append(el("p", { class: "error", text: labels.error + ": " + error.message }));
+      if (error.name !== "AbortError") messages.append(el("p", { class: "error", text: labels.error + ": " + error.message }));
     } finally {
+      controller = null;
       form.elements.ask.disabled = false;
+      stop.hidden = true;
       question.focus();
     }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = question.value.trim();
+    question.value = "";
+    submit(text);
   });
+
+  stop.addEventListener("click", () => controller?.abort());
 
   question.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -124,6 +213,10 @@
       form.requestSubmit();
     }
   });
+
+  for (const starter of document.querySelectorAll(".starter")) {
+    starter.addEventListener("click", () => submit(starter.textContent.trim()));
+  }
 
   for (const box of messages.querySelectorAll(".message.assistant[data-answer]")) {
     renderAnswer(box, JSON.parse(box.dataset.answer));
