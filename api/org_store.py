@@ -1,7 +1,8 @@
-"""Uploaded rosters, isolated per upload: files under ADVISOR_HOME/orgs/<random id>/, one row each in the state db.
+"""Uploaded rosters, isolated per upload: the files in the state database (`advisor.filestore`), one row each.
 
-The id is 128 random bits, so an org can only be reached by whoever received its id. Analyses are cached per
-process (keyed by id and file version) because dashboards and programs ask for the same metrics many times.
+Every worker on every machine reads the same bytes; each keeps a local copy under ADVISOR_HOME/orgs/<random id>/
+to parse. The id is 128 random bits, so an org can only be reached by whoever received its id. Analyses are cached
+per process (keyed by id and file version) because dashboards and programs ask for the same metrics many times.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from sqlalchemy import Boolean, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from advisor import filestore
 from advisor.config import Settings
 from advisor.db import Base, session
 from advisor.errors import InputError, NotFoundError
@@ -71,11 +73,36 @@ def org_dir(settings: Settings, org_id: str) -> Path:
     return settings.home / "orgs" / org_id
 
 
-def _roster_path(folder: Path) -> Path:
-    matches = sorted(folder.glob("roster.*"))
-    if not matches:
-        raise NotFoundError(f"The files of org {folder.name} are missing; upload the roster again.")
-    return matches[0]
+def _local_copy(settings: Settings, org_id: str, name: str) -> Path | None:
+    """The org's file `name` (a glob such as `roster.*`) on this worker's disk, fetched from the database if new."""
+    folder = org_dir(settings, org_id)
+    found = sorted(folder.glob(name))
+    if found:
+        return found[0]
+    prefix = f"orgs/{org_id}/"
+    keys = [key for key in filestore.list_files(settings, prefix) if Path(key).match(name)]
+    if not keys:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / Path(keys[0]).name
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    partial.write_bytes(filestore.get_file(settings, keys[0]))
+    partial.replace(path)  # atomic: a concurrent reader sees the whole file or none
+    return path
+
+
+def roster_file(settings: Settings, org_id: str) -> Path:
+    """The uploaded roster file (this worker's copy)."""
+    path = _local_copy(settings, org_id, "roster.*")
+    if path is None:
+        raise NotFoundError(f"The files of org {org_id} are missing; upload the roster again.")
+    return path
+
+
+def delete_files(settings: Settings, org_id: str) -> None:
+    """Remove an org's stored files and this worker's copy."""
+    filestore.delete_files(settings, f"orgs/{org_id}/")
+    shutil.rmtree(org_dir(settings, org_id), ignore_errors=True)
 
 
 def get_org(settings: Settings, org_id: str) -> OrgUpload:
@@ -84,6 +111,7 @@ def get_org(settings: Settings, org_id: str) -> OrgUpload:
     with session(settings) as db:
         record = db.get(OrgUpload, org_id)
     if record is None:
+        shutil.rmtree(org_dir(settings, org_id), ignore_errors=True)  # deleted through another worker
         raise NotFoundError(f"No org with id {org_id!r}; upload a roster with POST /api/orgs to get an id.")
     return record
 
@@ -92,7 +120,7 @@ def read_headers(settings: Settings, org_id: str) -> list[str]:
     """The column headers of an uploaded roster file, as written in the file."""
     from advisor.org.importer import read_source
 
-    path = _roster_path(org_dir(settings, org_id))
+    path = roster_file(settings, org_id)
     return [str(column) for column in read_source(path.read_bytes(), filename=path.name).frame.columns]
 
 
@@ -100,7 +128,7 @@ def load_roster_for(settings: Settings, record: OrgUpload) -> Any:
     """Parse and validate the stored roster with the record's mapping."""
     from advisor.org.roster import load_roster
 
-    path = _roster_path(org_dir(settings, record.id))
+    path = roster_file(settings, record.id)
     mapping = json.loads(record.mapping) or None
     return load_roster(path.read_bytes(), filename=record.filename, mapping=mapping, dayfirst=record.dayfirst)
 
@@ -110,7 +138,12 @@ def _load_profile(settings: Settings, record: OrgUpload) -> Any:
         return None
     from advisor.org.profile import load_profile
 
-    return load_profile(org_dir(settings, record.id) / "profile.yaml")
+    path = _local_copy(settings, record.id, "profile.yaml")
+    if path is None:
+        raise NotFoundError(
+            f"The profile of org {record.id} is missing; upload the roster and profile again."
+        )
+    return load_profile(path)
 
 
 # Each group needs one mapped column before the roster can be analysed (rep_id is generated when absent).
@@ -157,6 +190,7 @@ def create_org(
     (folder / f"roster{suffix}").write_bytes(data)
     if profile is not None:
         (folder / "profile.yaml").write_bytes(profile)
+    stored = [(f"roster{suffix}", data)] + ([("profile.yaml", profile)] if profile is not None else [])
     record = OrgUpload(
         id=org_id,
         created_at=datetime.now(UTC),
@@ -173,6 +207,8 @@ def create_org(
     except Exception:
         shutil.rmtree(folder, ignore_errors=True)  # an unreadable upload leaves nothing behind
         raise
+    for name, content in stored:
+        filestore.put_file(settings, f"orgs/{org_id}/{name}", content)
     with session(settings) as db:
         db.add(record)
     return record
