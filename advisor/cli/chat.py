@@ -10,6 +10,7 @@ import typer
 
 from advisor.chat.answer import Answer
 from advisor.cli.app import console, err_console
+from advisor.cli.progress import ensure_knowledge
 from advisor.config import load_settings
 
 if TYPE_CHECKING:
@@ -57,7 +58,9 @@ def ask(
 
     if lang not in (None, "en", "zh"):
         raise InputError(f"--lang must be en or zh, not {lang!r}.")
-    advisor = get_advisor(load_settings())
+    settings = load_settings()
+    ensure_knowledge(settings)
+    advisor = get_advisor(settings)
     answer_lang = cast(Literal["en", "zh"] | None, lang)
     answer = None
     for event in advisor.stream(question, conversation_id=conversation, org=_org(org), lang=answer_lang):
@@ -86,7 +89,9 @@ def chat(
     from advisor.chat.advisor import get_advisor
     from advisor.chat.events import FinalEvent
 
-    advisor = get_advisor(load_settings())
+    settings = load_settings()
+    ensure_knowledge(settings)
+    advisor = get_advisor(settings)
     context = _org(org)
     console.print("Ask about your sales organisation. /quit to leave.", style="dim")
     while True:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from advisor.cli.app import console
+from advisor.cli.progress import ensure_knowledge, file_progress
 from advisor.config import load_settings
 from advisor.errors import InputError
 
@@ -26,13 +26,7 @@ def ingest(
     from advisor.kb.ingest import ingest as run_ingest
 
     settings = load_settings()
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("Ingesting", total=None)
-
-        def advance(label: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=Path(label).name[:40])
-
+    with file_progress("Ingesting") as advance:
         report = run_ingest(paths or None, settings=settings, prune=prune, progress=advance)
     table = Table(title=f"Ingested into `{settings.collection}` ({report.seconds:.1f} s)")
     for column in ("file", "status", "doc id", "chunks", "reason"):
@@ -65,6 +59,7 @@ def search(
     if mode not in MODES:
         raise InputError(f"Unknown mode `{mode}`; use --mode hybrid, dense or keyword.")
     settings = load_settings()
+    ensure_knowledge(settings)
     passages = get_retriever(settings).search(query, k=k, lang=lang, topics=topic or None, mode=mode)  # type: ignore[arg-type]
     if as_json:
         typer.echo(json.dumps([asdict(p) for p in passages], ensure_ascii=False, indent=2))
