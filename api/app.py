@@ -37,10 +37,15 @@ class Readiness:
         self.done = threading.Event()
 
     def warm(self, settings: Settings) -> None:
-        """Load the embedding and chat models once so the first visitor does not pay for it."""
+        """Load the embedding and chat models once so the first visitor does not pay for it.
+
+        A worker that starts on an empty store (no `advisor serve` ingest before it) ingests the default knowledge.
+        """
+        from advisor.kb.firstrun import ensure_knowledge
         from advisor.models import get_chat_model, get_embedder
 
         try:
+            ensure_knowledge(settings)
             get_embedder(settings).embed_query("warm up")
             self.embedder = True
             get_chat_model(settings).invoke("Say OK.", max_tokens=1)
