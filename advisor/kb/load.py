@@ -1,7 +1,9 @@
 """Read one file into text plus metadata: Markdown (with front matter), plain text, HTML, PDF and DOCX.
 
 Every format comes out as Markdown-flavoured text: headings as `#` lines, paragraphs separated by blank lines, so the
-chunker handles one shape. A file that cannot be used raises `InputError` whose message is the reason shown per file.
+chunker handles one shape. A file that cannot be used raises `InputError` whose message is the reason shown per file;
+no other exception leaves `load_document`, whatever the bytes (a damaged PDF, malformed DOCX XML, a zip bomb, front
+matter of the wrong shape), so one bad file never stops an ingest.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ from typing import Any
 
 import yaml
 
+from advisor.archives import check_zip
 from advisor.errors import InputError
 from advisor.kb.lang import detect_lang
+from advisor.text.encoding import BinaryData, decode
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FRONT_MATTER = 64 * 1024  # characters; front matter is a handful of keys
+MAX_TOPICS = 50
 DATA_SUFFIXES = {".yaml", ".yml", ".json", ".csv", ".tsv", ".xlsx"}
 _FORMATS = {
     ".md": "md",
@@ -91,27 +97,33 @@ def _size(n_bytes: int) -> str:
 
 
 def _decode(data: bytes, path: Path) -> str:
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path.name}: binary file, not text")
-    for encoding in ("utf-8-sig", "gb18030"):  # gb18030 covers the GBK files Chinese editors still save
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path.name}: not valid UTF-8 or GB18030 text; save it as UTF-8")
+    try:
+        return decode(data, fallback=None)[0]
+    except BinaryData as exc:
+        raise InputError(
+            f"{path.name}: binary file, not text (not UTF-8, UTF-16 or GB18030); save it as UTF-8"
+        ) from exc
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
+    if len(match.group(1)) > MAX_FRONT_MATTER:
+        raise InputError(
+            f"{path.name}: front matter is over {MAX_FRONT_MATTER // 1024} KB; keep it to a few keys"
+        )
     try:
         meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise InputError(f"{path.name}: front matter is not valid YAML ({exc.__class__.__name__})") from exc
     if not isinstance(meta, dict):
         raise InputError(f"{path.name}: front matter must be a mapping of keys to values")
-    return meta, text[match.end() :]
+    for key in ("id", "title", "lang", "source", "translation_of"):
+        if isinstance(meta.get(key), dict | list):
+            raise InputError(f"{path.name}: front matter `{key}` must be one value, not a list or mapping")
+    # Unknown keys (such as `questions:`) pass through in `meta` for the stages that read them.
+    return {str(key): value for key, value in meta.items()}, text[match.end() :]
 
 
 def _mark_txt_headings(text: str) -> str:
@@ -162,19 +174,18 @@ def _read_html(data: bytes, path: Path) -> tuple[str, dict[str, Any]]:
 
 def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
+    locked = f"{path.name}: password-protected or encrypted PDF; remove the password and ingest it again"
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
-            raise InputError(f"{path.name}: password-protected PDF; remove the password and ingest it again")
+            raise InputError(locked)
         pages = [page.extract_text() or "" for page in reader.pages]
+    except (NotImplementedError, DependencyError) as exc:  # AES without the `cryptography` package, and kin
+        raise InputError(locked) from exc
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
-        raise InputError(f"{path.name}: unreadable PDF ({exc})") from exc
-    except NotImplementedError as exc:  # an encryption scheme pypdf cannot open without a password library
-        raise InputError(
-            f"{path.name}: password-protected PDF; remove the password and ingest it again"
-        ) from exc
+        raise InputError(f"{path.name}: unreadable PDF ({_short(exc)})") from exc
     return "\n\n".join(page.strip() for page in pages if page.strip())
 
 
@@ -183,10 +194,12 @@ def _read_docx(path: Path) -> tuple[str, dict[str, Any]]:
 
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import LxmlError
 
+    check_zip(path.read_bytes(), name=path.name, kind="DOCX")
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, LxmlError) as exc:
         raise InputError(f"{path.name}: not a readable DOCX (password-protected or corrupt)") from exc
     blocks = []
     for paragraph in document.paragraphs:
@@ -215,12 +228,25 @@ def _leading_heading(text: str) -> str:
     return match.group(2).strip() if match else ""
 
 
-def _topics(value: Any) -> tuple[str, ...]:
+def _topics(value: Any, path: Path) -> tuple[str, ...]:
+    """Front matter `topics`: a list, a comma-separated string or one value (`topics: 12` is the topic "12")."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = value.split(",")
+    elif not isinstance(value, list):
+        value = [value]
+    if len(value) > MAX_TOPICS or any(isinstance(topic, dict | list) for topic in value):
+        raise InputError(
+            f"{path.name}: front matter `topics` must be a short list of words (at most {MAX_TOPICS})"
+        )
     return tuple(str(topic).strip() for topic in value if str(topic).strip())
+
+
+def _short(exc: BaseException) -> str:
+    """An exception as a short reason, without the server paths some libraries put in their messages."""
+    text = " ".join(str(exc).split()) or exc.__class__.__name__
+    return re.sub(r"(?:/[^\s/'\"]+){2,}/?", "…", text)[:200]
 
 
 def load_document(path: Path, *, root: Path | None = None) -> LoadedDocument:
@@ -242,6 +268,18 @@ def load_document(path: Path, *, root: Path | None = None) -> LoadedDocument:
         raise InputError(f"{path.name}: unreadable ({exc.strerror or exc})") from exc
     if not data.strip():
         raise InputError(f"{path.name}: empty file")
+    try:
+        return _parse(path, data, root=root)
+    except InputError:
+        raise
+    except (
+        Exception
+    ) as exc:  # a parser we do not control failed on hostile bytes: the file is skipped, not the run
+        raise InputError(f"{path.name}: unreadable {_FORMATS[suffix].upper()} ({_short(exc)})") from exc
+
+
+def _parse(path: Path, data: bytes, *, root: Path | None) -> LoadedDocument:
+    suffix = path.suffix.lower()
     meta: dict[str, Any] = {}
     if suffix in (".md", ".markdown"):
         meta, text = _front_matter(_decode(data, path), path)
@@ -262,7 +300,7 @@ def load_document(path: Path, *, root: Path | None = None) -> LoadedDocument:
         title=title.strip(),
         lang=str(meta.get("lang") or detect_lang(text)),
         text=text,
-        topics=_topics(meta.get("topics")),
+        topics=_topics(meta.get("topics"), path),
         source=str(meta.get("source") or ""),
         translation_of=str(meta.get("translation_of") or ""),
         format=_FORMATS[suffix],

@@ -11,7 +11,6 @@ import contextlib
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from advisor.archives import ZipLimits, check_zip
 from advisor.errors import AdvisorError, InputError
 from advisor.org.validate import RosterIssue
+from advisor.text.encoding import decode
 
 DEFAULT_MAX_MB = 150.0
 DELIMITERS = (",", ";", "\t", "|")
@@ -35,9 +36,7 @@ class ReadLimits:
 
     max_cell_kb: int = 1024
     max_json_depth: int = 32
-    max_unzipped_mb: float = 256.0
-    max_zip_ratio: float = 200.0
-    max_zip_entries: int = 10_000
+    zip: ZipLimits = field(default_factory=ZipLimits)
 
 
 @dataclass
@@ -118,26 +117,6 @@ def _read_bytes(source: Path | bytes, *, filename: str | None, max_mb: float) ->
     if not data and not isinstance(source, bytes | bytearray):
         data = Path(source).read_bytes()
     return name, data
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (BOM or not), UTF-16 (BOM or NUL pattern), GBK/GB18030, else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    head = data[:4096]
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    if max(even, odd) > len(head) // 10:
-        # UTF-16 without a BOM: each ASCII character (digits, commas, newlines) leaves a NUL in its pair.
-        encoding = "utf-16-le" if odd > even else "utf-16-be"
-        return data.decode(encoding, errors="replace"), encoding
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("cp1252", errors="replace"), "cp1252"
 
 
 @contextlib.contextmanager
@@ -270,7 +249,7 @@ def _merged_records(frame: pd.DataFrame, lines: np.ndarray, delimiter: str) -> l
 
 
 def _read_xlsx(data: bytes, name: str, limits: ReadLimits) -> RawTable:
-    _check_zip(data, name, limits)
+    check_zip(data, name=name, kind="XLSX workbook", limits=limits.zip)
     try:
         grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str, keep_default_na=False)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
@@ -280,34 +259,6 @@ def _read_xlsx(data: bytes, name: str, limits: ReadLimits) -> RawTable:
     frame = _with_header(grid, name)
     lines = np.arange(2, 2 + len(frame), dtype=np.int64)
     return _finish(frame, name, "xlsx", ["Read the first sheet of the workbook."], lines=lines, limits=limits)
-
-
-def _check_zip(data: bytes, name: str, limits: ReadLimits) -> None:
-    """Refuse a workbook whose entries would unpack past the size or ratio caps, before any XML is parsed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise InputError(
-            f"{name} looks like an Excel workbook but is not a valid zip ({exc}): re-save it."
-        ) from exc
-    if len(entries) > limits.max_zip_entries:
-        raise InputError(
-            f"{name} holds {len(entries):,} parts, more than a workbook has: re-save it from Excel."
-        )
-    total = sum(entry.file_size for entry in entries)
-    packed = sum(entry.compress_size for entry in entries)
-    if total > limits.max_unzipped_mb * 1024 * 1024:
-        raise InputError(
-            f"{name} unpacks to {total / 1024 / 1024:,.0f} MB, over the {limits.max_unzipped_mb:g} MB limit: "
-            "save only the roster sheet, or export it as CSV."
-        )
-    ratio = total / max(packed, 1)
-    if total > 1024 * 1024 and ratio > limits.max_zip_ratio:
-        raise InputError(
-            f"{name} unpacks {ratio:,.0f} times its size (limit {limits.max_zip_ratio:g}x), as a zip bomb does: "
-            "export the roster as CSV."
-        )
 
 
 def _read_json(data: bytes, name: str, limits: ReadLimits) -> RawTable:

@@ -121,3 +121,118 @@ def test_gb18030_text_is_decoded(tmp_path: Path) -> None:
 
 def test_path_doc_id_is_a_slug() -> None:
     assert path_doc_id(Path("/a/b/Why Reps Leave!.md")) == "why-reps-leave"
+
+
+def aes_pdf(path: Path) -> Path:
+    """A PDF whose trailer declares AES-256 encryption (revision 6), which pypdf opens only with `cryptography`."""
+    import io
+    import os
+
+    from pypdf import PdfWriter
+    from pypdf.generic import ByteStringObject, DictionaryObject, NameObject, NumberObject
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    name = NameObject
+    filter_ = DictionaryObject({name("/CFM"): name("/AESV3"), name("/Length"): NumberObject(32)})
+    encrypt = DictionaryObject(
+        {name("/Filter"): name("/Standard"), name("/V"): NumberObject(5), name("/R"): NumberObject(6),
+         name("/O"): ByteStringObject(os.urandom(48)), name("/U"): ByteStringObject(os.urandom(48)),
+         name("/OE"): ByteStringObject(os.urandom(32)), name("/UE"): ByteStringObject(os.urandom(32)),
+         name("/Perms"): ByteStringObject(os.urandom(16)), name("/P"): NumberObject(-4),
+         name("/CF"): DictionaryObject({name("/StdCF"): filter_}), name("/StmF"): name("/StdCF"),
+         name("/StrF"): name("/StdCF")}
+    )  # fmt: skip
+    ref = writer._add_object(encrypt)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    trailer = b"trailer\n<<\n/Encrypt %d 0 R /ID [<00112233445566778899aabbccddeeff> <00>]" % ref.idnum
+    path.write_bytes(buffer.getvalue().replace(b"trailer\n<<", trailer, 1))
+    return path
+
+
+def docx_with(path: Path, part: str, content: bytes) -> Path:
+    """The helper DOCX with one part replaced (malformed XML, a bomb)."""
+    import zipfile
+
+    from kb_helpers import write_docx
+
+    source = write_docx(path.with_name("source.docx"))
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for item in old.infolist():
+            new.writestr(item, content if item.filename == part else old.read(item.filename))
+    return path
+
+
+def test_aes_pdf_without_cryptography_is_a_per_file_reason(tmp_path: Path) -> None:
+    assert _reason(aes_pdf(tmp_path / "aes.pdf")) == (
+        "aes.pdf: password-protected or encrypted PDF; remove the password and ingest it again"
+    )
+
+
+def test_docx_with_malformed_xml_is_a_per_file_reason(tmp_path: Path) -> None:
+    path = docx_with(tmp_path / "broken.docx", "word/document.xml", b"<w:document><w:body><w:p>")
+    assert _reason(path).startswith("broken.docx: not a readable DOCX")
+
+
+def test_docx_zip_bomb_is_refused_before_unpacking(tmp_path: Path) -> None:
+    path = docx_with(tmp_path / "bomb.docx", "word/document.xml", b" " * (300 * 1024 * 1024))
+    assert path.stat().st_size < 2 * 1024 * 1024
+    assert "bomb.docx: unpacks to 301 MB, over the 256 MB limit" in _reason(path)
+
+
+@pytest.mark.parametrize(
+    "front,topics",
+    [("topics: 12", ("12",)), ("topics: [a, 3]", ("a", "3")), ("topics: a, b", ("a", "b")), ("topics:", ())],
+)
+def test_front_matter_topics_of_any_scalar_shape(tmp_path: Path, front: str, topics: tuple[str, ...]) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(f"---\n{front}\n---\n# T\n\nBody text.", encoding="utf-8")
+    assert load_document(path).topics == topics
+
+
+@pytest.mark.parametrize(
+    "front,reason",
+    [
+        ("topics: {a: 1}", "front matter `topics` must be a short list of words"),
+        ("title: [1, 2]", "front matter `title` must be one value"),
+        ("- just\n- a list", "front matter must be a mapping"),
+    ],
+)
+def test_front_matter_of_the_wrong_shape_is_a_reason(tmp_path: Path, front: str, reason: str) -> None:
+    path = tmp_path / "t.md"
+    path.write_text(f"---\n{front}\n---\n# T\n\nBody text.", encoding="utf-8")
+    assert reason in _reason(path)
+
+
+def test_front_matter_passes_unknown_keys_through(tmp_path: Path) -> None:
+    path = tmp_path / "q.md"
+    path.write_text("---\nid: q\nquestions:\n  - How wide?\n  - 多宽？\n---\n# Q\n\nBody.", encoding="utf-8")
+    assert load_document(path).meta["questions"] == ["How wide?", "多宽？"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "gb18030"])
+def test_utf16_and_gb18030_text_is_decoded_not_called_binary(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "notes.md"
+    path.write_bytes("# 管理幅度\n\n一位经理通常带六到十名销售代表。Managers coach.".encode(encoding))
+    doc = load_document(path)
+    assert doc.title == "管理幅度" and "Managers coach." in doc.text
+
+
+def test_a_binary_file_named_md_is_rejected_as_binary(tmp_path: Path) -> None:
+    import random
+
+    path = tmp_path / "image.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + random.Random(1).randbytes(4096))
+    assert "image.md: binary file, not text" in _reason(path)
+    control = tmp_path / "controls.md"
+    control.write_bytes(bytes(range(1, 9)) * 200)
+    assert "binary file" in _reason(control)
+
+
+def test_reasons_never_carry_a_server_path(tmp_path: Path) -> None:
+    (tmp_path / "bad.pdf").write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 9 0 R>>endobj\ntrailer<</Root 1 0 R>>"
+    )
+    reason = _reason(tmp_path / "bad.pdf")
+    assert reason.startswith("bad.pdf: ") and str(tmp_path) not in reason

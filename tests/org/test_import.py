@@ -333,7 +333,7 @@ def test_xlsx_zip_bomb_is_refused_before_parsing() -> None:
 
 
 def test_xlsx_with_an_extreme_ratio_is_refused() -> None:
-    with pytest.raises(InputError, match=r"unpacks \d[\d,]* times its size"):
+    with pytest.raises(InputError, match=r"unpacks to \d[\d,]* times its size"):
         load_roster(_zip_bomb(20), filename="ratio.xlsx", as_of=AS_OF)
 
 
