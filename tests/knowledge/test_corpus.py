@@ -91,10 +91,11 @@ def _benchmarks() -> dict[str, Any]:
     return data
 
 
-def test_corpus_has_12_to_18_themes_in_both_languages() -> None:
+def test_corpus_has_12_to_20_themes_in_both_languages() -> None:
+    # Issue 12 brought marketing alignment and customer engagement in scope with articles of their own.
     counts = Counter(article.meta["lang"] for article in ARTICLES)
     assert counts["en"] == counts["zh"]
-    assert 12 <= counts["en"] <= 18
+    assert 12 <= counts["en"] <= 20
 
 
 def test_knowledge_folder_holds_only_articles_and_benchmarks() -> None:
