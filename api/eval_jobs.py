@@ -90,22 +90,34 @@ def _execute(settings: Settings, suite: str, folder: Path) -> None:
         data = run.to_json()
         (folder / "run.json").write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
         (folder / "report.html").write_text(render_html(run), encoding="utf-8")
-        _write_status(folder, status="finished", message=str(run)[:300], result=_summary(data))
+        summary = _summary(data)
+        _write_status(folder, status="finished", message=_headline(summary), result=summary)
     except Exception as exc:  # the failure is the run's result: shown on its page, not lost in a thread
         message = str(exc) if isinstance(exc, AdvisorError) else f"{type(exc).__name__}: {exc}"
         _write_status(folder, status="failed", message=message[:1000])
 
 
 def _summary(run: dict[str, Any]) -> dict[str, Any]:
-    """The headline of a run for the status endpoint: each suite's aggregate scores and the gate, not every case."""
+    """The headline of a run for the status endpoint: cases passed, each suite's aggregate scores and the gate."""
+    cases = [case for suite in run.get("suites", []) for case in suite.get("cases", [])]
+    failed = sum(1 for case in cases if case.get("failed") or case.get("error"))
     return {
         "duration_s": run.get("duration_s"),
         "model": run.get("model"),
         "gate": run.get("gate", []),
+        "cases": len(cases),
+        "failed_cases": failed,
+        "pass_rate": (len(cases) - failed) / len(cases) if cases else None,
         "suites": [
             {key: value for key, value in suite.items() if key != "cases"} for suite in run.get("suites", [])
         ],
     }
+
+
+def _headline(summary: dict[str, Any]) -> str:
+    """One line for people: cases passed and whether every threshold was met."""
+    gate = "every threshold met" if not summary["gate"] else f"{len(summary['gate'])} threshold(s) missed"
+    return f"{summary['cases'] - summary['failed_cases']} of {summary['cases']} cases passed; {gate}."
 
 
 def start_run(settings: Settings, suite: str) -> dict[str, Any]:

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from advisor.config import Settings
 from api import eval_jobs
 from api.auth import require_login
-from api.deps import get_settings
+from api.deps import SettingsDep
 from api.pages.render import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_login)])
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.get("/evals")

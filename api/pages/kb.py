@@ -8,14 +8,12 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from advisor.config import Settings
 from api import kb_service
 from api.auth import require_login
-from api.deps import DOCUMENT_TYPES, get_settings, read_upload
+from api.deps import DOCUMENT_TYPES, SettingsDep, read_upload
 from api.pages.render import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_login)])
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.get("/kb")
@@ -27,15 +25,18 @@ async def kb_page(
     results = None
     if q.strip():
         async with request.app.state.model_queue.slot():
-            results = await run_in_threadpool(kb_service.search, settings, q.strip(), k=8)
+            found = await run_in_threadpool(kb_service.search, settings, q.strip(), k=8)
+        results = sorted(found, key=lambda passage: -float(passage.get("score") or 0.0))
     return render(request, "kb.html", {"documents": documents, "q": q, "results": results})
 
 
 @router.get("/kb/docs/{doc_id}")
-async def document_page(request: Request, settings: SettingsDep, doc_id: str) -> Response:
-    """One document's chunks, in order."""
+async def document_page(
+    request: Request, settings: SettingsDep, doc_id: str, chunk: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    """One document's chunks, in order; `chunk` highlights the passage that was opened from a citation or search."""
     document = await run_in_threadpool(kb_service.document, settings, doc_id)
-    return render(request, "kb_document.html", {"document": document})
+    return render(request, "kb_document.html", {"document": document, "opened": chunk})
 
 
 @router.get("/kb/passages/{chunk_id}")

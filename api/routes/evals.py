@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Depends
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from advisor.config import Settings
 from api import eval_jobs
 from api.auth import require_api_key
-from api.deps import get_settings
+from api.deps import SettingsDep
 from api.schemas import EvalRunOut
 from api.security import REPORT_CSP
 
 router = APIRouter(prefix="/api/evals", tags=["evals"], dependencies=[Depends(require_api_key)])
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def run_out(status: dict[str, Any]) -> EvalRunOut:

@@ -7,16 +7,13 @@
   const url = "/api/evals/runs/" + encodeURIComponent(runId);
 
   function show(run) {
-    document.getElementById("run-status").textContent = run.status;
+    document.getElementById("run-status").textContent = section.dataset["label" + run.status[0].toUpperCase() + run.status.slice(1)] || run.status;
     const bar = document.getElementById("run-progress");
     bar.max = Math.max(run.total, 1);
     bar.value = run.done;
     document.getElementById("run-count").textContent = run.done + "/" + run.total;
     document.getElementById("run-message").textContent = run.message || "";
-    if (run.status === "finished") {
-      document.getElementById("report").hidden = false;
-      document.getElementById("report-frame").src = run.report_url;
-    }
+    if (run.status === "finished" || run.status === "failed") window.location.reload();  // the verdict is drawn by the page
   }
 
   async function poll() {

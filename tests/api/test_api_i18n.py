@@ -1,0 +1,104 @@
+"""Every interface string in both languages: template keys, label catalogues and the rendered Chinese pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from web_server import ROSTERS
+
+from advisor.org.schema import COLUMN_NAMES
+from api.i18n import LANGUAGES, MESSAGES
+from api.pages.render import TEMPLATES_DIR
+from api.scenarios import EDITS
+
+_KEY = re.compile(r"""\bt\(\s*['"]([a-z0-9_]+)['"]""")
+_PREFIXED = re.compile(r"""\bt\(\s*['"]([a-z0-9_]+_)['"]\s*~""")
+# keys built from a prefix and a value in templates: t('col_' ~ column), t('run_' ~ run.status), ...
+DYNAMIC = {
+    "col_": COLUMN_NAMES,
+    "edit_": EDITS,
+    "run_": ("queued", "running", "finished", "failed"),
+    "people_": ("manager", "role", "channel", "territory", "status"),
+    "status_": ("active", "left"),
+    "org_": ("metrics", "findings"),
+}
+# the same word in both languages on purpose
+SAME_IN_BOTH = {"evals_download_json", "nav_api"}
+
+
+def _template_keys() -> set[str]:
+    keys: set[str] = set()
+    for path in Path(TEMPLATES_DIR).glob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        keys |= {key for key in _KEY.findall(text) if not key.endswith("_")}
+        for prefix in _PREFIXED.findall(text):
+            assert prefix in DYNAMIC, f"{path.name}: t('{prefix}' ~ ...) has no list of values in this test"
+            keys |= {prefix + value for value in DYNAMIC[prefix]}
+    return keys
+
+
+def test_every_template_key_is_in_both_catalogues() -> None:
+    keys = _template_keys()
+    for lang in LANGUAGES:
+        missing = sorted(keys - set(MESSAGES[lang]))
+        assert not missing, f"{lang} catalogue lacks {missing}"
+
+
+def test_catalogues_hold_the_same_keys_and_chinese_is_translated() -> None:
+    assert set(MESSAGES["en"]) == set(MESSAGES["zh"])
+    untranslated = sorted(
+        key for key, text in MESSAGES["zh"].items() if text == MESSAGES["en"][key] and key not in SAME_IN_BOTH
+    )
+    assert not untranslated
+    placeholders = {key: set(re.findall(r"\{(\w+)\}", text)) for key, text in MESSAGES["en"].items()}
+    for key, text in MESSAGES["zh"].items():
+        assert set(re.findall(r"\{(\w+)\}", text)) == placeholders[key], key
+
+
+def test_every_metric_role_channel_and_severity_has_a_chinese_name() -> None:
+    from advisor.org.analysis import analyze
+    from advisor.org.roster import load_roster
+    from advisor.plan.labels import labels, metric_label
+    from api.org_service import bundled_benchmarks
+
+    result = analyze(load_roster(ROSTERS / "problem_team.csv"), benchmarks=bundled_benchmarks())
+    missing = [m.id for m in result.metrics if metric_label(m, "zh") in (m.id, m.label)]
+    assert not missing, f"no Chinese name for metrics {missing}"
+    values = labels("zh")["values"]
+    for dimension, names in {"role": ("sdr", "ae", "am", "se", "manager", "director", "other"),
+                             "channel": ("inside", "field", "hybrid"),
+                             "severity": ("high", "medium", "low", "info")}.items():  # fmt: skip
+        assert set(names) <= set(values[dimension]), dimension
+
+
+@pytest.fixture
+def pages(client: TestClient) -> list[str]:
+    """Every page of the app for an uploaded org, in Chinese."""
+    with (ROSTERS / "problem_team.csv").open("rb") as handle:
+        upload = client.post(
+            "/orgs", files={"file": ("team.csv", handle, "text/csv")}, follow_redirects=False
+        )
+    org = upload.headers["location"]
+    client.get("/chat?lang=zh")
+    urls = ["/chat", "/orgs", org, f"{org}/mapping", f"{org}/scenario", f"{org}/plan", f"{org}/people?manager=M1",
+            "/kb", "/evals"]  # fmt: skip
+    return [client.get(url).text for url in urls]
+
+
+def test_chinese_pages_show_no_english_interface_text(pages: list[str]) -> None:
+    # phrases, not single short words that a roster's own data may hold ("Maya Manager")
+    english = {
+        text
+        for key, text in MESSAGES["en"].items()
+        if (" " in text or len(text) > 8) and key not in SAME_IN_BOTH and "{" not in text
+    }
+    for html in pages:
+        visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S))
+        leaked = sorted(
+            text for text in english if re.search(rf"(?<![\w-]){re.escape(text)}(?![\w-])", visible)
+        )
+        assert not leaked, leaked
+        assert '<html lang="zh-CN">' in html
