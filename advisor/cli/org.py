@@ -15,13 +15,15 @@ from advisor.errors import InputError
 
 FORMATS = ("table", "md", "json")
 ROSTER = typer.Argument(..., help="Roster export: CSV (any common encoding/delimiter), XLSX or JSON.")
-AS_OF = typer.Option(None, "--as-of", help="As-of date, YYYY-MM-DD (default: today).")
+AS_OF = typer.Option(
+    None, "--as-of", help="As-of date, YYYY-MM-DD (default: the latest hire or exit in the roster)."
+)
 PERIOD_START = typer.Option(
     None, "--period-start", help="Period start, YYYY-MM-DD (default: 12 months before)."
 )
 PROFILE = typer.Option(None, "--profile", help="Org profile (org.yaml): targets, attainment, cost inputs.")
 BENCHMARKS = typer.Option(
-    None, "--benchmarks", help="Benchmarks file (default: <knowledge_dir>/benchmarks.yaml)."
+    None, "--benchmarks", help="Benchmarks file (default: the bundled benchmarks.yaml)."
 )
 MAP = typer.Option([], "--map", help="Map a header: SOURCE=canonical (repeatable; see `advisor schema`).")
 MAPPING_FILE = typer.Option(None, "--mapping", help="YAML/JSON mapping file with `columns:` and `values:`.")
@@ -38,6 +40,9 @@ BY = typer.Option(
 MOVE = typer.Option([], "--move", help="Move N reps to a channel: inside:3 or field:2.")
 HIRE = typer.Option([], "--hire", help="Hire N people of a role on the as-of date: sdr:2.")
 ADD_MANAGER = typer.Option(0, "--add-manager", help="Add N managers and rebalance reports onto them.")
+REMOVE_MANAGER = typer.Option(
+    0, "--remove-manager", help="Consolidate the N smallest teams into their neighbours."
+)
 ATTRITION = typer.Option(None, "--attrition", help="Change expected turnover in percentage points: -5pp.")
 SPEC = typer.Option(None, "--spec", help="Scenario as JSON/YAML (hire, move, add_manager, attrition_pp).")
 VALIDATE_FORMAT = typer.Option("table", "--format", "-f", help="table, json or csv.")
@@ -102,15 +107,13 @@ def load_roster_option(
     )
 
 
-def _context(profile: Path | None, benchmarks: Path | None) -> tuple[Any, Any]:
-    from advisor.org.analysis import default_benchmarks
+def load_context(profile: Path | None, benchmarks: Path | None) -> tuple[Any, Any]:
+    """The profile (default: empty) and the benchmarks (default: the bundled file); a missing file is an error."""
+    from advisor.bundled import BENCHMARKS_FILE
     from advisor.org.benchmarks import load_benchmarks
     from advisor.org.profile import Profile, load_profile
 
-    return (
-        load_profile(profile) if profile else Profile(),
-        load_benchmarks(benchmarks) if benchmarks else default_benchmarks(),
-    )
+    return load_profile(profile) if profile else Profile(), load_benchmarks(benchmarks or BENCHMARKS_FILE)
 
 
 def analyze(
@@ -131,22 +134,19 @@ def analyze(
     max_mb: float = MAX_MB,
 ) -> None:
     """Compute the structural metrics of a roster and compare them with published benchmarks."""
-    from advisor.org.analysis import analysis_to_json, compute_metrics
-    from advisor.org.findings import evaluate_findings
+    from advisor.org.analysis import analyze as analyse_roster
     from advisor.org.present import analysis_markdown
 
     output_format = _format(output_format)
     day, start = parse_date_option(as_of, "--as-of"), parse_date_option(period_start, "--period-start")
     people = load_roster_option(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=map_value,
                    where=where, dayfirst=dayfirst, strict=strict, delimiter=delimiter, max_mb=max_mb)  # fmt: skip
-    org, bench = _context(profile, benchmarks)
-    metrics = compute_metrics(people, period_start=start, profile=org, benchmarks=bench)
-    findings = evaluate_findings(metrics, benchmarks=bench, profile=org)
-    payload = analysis_to_json(people, metrics, findings, period_start=start)
+    org, bench = load_context(profile, benchmarks)
+    payload = analyse_roster(people, benchmarks=bench, profile=org, period_start=start).to_json()
     if output_format == "json":
         typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif output_format == "md":
-        typer.echo(analysis_markdown(payload))
+        typer.echo(analysis_markdown(payload, by=by))
     else:
         _print_analysis(payload, by)
 
@@ -158,7 +158,8 @@ def _print_analysis(payload: dict[str, Any], by: str | None) -> None:
     summary = definitions["roster"]
     console.print(
         f"[bold]{summary['source']}[/]: {summary['rows']} people, {summary['set_aside']} set aside, "
-        f"{summary['issues']} issues; period {definitions['period_start']} → {definitions['as_of']}"
+        f"{summary['issues']} issues; period {definitions['period_start']} → {definitions['as_of']} "
+        f"(as of {definitions['as_of_basis']})"
     )
     for note in summary["notes"]:
         console.print(f"  note: {note}", markup=False)
@@ -195,6 +196,7 @@ def scenario(
     move: list[str] = MOVE,
     hire: list[str] = HIRE,
     add_manager: int = ADD_MANAGER,
+    remove_manager: int = REMOVE_MANAGER,
     attrition: str | None = ATTRITION,
     spec: Path | None = SPEC,
     as_of: str | None = AS_OF,
@@ -216,11 +218,12 @@ def scenario(
     from advisor.org.scenarios import run_scenario, spec_from_cli
 
     output_format = _format(output_format)
-    edits = spec_from_cli(move=move, hire=hire, add_manager=add_manager, attrition=attrition, spec_file=spec)
+    edits = spec_from_cli(move=move, hire=hire, add_manager=add_manager, attrition=attrition, spec_file=spec,
+                          remove_manager=remove_manager)  # fmt: skip
     day, start = parse_date_option(as_of, "--as-of"), parse_date_option(period_start, "--period-start")
     people = load_roster_option(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=map_value,
                    where=where, dayfirst=dayfirst, strict=strict, delimiter=delimiter, max_mb=max_mb)  # fmt: skip
-    org, bench = _context(profile, benchmarks)
+    org, bench = load_context(profile, benchmarks)
     result = run_scenario(people, edits, period_start=start, profile=org, benchmarks=bench).to_dict()
     if output_format == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))

@@ -14,6 +14,8 @@ _EXPORTS = {
     "Roster": "advisor.org.roster",
     "RosterError": "advisor.org.roster",
     "RosterIssue": "advisor.org.validate",
+    "analyze": "advisor.org.analysis",
+    "OrgAnalysis": "advisor.org.analysis",
     "compute_metrics": "advisor.org.analysis",
     "analysis_to_json": "advisor.org.analysis",
     "evaluate_findings": "advisor.org.findings",

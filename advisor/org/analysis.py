@@ -1,16 +1,24 @@
-"""Compute every metric for a roster, and shape metrics, findings and issues as the JSON contract."""
+"""The one analysis entry point: `analyze` computes every metric, finding and group signal of a roster for a period.
+
+Benchmarks are passed in (the edges load them from the bundled file or `--benchmarks`); nothing here reads settings
+or the environment. The period follows the data: without an as-of date it ends at the roster's as-of date, which
+`load_roster` sets to the latest hire or exit when none was given.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from advisor.bundled import BENCHMARKS_FILE
-from advisor.org.benchmarks import BenchmarkSet, load_benchmarks
-from advisor.org.capacity import plan_inputs, ramped_capacity, reps_needed, turnover_cost
+from advisor.org.benchmarks import CHOICE_RULE, BenchmarkSet
+from advisor.org.capacity import hires_by_segment, plan_inputs, ramped_capacity, reps_needed, turnover_cost
+from advisor.org.findings import SEVERITIES, evaluate_findings
 from advisor.org.metrics import (
+    NOT_ROLE,
     SPAN_RANGE,
+    attainment_distribution,
     avg_tenure_months,
     early_attrition_share,
     headcounts,
@@ -21,20 +29,15 @@ from advisor.org.metrics import (
     sdr_ae_ratio,
     separation_counts,
     span_of_control,
+    tenure_distribution,
     territory_load_cv,
     turnover_rate,
 )
 from advisor.org.population import Period, Population
 from advisor.org.profile import Profile
-from advisor.org.roster import Roster
+from advisor.org.roster import AS_OF_BASES, Roster
+from advisor.org.signals import group_signals, no_bookings
 from advisor.org.types import Finding, Metric
-
-_WITHOUT_ROLE = ("channel", "segment", "territory", "manager")
-
-
-def default_benchmarks() -> BenchmarkSet:
-    """The bundled benchmarks; a missing or malformed file is an error, never an empty set."""
-    return load_benchmarks(BENCHMARKS_FILE)
 
 
 def population(roster: Roster, *, as_of: date | None = None, period_start: date | None = None) -> Population:
@@ -48,12 +51,15 @@ def compute_metrics(
     as_of: date | None = None,
     period_start: date | None = None,
     profile: Profile | None = None,
-    benchmarks: BenchmarkSet | None = None,
+    benchmarks: BenchmarkSet,
 ) -> list[Metric]:
     """Every structural metric, overall and by group, in a fixed order."""
-    pop = population(roster, as_of=as_of, period_start=period_start)
-    profile = profile or Profile()
-    benchmarks = benchmarks if benchmarks is not None else default_benchmarks()
+    return _metrics(
+        population(roster, as_of=as_of, period_start=period_start), profile or Profile(), benchmarks
+    )
+
+
+def _metrics(pop: Population, profile: Profile, benchmarks: BenchmarkSet) -> list[Metric]:
     sdr = pop.is_role("sdr")
     turnover = turnover_rate(pop=pop)
     metrics = [
@@ -69,7 +75,7 @@ def compute_metrics(
             metric_id="sdr_turnover_rate",
             scope_text="role sdr only: ",
             label="SDR turnover rate",
-            dims=_WITHOUT_ROLE,
+            dims=NOT_ROLE,
         ),
         early_attrition_share(pop=pop),
         avg_tenure_months(pop=pop),
@@ -79,7 +85,7 @@ def compute_metrics(
             metric_id="sdr_avg_tenure_months",
             scope_text="role sdr only: ",
             label="SDR average tenure",
-            dims=_WITHOUT_ROLE,
+            dims=NOT_ROLE,
         ),
         *span_of_control(pop=pop),
         sdr_ae_ratio(pop=pop),
@@ -87,6 +93,8 @@ def compute_metrics(
         quota_attainment_share(pop=pop),
         revenue_per_rep(pop=pop),
         territory_load_cv(pop=pop),
+        tenure_distribution(pop=pop),
+        attainment_distribution(pop=pop),
     ]
     carriers = turnover_rate(pop=pop, scope=quota_carriers(pop), metric_id="quota_carrier_turnover")
     plan = plan_inputs(
@@ -97,9 +105,11 @@ def compute_metrics(
         overall_turnover=turnover.value,
     )
     capacity = ramped_capacity(pop=pop, plan=plan)
+    needed = reps_needed(pop=pop, plan=plan, capacity=capacity)
     metrics += [
         capacity,
-        reps_needed(pop=pop, plan=plan, capacity=capacity),
+        needed,
+        hires_by_segment(pop=pop, plan=plan, needed=needed),
         turnover_cost(pop=pop, plan=plan),
     ]
     return metrics
@@ -113,6 +123,8 @@ def definitions(
     status = roster.definition == "status"
     return {
         "as_of": period.as_of.isoformat(),
+        "as_of_basis": AS_OF_BASES["given"] if as_of else AS_OF_BASES[roster.as_of_basis],
+        "benchmark_rule": CHOICE_RULE,
         "period_start": period.start.isoformat(),
         "period_months": period.months,
         "attrition_definition": (
@@ -171,3 +183,55 @@ def analysis_to_json(
             "definitions": definitions(roster, as_of=as_of, period_start=period_start),
         }
     )
+
+
+@dataclass(frozen=True)
+class OrgAnalysis:
+    """One roster analysed for one period: metrics, findings (rules and group signals) and how it was counted."""
+
+    roster: Roster
+    period: Period
+    profile: Profile
+    benchmarks: BenchmarkSet
+    metrics: list[Metric]
+    findings: list[Finding]
+
+    @property
+    def as_of_basis(self) -> str:
+        """How the as-of date was chosen, in words."""
+        given = self.period.as_of != self.roster.as_of
+        return AS_OF_BASES["given" if given else self.roster.as_of_basis]
+
+    def metric(self, metric_id: str) -> Metric | None:
+        """The metric with this id, or None."""
+        return next((metric for metric in self.metrics if metric.id == metric_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented JSON contract: `{"metrics", "findings", "errors", "definitions"}`, no NaN."""
+        return analysis_to_json(
+            self.roster, self.metrics, self.findings, as_of=self.period.as_of, period_start=self.period.start
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"Analysis of {self.roster.source} as of {self.period.as_of}: {len(self.metrics)} metrics, "
+            f"{len(self.findings)} findings"
+        )
+
+
+def analyze(
+    roster: Roster,
+    *,
+    benchmarks: BenchmarkSet,
+    profile: Profile | None = None,
+    as_of: date | None = None,
+    period_start: date | None = None,
+) -> OrgAnalysis:
+    """Every metric, finding and group signal of a roster over the period ending at `as_of` (default: the data's)."""
+    profile = profile or Profile()
+    pop = population(roster, as_of=as_of, period_start=period_start)
+    metrics = _metrics(pop, profile, benchmarks)
+    findings = evaluate_findings(metrics, benchmarks=benchmarks, profile=profile)
+    findings += group_signals(pop=pop, metrics=metrics) + no_bookings(pop=pop)
+    findings.sort(key=lambda finding: SEVERITIES.index(finding.severity))
+    return OrgAnalysis(roster, pop.period, profile, benchmarks, metrics, findings)

@@ -11,6 +11,11 @@ import yaml
 from advisor.errors import InputError
 from advisor.org.types import Benchmark
 
+CHOICE_RULE = (
+    "one benchmark per metric: a primary source before a secondary one, then the newest year, "
+    "then the order of the benchmarks file"
+)
+
 
 @dataclass(frozen=True)
 class RampCurve:
@@ -39,10 +44,16 @@ class BenchmarkSet:
         return next((item for item in self.benchmarks if item.id == benchmark_id), None)
 
     def for_metric(self, metric_id: str) -> list[Benchmark]:
-        """Every benchmark about one metric, primary sources first."""
+        """Every benchmark about one metric in the order of the choice rule: primary first, then newest."""
         return sorted(
-            (item for item in self.benchmarks if item.metric_id == metric_id), key=lambda b: b.secondary
+            (item for item in self.benchmarks if item.metric_id == metric_id),
+            key=lambda b: (b.secondary, -(b.year or 0)),
         )
+
+    def chosen(self, metric_id: str) -> Benchmark | None:
+        """The one benchmark a plan cites for a metric (CHOICE_RULE), or None."""
+        found = self.for_metric(metric_id)
+        return found[0] if found else None
 
 
 def load_benchmarks(path: Path) -> BenchmarkSet:
@@ -74,6 +85,8 @@ def parse_benchmarks(payload: dict[str, Any], *, path: Path | None = None) -> Be
                     secondary=bool(entry.get("secondary", False)),
                     note=str(entry.get("note", "")),
                     id=str(entry.get("id", f"benchmark-{number}")),
+                    publisher=str(entry.get("publisher", "")),
+                    per=str(entry.get("per", "")),
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:

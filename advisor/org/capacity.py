@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from advisor.org.benchmarks import BenchmarkSet, RampCurve
 from advisor.org.metrics import PCT, by_total, quota_carriers
-from advisor.org.population import Population
+from advisor.org.population import DIMENSIONS, Population
 from advisor.org.profile import CostInputs, Profile
 from advisor.org.types import Metric
 
 DEFAULT_SEGMENT = "mid_market"
-_DIMS = ("role", "channel", "segment", "territory", "manager")
+_DIMS = DIMENSIONS
 
 
 @dataclass(frozen=True)
@@ -284,4 +285,58 @@ def turnover_cost(*, pop: Population, plan: PlanInputs) -> Metric:
         by=by_total(pop, cost, leavers, dims=_DIMS),
         label="Cost of turnover",
         note="Cost inputs are the profile's (defaults are placeholders: set your own under `costs:`).",
+    )
+
+
+HORIZON_MONTHS = 12  # a hire made now sells for the next 12 months, ramping on its segment's curve
+
+
+def hires_by_segment(*, pop: Population, plan: PlanInputs, needed: Metric) -> Metric:
+    """The hires of `reps_needed` per segment, sized from each segment's capacity share and ramp.
+
+    The capacity gap is shared across segments in proportion to their ramped capacity today; a hire in a segment
+    yields its median quota × expected attainment × utilisation × the mean ramp fraction over the next 12 months.
+    """
+    formula = (
+        "per segment: ceil(capacity gap × segment share of ramped capacity ÷ (segment median quota × attainment × "
+        "utilisation × mean ramp fraction over 12 months)) + the segment's share of expected leavers"
+    )
+    label = "Hires needed by segment"
+    if needed.value is None or not pop.has("segment"):
+        note = needed.note or "Add a segment column."
+        return Metric("hires_by_segment", None, "reps", formula, label=label, note=note)
+    carriers = pop.active_end & quota_carriers(pop)
+    capacity = _own_quota(pop, plan) * np.where(carriers, ramp_factors(pop, plan), 0.0)
+    segments = pop.segment.fillna(plan.default_segment).to_numpy(dtype=object)
+    known = sorted({str(s) for s in segments[carriers]})
+    total = float(capacity.sum())
+    gap, leavers = float(needed.inputs["capacity_gap_usd"]), float(needed.inputs["expected_leavers"])
+    by: dict[str, float | None] = {}
+    yields: dict[str, float] = {}
+    scale = plan.attainment_pct / PCT * plan.utilisation_pct / PCT
+    for segment in known:
+        mine = carriers & (segments == segment)
+        share = (
+            float(capacity[mine].sum()) / total if total else float(mine.sum()) / max(1, int(carriers.sum()))
+        )
+        curve = plan.curves.get(segment) or plan.curves.get(plan.default_segment)
+        fractions = list(curve.fractions) if curve else []
+        ramp = sum((fractions + [1.0] * HORIZON_MONTHS)[:HORIZON_MONTHS]) / HORIZON_MONTHS
+        quota = float(np.median(_own_quota(pop, plan)[mine])) if mine.any() else plan.quota_per_rep or 0.0
+        yields[segment] = quota * scale * ramp
+        hires = gap * share / yields[segment] if yields[segment] else 0.0
+        by[segment] = float(math.ceil(hires + leavers * float(mine.sum()) / max(1, int(carriers.sum()))))
+    return Metric(
+        id="hires_by_segment",
+        value=float(sum(v or 0 for v in by.values())),
+        unit="reps",
+        formula=formula,
+        inputs={
+            "capacity_gap_usd": gap,
+            "expected_leavers": leavers,
+            "yield_per_hire_usd": yields,
+            "horizon_months": HORIZON_MONTHS,
+        },  # fmt: skip
+        by={"segment": by},
+        label=label,
     )

@@ -9,10 +9,20 @@ from advisor.org.population import DIMENSIONS, Population
 from advisor.org.types import Metric
 
 SPAN_RANGE = (6, 10)  # the first-line span most sources call healthy: best 6-8, at most 10
+LEADERS = ("manager", "director")  # people who lead others: never counted as territory load
 EARLY_DAYS = 365
+# tenure bands in months, [low, high); attainment bands in % of quota, [low, high)
+TENURE_BANDS: tuple[tuple[float, float | None], ...] = ((0, 6), (6, 12), (12, 24), (24, 36), (36, None))
+ATTAINMENT_BANDS: tuple[tuple[float, float | None], ...] = (
+    (0, 50),
+    (50, 75),
+    (75, 100),
+    (100, 125),
+    (125, None),
+)
 PCT = 100.0
 _ALL = DIMENSIONS
-_NOT_ROLE = ("channel", "segment", "territory", "manager")
+NOT_ROLE = tuple(dim for dim in DIMENSIONS if dim != "role")
 
 
 def by_ratio(
@@ -326,7 +336,7 @@ def sdr_ae_ratio(*, pop: Population) -> Metric:
         unit="AEs per SDR",
         formula=formula,
         inputs=inputs,
-        by=by_ratio(pop, ae.astype(float), sdr.astype(float), scale=1.0, dims=_NOT_ROLE),
+        by=by_ratio(pop, ae.astype(float), sdr.astype(float), scale=1.0, dims=NOT_ROLE),
         label="SDR:AE ratio",
     )
 
@@ -451,13 +461,16 @@ def territory_load_cv(*, pop: Population) -> Metric:
         return _missing(
             "territory_load_cv", label, "%", "std ÷ mean of load per territory", "Add a territory column."
         )
-    active = pop.active_end
+    active = pop.active_end & ~pop.is_role(*LEADERS)
     basis = "quota" if pop.has("quota") else "headcount"
     weights = np.where(active, np.nan_to_num(pop.quota), 0.0) if basis == "quota" else active.astype(float)
     loads, labels = pop.group_sums("territory", weights)
     present, _ = pop.group_sums("territory", active.astype(float))
     loads, labels = loads[present > 0], labels[present > 0]
-    formula = f"population std ÷ mean of active {basis} per territory × 100; by: (load − mean) ÷ mean × 100"
+    formula = (
+        f"population std ÷ mean of active {basis} per territory × 100, managers and directors left out; "
+        "by: (load − mean) ÷ mean × 100"
+    )
     inputs: dict[str, object] = {"basis": basis, "territories": len(loads)}
     if len(loads) < 2 or loads.mean() == 0:
         return _missing(
@@ -477,5 +490,61 @@ def territory_load_cv(*, pop: Population) -> Metric:
         formula=formula,
         inputs=inputs,
         by={"territory": dict(zip(labels.astype(str).tolist(), deviation.tolist(), strict=True))},
+        label=label,
+    )
+
+
+def _bands(values: np.ndarray, bands: tuple[tuple[float, float | None], ...]) -> dict[str, float | None]:
+    counts: dict[str, float | None] = {}
+    for low, high in bands:
+        upper = np.inf if high is None else high
+        counts[f"{low:g}-{'' if high is None else f'{high:g}'}"] = float(
+            ((values >= low) & (values < upper)).sum()
+        )
+    return counts
+
+
+def tenure_distribution(*, pop: Population) -> Metric:
+    """Active people by tenure band (months since hire): the one definition every chart and table shows."""
+    known = pop.active_end & ~np.isnan(pop.tenure_months)
+    formula = "people active at the as-of date, counted by months since hire_date in bands [low, high)"
+    if not known.any():
+        return _missing(
+            "tenure_distribution", "Tenure distribution", "people", formula, "Add a hire_date column."
+        )
+    return Metric(
+        id="tenure_distribution",
+        value=float(known.sum()),
+        unit="people",
+        formula=formula,
+        inputs={"people": int(known.sum())},
+        by={"tenure_band": _bands(pop.tenure_months[known], TENURE_BANDS)},
+        label="Tenure distribution",
+    )
+
+
+def attainment_distribution(*, pop: Population) -> Metric:
+    """Active quota carriers by attainment band (bookings ÷ quota, %): one definition for every output."""
+    formula = (
+        "active people with quota > 0 and bookings, counted by bookings ÷ quota × 100 in bands [low, high)"
+    )
+    label = "Attainment distribution"
+    if not pop.has("quota") or not pop.has("bookings"):
+        return _missing(
+            "attainment_distribution", label, "people", formula, "Add quota and bookings columns."
+        )
+    counted = pop.active_end & (np.nan_to_num(pop.quota) > 0) & ~np.isnan(pop.bookings)
+    if not counted.any():
+        return _missing(
+            "attainment_distribution", label, "people", formula, "No active people with quota > 0."
+        )
+    attainment = pop.bookings[counted] / pop.quota[counted] * PCT
+    return Metric(
+        id="attainment_distribution",
+        value=float(counted.sum()),
+        unit="people",
+        formula=formula,
+        inputs={"people": int(counted.sum()), "median_attainment_pct": float(np.median(attainment))},
+        by={"attainment_band": _bands(attainment, ATTAINMENT_BANDS)},
         label=label,
     )

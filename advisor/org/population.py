@@ -13,7 +13,7 @@ from advisor.org.parsing import day_numbers
 from advisor.org.roster import Roster
 from advisor.org.validate import DAYS_PER_MONTH
 
-DIMENSIONS = ("role", "channel", "segment", "territory", "manager")
+DIMENSIONS = ("role", "channel", "segment", "territory", "manager", "product_line")
 _DIMENSION_COLUMNS = {"manager": "manager_id"}
 
 

@@ -11,7 +11,7 @@ from advisor.org.types import Metric
 
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _MONTHS = {"en": "months", "zh": "个月"}
-_REPORTS = {"en": "reports", "zh": "名下属"}
+_REPORTS = {"en": ("report", "reports"), "zh": ("名下属", "名下属")}
 
 
 def format_number(value: float | None, unit: str, *, lang: str = "en") -> str:
@@ -28,7 +28,8 @@ def format_number(value: float | None, unit: str, *, lang: str = "en") -> str:
         return f"{value:.1f} {_MONTHS.get(lang, 'months')}"
     if unit == "reports per manager":
         number = f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
-        return f"{number} {_REPORTS.get(lang, 'reports')}"
+        one, many = _REPORTS.get(lang, _REPORTS["en"])
+        return f"{number} {one if value == 1 else many}"
     if float(value).is_integer():
         return f"{value:,.0f}"
     return f"{value:,.1f}"
@@ -60,14 +61,14 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def analysis_markdown(payload: dict[str, Any]) -> str:
-    """An `analysis_to_json` payload as Markdown: metrics, findings, then every import issue."""
+def analysis_markdown(payload: dict[str, Any], *, by: str | None = None) -> str:
+    """An `analysis_to_json` payload as Markdown: metrics (and each one per group of `by`), findings, import issues."""
     definitions = payload["definitions"]
     lines = [
         f"# Roster analysis, as of {definitions['as_of']}",
         "",
-        f"Period {definitions['period_start']} to {definitions['as_of']} ({definitions['period_months']:.2f} months). "
-        f"Attrition: {definitions['attrition_definition']}.",
+        f"As of {definitions['as_of_basis']}. Period {definitions['period_start']} to {definitions['as_of']} "
+        f"({definitions['period_months']:.2f} months). Attrition: {definitions['attrition_definition']}.",
         "",
         "## Metrics",
         "",
@@ -77,11 +78,16 @@ def analysis_markdown(payload: dict[str, Any]) -> str:
     for metric in payload["metrics"]:
         value = format_number(metric["value"], metric["unit"])
         lines.append(f"| `{metric['id']}` | {value} | {_cell(metric['formula'])} | {_cell(metric['note'])} |")
+    if by:
+        lines += ["", f"## By {by}", "", f"| metric | {by} | value |", "| --- | --- | --- |"]
+        for metric in payload["metrics"]:
+            for group, value in metric["by"].get(by, {}).items():
+                lines.append(
+                    f"| `{metric['id']}` | {_cell(group)} | {format_number(value, metric['unit'])} |"
+                )
     lines += ["", "## Findings", ""]
     for finding in payload["findings"] or []:
-        benchmark = finding["benchmark"]
-        cite = f" (benchmark: {benchmark['source']}, {benchmark['year'] or 'n.d.'})" if benchmark else ""
-        lines.append(f"- **[{finding['severity']}] {finding['title']}**: {finding['message']}{cite}")
+        lines.append(f"- **[{finding['severity']}] {finding['title']}**: {finding['message']}")
     if not payload["findings"]:
         lines.append("No findings.")
     lines += ["", f"## Import issues ({len(payload['errors'])})", ""]

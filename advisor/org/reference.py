@@ -35,11 +35,17 @@ METRICS: dict[str, tuple[str, str]] = {
         "%",
         "coefficient of variation of quota (or headcount) per territory; by: % from mean",
     ),
+    "tenure_distribution": ("people", "active people by months since hire: 0-6, 6-12, 12-24, 24-36, 36+"),
+    "attainment_distribution": (
+        "people",
+        "active quota carriers by bookings ÷ quota: <50, 50-75, 75-100, 100-125, 125+ %",
+    ),
     "ramped_capacity": (
         "USD",
         "Σ quota × ramp fraction × expected attainment × utilisation, active carriers",
     ),
     "reps_needed": ("reps", "capacity gap ÷ bookings per ramped rep + expected leavers (attrition buffer)"),
+    "hires_by_segment": ("reps", "reps_needed split by segment from each segment's capacity share and ramp"),
     "turnover_cost": ("USD", "Σ per separation: recruiting + onboarding + lost productivity − salary saved"),
 }
 ROW_NUMBERS = (

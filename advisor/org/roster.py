@@ -15,6 +15,19 @@ from advisor.org.importer import DEFAULT_MAX_MB, read_source
 from advisor.org.schema import map_headers, normalise_label
 from advisor.org.validate import ERROR, RosterIssue, validate
 
+AS_OF_BASES = {
+    "given": "the as-of date given",
+    "latest event": "the latest hire or exit in the roster (no as-of date given)",
+    "today": "today: the roster has no hire or exit dates",
+}
+
+
+def latest_event(df: pd.DataFrame) -> date | None:
+    """The latest hire or exit date in a typed roster frame, or None when it has no dates."""
+    days = [df[column].max() for column in ("hire_date", "exit_date") if column in df]
+    known = [day for day in days if not pd.isna(day)]
+    return max(known).date() if known else None
+
 
 class RosterError(InputError):
     """A roster failed validation in strict mode; `issues` lists every problem found."""
@@ -38,6 +51,7 @@ class Roster:
     source: str = "roster"
     notes: list[str] = field(default_factory=list)
     filtered_out: int = 0
+    as_of_basis: str = "given"  # how as_of was chosen: "given", "latest event" in the roster, or "today"
 
     def has(self, column: str) -> bool:
         """Whether the roster carries a canonical column (with at least one value)."""
@@ -57,6 +71,7 @@ class Roster:
             "filtered_out": self.filtered_out,
             "issues": len(self.issues),
             "as_of": self.as_of.isoformat(),
+            "as_of_basis": AS_OF_BASES[self.as_of_basis],
             "definition": self.definition,
             "columns_mapped": self.columns_mapped,
             "unmapped": self.unmapped,
@@ -106,7 +121,12 @@ def load_roster(
     max_mb: float = DEFAULT_MAX_MB,
     delimiter: str | None = None,
 ) -> Roster:
-    """Import a roster export: read, map headers, keep rows matching `where`, validate; strict fails on any issue."""
+    """Import a roster export: read, map headers, keep rows matching `where`, validate; strict fails on any issue.
+
+    Without `as_of`, the period follows the data: the as-of date is the latest hire or exit in the roster (today
+    when it has no dates); `Roster.as_of_basis` says which rule chose it.
+    """
+    given = as_of
     as_of = as_of or date.today()
     raw = read_source(source, filename=filename, max_mb=max_mb, delimiter=delimiter)
     headers = list(raw.frame.columns)
@@ -153,9 +173,14 @@ def load_roster(
             "Fix them, or run without --strict to set invalid rows aside (`advisor validate` lists them all).",
             checked.issues,
         )
+    basis = "given"
+    if given is None:
+        latest = latest_event(checked.frame)
+        as_of, basis = (latest, "latest event") if latest is not None else (as_of, "today")
     return Roster(
         df=checked.frame,
         as_of=as_of,
+        as_of_basis=basis,
         issues=checked.issues,
         set_aside=checked.set_aside,
         columns_mapped=columns_mapped,

@@ -1,21 +1,33 @@
 """What-if scenarios: apply edits to a copy of the roster and report every metric before, after and the delta.
 
-Edits apply in this order, each on the result of the previous one:
+Edits apply in this order, each on the result of the previous one. Placement rules are explicit:
 
-- `hire` ({role: n}, CLI `--hire sdr:2`): adds n active people of that role hired on the as-of date. Each takes
-  the most common channel, segment and territory of the active people in that role, and joins the active manager
-  who already leads the most of them. A quota-carrying hire gets the median quota of the role's active quota
-  carriers and no bookings yet (so attainment is unchanged). Ids are NEW-<ROLE>-1, NEW-<ROLE>-2, ...
-- `move` ({inside|field: n}, CLI `--move inside:3`): moves n active reps (sdr, ae, am) from the other channel
-  (field for `inside`, inside for `field`) to that channel, most recently hired first, ties by rep_id.
+- `hire` ({role: n}, CLI `--hire sdr:2`): adds n active people of that role hired on the as-of date, one at a time.
+  Each joins the team with the fewest active reports among the managers already leading that role that still have
+  room (fewer than 10), else any manager with room, else the smallest team (with a warning); ties by rep_id. The
+  hire takes that team's most common channel, segment and territory (the role's most common when the team has none).
+  Without reporting lines the hire has no manager and the text says so. A quota-carrying hire gets the median quota
+  of the role's active quota carriers and no bookings yet (so attainment is unchanged). Ids are NEW-<ROLE>-1, ...
+- `move` ({inside|field: n}, CLI `--move inside:3`; `move_segment` limits it to one segment): moves n active reps
+  (sdr, ae, am) from the other channel to that channel, most recently hired first, ties by rep_id.
+- `territory_moves` ([{from_territory, to_territory, reps}]): moves the n most recently hired active reps of one
+  territory, with their quota and bookings (their accounts), to another; they keep their manager.
 - `add_manager` (n, CLI `--add-manager 1`): adds n active managers (NEW-MGR-1, ...) hired on the as-of date. Each
-  copies channel, segment, territory and own manager from the manager with the most active direct reports, then
-  takes reports one at a time (the donor's most recently hired first) from whichever manager has the most,
-  while that manager has at least two more than the new one.
-- `attrition_pp` (CLI `--attrition -5pp`): changes expected annual turnover by that many percentage points (never
-  below 0) in the planning metrics: reps_needed's attrition buffer (base: the profile's expected_turnover_pct, else
+  takes the office (territory), channel, segment and own manager of the manager with the most active direct
+  reports, then takes reports one at a time (the donor's most recently hired first) from whichever manager has the
+  most, while that manager has at least two more than the new one.
+- `remove_manager` (n, CLI `--remove-manager 1`): consolidates the n active managers with the fewest active reports
+  (ties by rep_id). Each one's reports move one at a time, most recently hired first, to the remaining active
+  manager with the fewest reports in the same territory (else the same segment, else any). The removed manager is
+  redeployed out of the team: an exit on the as-of date as a transfer (not a separation); a status roster drops
+  the row.
+- `ramp_months_saved` ({sdr|smb|mid_market|enterprise: months}): that ramp curve loses its first months, so
+  ramping people reach each step sooner (ramped_capacity, reps_needed and turnover_cost move).
+- `attrition_pp` (CLI `--attrition -5pp`) and `segment_attrition_pp` ({segment: pp}): change expected annual
+  turnover by that many percentage points (never below 0) in the planning metrics; a segment's change counts with
+  its share of average headcount. reps_needed's attrition buffer (base: the profile's expected_turnover_pct, else
   the measured turnover of quota carriers) and turnover_cost (base: expected_turnover_pct, else the measured
-  turnover_rate; the measured cost is scaled by new rate ÷ measured rate). Measured turnover metrics do not change.
+  turnover_rate; the measured cost is scaled by new rate ÷ measured rate) move; measured turnover metrics do not.
 """
 
 from __future__ import annotations
@@ -32,8 +44,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from advisor.errors import InputError
-from advisor.org.analysis import clean_json, compute_metrics
+from advisor.org.analysis import clean_json, compute_metrics, population
 from advisor.org.benchmarks import BenchmarkSet
+from advisor.org.metrics import SPAN_RANGE
 from advisor.org.profile import Profile
 from advisor.org.roster import Roster
 from advisor.org.schema import QUOTA_ROLES, REP_ROLES, ROLES
@@ -41,6 +54,16 @@ from advisor.org.types import Metric
 from advisor.org.validate import CATEGORIES
 
 _AMOUNT = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*(pp)?\s*$")
+
+
+class TerritoryMove(BaseModel):
+    """Move reps, with their quota and bookings, from one territory to another."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    from_territory: str
+    to_territory: str
+    reps: int = Field(gt=0)
 
 
 class ScenarioSpec(BaseModel):
@@ -52,8 +75,17 @@ class ScenarioSpec(BaseModel):
         default_factory=dict
     )
     move: dict[Literal["inside", "field"], int] = Field(default_factory=dict)
+    move_segment: Literal["smb", "mid_market", "enterprise"] | None = None
+    territory_moves: list[TerritoryMove] = Field(default_factory=list)
     add_manager: int = Field(default=0, ge=0)
+    remove_manager: int = Field(default=0, ge=0)
+    ramp_months_saved: dict[Literal["sdr", "smb", "mid_market", "enterprise"], float] = Field(
+        default_factory=dict
+    )
     attrition_pp: float = 0.0
+    segment_attrition_pp: dict[Literal["smb", "mid_market", "enterprise"], float] = Field(
+        default_factory=dict
+    )
 
     @field_validator("hire", "move")
     @classmethod
@@ -125,7 +157,13 @@ def parse_counts(pairs: list[str], *, option: str, allowed: tuple[str, ...]) -> 
 
 
 def spec_from_cli(
-    *, move: list[str], hire: list[str], add_manager: int, attrition: str | None, spec_file: Path | None
+    *,
+    move: list[str],
+    hire: list[str],
+    add_manager: int,
+    attrition: str | None,
+    spec_file: Path | None,
+    remove_manager: int = 0,
 ) -> ScenarioSpec:
     """Build a spec from command-line edits, on top of an optional JSON/YAML spec file."""
     base: dict[str, Any] = {}
@@ -145,6 +183,8 @@ def spec_from_cli(
         payload["hire"] = parse_counts(hire, option="--hire", allowed=ROLES)
     if add_manager:
         payload["add_manager"] = add_manager
+    if remove_manager:
+        payload["remove_manager"] = remove_manager
     if attrition is not None:
         payload["attrition_pp"] = parse_points(attrition)
     try:
@@ -157,6 +197,7 @@ def spec_from_cli(
 
 def _mode(values: pd.Series) -> Any:
     counts = values.dropna().value_counts()
+    counts = counts[counts > 0]  # a categorical column counts its unused categories as 0
     return counts.index[0] if len(counts) else None
 
 
@@ -205,36 +246,63 @@ def _append(df: pd.DataFrame, rows: list[dict[str, Any]]) -> pd.DataFrame:
     return combined
 
 
-def _hire(df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str]) -> pd.DataFrame:
-    active = _active(df, as_of)
-    rows = []
+def _lead_of(df: pd.DataFrame, active: pd.Series, role: str) -> tuple[str | None, int]:
+    """The placement rule for one hire: (manager id, their active reports) or (None, 0) without reporting lines.
+
+    The hire joins the team with the fewest active reports among the managers leading that role that still have
+    room (under the top of the span range); else any manager with room; else the smallest team. Ties by rep_id.
+    """
+    counts = _report_counts(df, active)
+    if "manager_id" not in df or counts.empty:
+        return None, 0
+    leading = counts[counts.index.isin(df.loc[active & df["role"].eq(role), "manager_id"].dropna())]
+    roomy = counts[counts < SPAN_RANGE[1]]
+    for candidates in (leading[leading < SPAN_RANGE[1]], roomy, counts):
+        if not candidates.empty:
+            lead, reports = sorted(candidates.items(), key=lambda item: (item[1], str(item[0])))[0]
+            return str(lead), int(reports)
+    return None, 0
+
+
+def _hire(
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+) -> pd.DataFrame:
     for role, count in spec.hire.items():
         if count == 0:
             continue
-        peers = df.loc[active & df["role"].eq(role)]
-        base: dict[str, Any] = {
-            "role": role,
-            "hire_date": pd.Timestamp(as_of),
-            "left": False,
-            "tenure_months": 0.0,
-        }
-        for column in ("channel", "segment", "territory", "product_line"):
-            if column in df:
-                base[column] = _mode(peers[column])
-        if "manager_id" in df:
-            leads = peers["manager_id"].dropna()
-            base["manager_id"] = _mode(leads[leads.isin(df.loc[active & df["role"].eq("manager"), "rep_id"])])
-        if "quota" in df and role in QUOTA_ROLES:
-            quotas = peers["quota"][peers["quota"] > 0]
-            base["quota"] = float(quotas.median()) if len(quotas) else None
-        ids = _new_ids(df, f"NEW-{role.upper()}", count)
-        rows += [
-            {**base, "rep_id": rep_id, "name": f"New {role.upper()} {n}"} for n, rep_id in enumerate(ids, 1)
-        ]
-        applied.append(
-            f"Hired {count} {role} on {as_of} ({', '.join(ids)}), reporting to {base.get('manager_id')}."
+        placed: list[str] = []
+        crowded = False
+        for rep_id in _new_ids(df, f"NEW-{role.upper()}", count):
+            active = _active(df, as_of)
+            peers = df.loc[active & df["role"].eq(role)]
+            lead, reports = _lead_of(df, active, role)
+            crowded |= lead is not None and reports >= SPAN_RANGE[1]
+            team = peers[peers["manager_id"].eq(lead)] if lead is not None else peers
+            row: dict[str, Any] = {"rep_id": rep_id, "name": f"New {role.upper()} {rep_id.rsplit('-', 1)[1]}",
+                                   "role": role, "hire_date": pd.Timestamp(as_of), "left": False,
+                                   "tenure_months": 0.0}  # fmt: skip
+            for column in ("channel", "segment", "territory", "product_line"):
+                if column in df:
+                    mode = _mode(team[column])
+                    row[column] = mode if mode is not None else _mode(peers[column])
+            if lead is not None:
+                row["manager_id"] = lead
+            if "quota" in df and role in QUOTA_ROLES:
+                quotas = peers["quota"][peers["quota"] > 0]
+                row["quota"] = float(quotas.median()) if len(quotas) else None
+            df = _append(df, [row])
+            placed.append(f"{rep_id} → {lead}" if lead is not None else rep_id)
+        where = (
+            "each joining the smallest team with room"
+            if "manager_id" in df
+            else "with no manager (the roster has no reporting lines)"
         )
-    return _append(df, rows) if rows else df
+        applied.append(f"Hired {count} {role} on {as_of}, {where}: {', '.join(placed)}.")
+        if crowded:
+            warnings.append(
+                f"Every team already has {SPAN_RANGE[1]} or more reports: add a manager for the {role} hires."
+            )
+    return df
 
 
 def _move(
@@ -248,7 +316,10 @@ def _move(
     df = df.copy()
     for target, count in spec.move.items():
         source = "field" if target == "inside" else "inside"
-        candidates = df.loc[_active(df, as_of) & df["role"].isin(REP_ROLES) & df["channel"].eq(source)]
+        scope = df["segment"].eq(spec.move_segment) if spec.move_segment and "segment" in df else True
+        candidates = df.loc[
+            _active(df, as_of) & df["role"].isin(REP_ROLES) & df["channel"].eq(source) & scope
+        ]
         ordered = candidates.sort_values(["hire_date", "rep_id"], ascending=[False, True])
         chosen = ordered.index[:count]
         if len(chosen) < count:
@@ -257,7 +328,35 @@ def _move(
             )
         df.loc[chosen, "channel"] = target
         moved = ", ".join(df.loc[chosen, "rep_id"].astype(str))
-        applied.append(f"Moved {len(chosen)} {source} reps to {target}: {moved or 'none'}.")
+        segment = f" ({spec.move_segment} segment)" if spec.move_segment else ""
+        applied.append(f"Moved {len(chosen)} {source} reps{segment} to {target}: {moved or 'none'}.")
+    return df
+
+
+def _move_territories(
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+) -> pd.DataFrame:
+    if not spec.territory_moves:
+        return df
+    if "territory" not in df:
+        warnings.append("The roster has no territory column: territory moves did nothing.")
+        return df
+    df = df.copy()
+    for move in spec.territory_moves:
+        candidates = df.loc[
+            _active(df, as_of) & df["role"].isin(REP_ROLES) & df["territory"].eq(move.from_territory)
+        ]
+        chosen = candidates.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index[: move.reps]
+        if len(chosen) < move.reps:
+            warnings.append(
+                f"Only {len(chosen)} active reps in {move.from_territory} to move (asked for {move.reps})."
+            )
+        df.loc[chosen, "territory"] = move.to_territory
+        moved = ", ".join(df.loc[chosen, "rep_id"].astype(str)) or "none"
+        applied.append(
+            f"Moved {len(chosen)} reps with their quota and bookings from {move.from_territory} to "
+            f"{move.to_territory}: {moved}."
+        )
     return df
 
 
@@ -300,8 +399,60 @@ def _add_managers(
             pick = reports.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index[0]
             df.loc[pick, "manager_id"] = new_id
             moved.append(f"{df.at[pick, 'rep_id']!s} from {donor}")
+        office = f" in {row['territory']}" if isinstance(row.get("territory"), str) else ""
         applied.append(
-            f"Added manager {new_id}; moved {len(moved)} reports to them: {', '.join(moved) or 'none'}."
+            f"Added manager {new_id}{office}; moved {len(moved)} reports to them: {', '.join(moved) or 'none'}."
+        )
+    return df
+
+
+def _receiver(counts: pd.Series, df: pd.DataFrame, leaving: str) -> str | None:
+    """Where a consolidated team's rep goes: fewest reports in the same territory, else segment, else anywhere."""
+    others = counts.drop(leaving, errors="ignore")
+    if others.empty:
+        return None
+    home = df.loc[df["rep_id"].eq(leaving)].iloc[0]
+    for column in ("territory", "segment"):
+        if column in df and isinstance(home[column], str):
+            same = df.loc[df["rep_id"].isin(others.index) & df[column].eq(home[column]), "rep_id"]
+            if len(same):
+                others = others[others.index.isin(same)]
+                break
+    return str(sorted(others.items(), key=lambda item: (item[1], str(item[0])))[0][0])
+
+
+def _remove_managers(
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+) -> pd.DataFrame:
+    if not spec.remove_manager:
+        return df
+    if "manager_id" not in df:
+        warnings.append("The roster has no reporting lines: --remove-manager did nothing.")
+        return df
+    df = df.copy()
+    for _ in range(spec.remove_manager):
+        active = _active(df, as_of)
+        counts = _report_counts(df, active)
+        if len(counts) < 2:
+            warnings.append("Only one active manager left: no team to consolidate into.")
+            break
+        leaving = str(sorted(counts.items(), key=lambda item: (item[1], str(item[0])))[0][0])
+        reports = df.loc[active & df["manager_id"].eq(leaving)]
+        moved = []
+        for pick in reports.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index:
+            target = _receiver(_report_counts(df, _active(df, as_of)), df, leaving)
+            df.loc[pick, "manager_id"] = target
+            moved.append(f"{df.at[pick, 'rep_id']} → {target}")
+        where = df.index[df["rep_id"].eq(leaving)]
+        if "exit_date" not in df:  # a status roster: no date to leave on
+            df = df.drop(index=where)
+        else:
+            df.loc[where, "exit_date"] = pd.Timestamp(as_of)
+            if "exit_reason" in df:
+                df.loc[where, "exit_reason"] = "transfer"
+        applied.append(
+            f"Consolidated manager {leaving}'s team ({len(moved)} reports) into neighbouring teams: "
+            f"{', '.join(moved) or 'none'}; {leaving} is redeployed (not a separation)."
         )
     return df
 
@@ -317,34 +468,71 @@ def apply_edits(
     if "hire_date" not in df:
         # Status exports may have no dates; added people need one so they are not counted at the period start.
         df["hire_date"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[s]")
-    df = _hire(df, spec, as_of, applied)
+    df = _hire(df, spec, as_of, applied, warnings)
     df = _move(df, spec, as_of, applied, warnings)
+    df = _move_territories(df, spec, as_of, applied, warnings)
     df = _add_managers(df, spec, as_of, applied, warnings)
+    df = _remove_managers(df, spec, as_of, applied, warnings)
     return dataclasses.replace(roster, df=df.reset_index(drop=True)), applied, warnings
+
+
+def _segment_points(
+    roster: Roster, spec: ScenarioSpec, as_of: date | None, period_start: date | None
+) -> float:
+    """Segment turnover changes as the change in the whole team's expected turnover (weighted by headcount)."""
+    if not spec.segment_attrition_pp:
+        return 0.0
+    pop = population(roster, as_of=as_of, period_start=period_start)
+    heads = (pop.active_start.astype(float) + pop.active_end.astype(float)) / 2
+    total = float(heads.sum())
+    if not total:
+        return 0.0
+    return sum(
+        points * float(heads[(pop.segment == segment).to_numpy()].sum()) / total
+        for segment, points in spec.segment_attrition_pp.items()
+    )
+
+
+def _faster_ramp(
+    profile: Profile, spec: ScenarioSpec, benchmarks: BenchmarkSet, applied: list[str]
+) -> Profile:
+    if not spec.ramp_months_saved:
+        return profile
+    curves = {key: list(curve.fractions) for key, curve in benchmarks.ramp_curves.items()}
+    curves.update(profile.ramp_curves or {})
+    for key, months in spec.ramp_months_saved.items():
+        fractions = curves.get(key)
+        if fractions is None:
+            continue
+        cut = min(int(round(months)), len(fractions) - 1)
+        curves[key] = fractions[cut:]
+        applied.append(
+            f"Ramp of {key} shortened by {cut} month(s): {len(fractions)} → {len(curves[key])} months."
+        )
+    return profile.model_copy(update={"ramp_curves": curves})
 
 
 def run_scenario(
     roster: Roster,
     edits: ScenarioSpec,
     *,
+    benchmarks: BenchmarkSet,
     as_of: date | None = None,
     period_start: date | None = None,
     profile: Profile | None = None,
-    benchmarks: BenchmarkSet | None = None,
 ) -> ScenarioResult:
     """Apply the edits to a copy of the roster and compare every metric before and after."""
     profile = profile or Profile()
     options: dict[str, Any] = {"as_of": as_of, "period_start": period_start, "benchmarks": benchmarks}
     before = compute_metrics(roster, profile=profile, **options)
     changed, applied, warnings = apply_edits(roster, edits, as_of=as_of)
-    after_profile = profile
-    if edits.attrition_pp:
-        after_profile = profile.model_copy(
-            update={"turnover_change_pp": profile.turnover_change_pp + edits.attrition_pp}
+    after_profile = _faster_ramp(profile, edits, benchmarks, applied)
+    points = edits.attrition_pp + _segment_points(roster, edits, as_of, period_start)
+    if points:
+        after_profile = after_profile.model_copy(
+            update={"turnover_change_pp": profile.turnover_change_pp + points}
         )
-        applied.append(
-            f"Expected turnover changed by {edits.attrition_pp:+g}pp for reps_needed and turnover_cost."
-        )
+        applied.append(f"Expected turnover changed by {points:+.2f}pp for reps_needed and turnover_cost.")
     after_metrics = compute_metrics(changed, profile=after_profile, **options)
     previous = {metric.id: metric for metric in before}
     deltas = []

@@ -40,6 +40,13 @@ class Benchmark:
     secondary: bool
     note: str = ""
     id: str = ""
+    publisher: str = ""  # short name for citations in prose: "The Bridge Group"
+    per: str = ""  # what one value counts, when not the metric's own unit: "separation"
+
+    @property
+    def citation(self) -> str:
+        """How prose cites it: "The Bridge Group, 2017" (n.d. without a year)."""
+        return f"{self.publisher or self.source}, {self.year or 'n.d.'}"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,11 @@ class Finding:
     topics: tuple[str, ...] = ()
     title_zh: str = ""
     message_zh: str = ""
+    direction: str = (
+        ""  # "above", "below", "missing" (the data cannot tell) or "outlier" (a group stands out)
+    )
+    cause: str = ""  # why it matters, in one sentence
+    cause_zh: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

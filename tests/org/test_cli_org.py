@@ -42,7 +42,7 @@ def test_analyze_json_is_the_documented_contract() -> None:
     assert metrics["sdr_turnover_rate"]["value"] == 40.0
     assert {"id", "value", "unit", "formula", "by", "inputs", "note"} <= set(metrics["turnover_rate"])
     assert metrics["span_of_control_mean"]["by"]["manager"]["M1"] == 15
-    finding = next(f for f in payload["findings"] if f["id"] == "span_manager_outside_range:M1")
+    finding = next(f for f in payload["findings"] if f["id"] == "span_manager_above_range:M1")
     assert finding["benchmark"]["source"] and finding["message_zh"] and finding["topics"]
     assert payload["definitions"]["period_start"] == "2024-12-31"
     assert payload["errors"] == []
@@ -62,7 +62,7 @@ def test_analyze_markdown_and_table_print_the_same_numbers() -> None:
     assert "| `sdr_turnover_rate` | 40.0% |" in markdown and "| `sdr_ae_ratio` | 1:1.3 |" in markdown
     code, table = _run("analyze", PROBLEM, *COMMON, "--by", "manager")
     assert code == 0
-    assert "40.0%" in table and "1:1.3" in table and "span_manager_outside_range:M1" in table
+    assert "40.0%" in table and "1:1.3" in table and "span_manager_above_range:M1" in table
 
 
 def test_status_export_with_mapping_options(tmp_path: Path) -> None:
@@ -89,7 +89,7 @@ def test_scenario_reports_every_metric(tmp_path: Path) -> None:
     assert [d["id"] for d in result["deltas"]] == list(METRICS)
     assert len(result["applied"]) == 4
     code, table = _run(*args)
-    assert code == 0 and "span_of_control_max" in table and "-6 reports" in table
+    assert code == 0 and "span_of_control_max" in table and "-7 reports" in table
     spec = tmp_path / "spec.json"
     spec.write_text(json.dumps({"hire": {"sdr": 2}}))
     code, out = _run("scenario", PROBLEM, *COMMON, "--spec", str(spec), "--format", "md")

@@ -47,12 +47,13 @@ def test_each_manager_outside_the_span_range_is_named(benchmarks: BenchmarkSet) 
         by={"manager": {"M1": 15.0, "M2": 8.0, "M3": 5.0}}, inputs={"names": {"M1": "Maya", "M3": "Mina"}},
     )  # fmt: skip
     findings = {f.id: f for f in evaluate_findings([span], benchmarks=benchmarks)}
-    assert set(findings) == {"span_manager_outside_range:M1", "span_manager_outside_range:M3"}
-    assert findings["span_manager_outside_range:M1"].title == "Manager Maya has 15 reports"
-    assert findings["span_manager_outside_range:M1"].severity == "high"  # beyond 12
-    assert findings["span_manager_outside_range:M3"].severity == "medium"
-    assert findings["span_manager_outside_range:M1"].evidence["group"] == "M1"
-    assert "Maya" in findings["span_manager_outside_range:M1"].message_zh
+    assert set(findings) == {"span_manager_above_range:M1", "span_manager_below_range:M3"}
+    assert findings["span_manager_above_range:M1"].title == "Manager Maya has 15 reports"
+    assert findings["span_manager_above_range:M1"].severity == "high"  # beyond 12
+    assert findings["span_manager_below_range:M3"].severity == "low"  # a small team is never a high problem
+    assert findings["span_manager_below_range:M3"].direction == "below"
+    assert findings["span_manager_above_range:M1"].evidence["group"] == "M1"
+    assert "Maya" in findings["span_manager_above_range:M1"].message_zh
 
 
 def test_channel_mix_rules_depend_on_the_profile(benchmarks: BenchmarkSet) -> None:

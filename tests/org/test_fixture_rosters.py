@@ -48,8 +48,8 @@ def test_problem_team_findings_are_the_expected_rules(
     findings = evaluate_findings(metrics, benchmarks=benchmarks, profile=org_profile)
     fired = {finding.id.split(":")[0] for finding in findings if finding.severity != "info"}
     assert fired == set(problem_expected["findings"])
-    span = {finding.id for finding in findings if finding.id.startswith("span_manager_outside_range")}
-    assert span == {"span_manager_outside_range:M1", "span_manager_outside_range:M3"}
+    span = {finding.id for finding in findings if finding.id.startswith("span_manager")}
+    assert span == {"span_manager_above_range:M1", "span_manager_below_range:M3"}
 
 
 def test_healthy_team_metrics_match_hand_computed_values(

@@ -32,14 +32,20 @@ def test_hiring_sdrs_adds_active_sdrs_on_the_as_of_date(problem_team: Roster) ->
     new = changed.df[changed.df["rep_id"].str.startswith("NEW-SDR")]
     assert new["rep_id"].tolist() == ["NEW-SDR-1", "NEW-SDR-2"]
     assert set(new["hire_date"].dt.date) == {AS_OF}
-    assert set(new["manager_id"]) == {"M1"}  # the manager leading most SDRs
-    assert set(new["channel"]) == {"inside"} and set(new["segment"]) == {"mid_market"}
+    # M1 leads the SDRs but has 15 reports, no room: they join the smallest team with room (M3, 4 reports)
+    assert set(new["manager_id"]) == {"M3"}
+    assert set(new["channel"]) == {"inside"} and set(new["segment"]) == {
+        "mid_market"
+    }  # the SDRs' most common
     deltas = _deltas(problem_team, ScenarioSpec(hire={"sdr": 2}))
     assert deltas["headcount_end"] == (31, 33, 2)
     assert deltas["headcount_start"][2] == 0
     assert deltas["sdr_ae_ratio"] == pytest.approx((13 / 10, 13 / 12, 13 / 12 - 13 / 10))
-    assert deltas["span_of_control_max"] == (15, 17, 2)
-    assert "Hired 2 sdr" in applied[0]
+    assert deltas["span_of_control_max"] == (15, 15, 0)
+    assert deltas["span_of_control_min"] == (4, 6, 2)
+    assert applied[0] == (
+        "Hired 2 sdr on 2025-12-31, each joining the smallest team with room: NEW-SDR-1 → M3, NEW-SDR-2 → M3."
+    )
 
 
 def test_moving_to_inside_takes_the_most_recent_field_reps(problem_team: Roster) -> None:
