@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     embedding_backend: str = Field(
         "local", description="Registered embedding backend: `local` runs a sentence-transformers folder."
     )
+    embedding_base_url: str | None = Field(
+        None, description="OpenAI-compatible server for the `openai` embedding backend (default: the chat server's)."
+    )
     chat_backend: str = Field(
         "local",
         description="Registered chat backend: `local` runs a GGUF with llama.cpp; `openai` calls an "
@@ -126,7 +129,8 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "openai_base_url", "chroma_url", "database_url", "judge_model", "knowledge_dir", mode="before"
+        "openai_base_url", "embedding_base_url", "chroma_url", "database_url", "judge_model", "knowledge_dir",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:

@@ -12,7 +12,8 @@ from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
 from advisor.chat.answer import Answer
 from advisor.chat.events import FinalEvent
 from advisor.config import Settings
-from api.deps import ModelQueue
+from api import ownership
+from api.deps import ModelQueue, Principal
 from api.org_store import analysis
 
 
@@ -40,6 +41,23 @@ def org_context(settings: Settings, org_id: str | None) -> Any:
     if "org_context" not in result.cache:
         result.cache["org_context"] = OrgContext.from_metrics(result.metrics, result.findings, name=org_id)
     return result.cache["org_context"]
+
+
+def check_access(
+    settings: Settings, principal: Principal, *, conversation_id: str | None, org_id: str | None
+) -> None:
+    """NotFoundError for a conversation or org that belongs to someone else, or an unknown org (blocking)."""
+    if conversation_id:
+        ownership.check(settings, "conversation", conversation_id, principal)
+    if org_id:
+        ownership.check(settings, "org", org_id, principal)
+        org_context(settings, org_id)
+
+
+def claim_conversation(settings: Settings, principal: Principal, answer: Answer) -> None:
+    """Record the principal as the owner of the conversation an answer started (blocking)."""
+    if answer.conversation_id:
+        ownership.claim(settings, "conversation", answer.conversation_id, principal)
 
 
 def _ask(settings: Settings, question: str, conversation_id: str | None, org_id: str | None) -> Answer:

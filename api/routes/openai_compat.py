@@ -18,6 +18,7 @@ from advisor.chat.answer import Answer
 from advisor.errors import AdvisorError
 from api import chat_runner
 from api.auth import require_api_key
+from api.deps import Principal, PrincipalDep
 from api.sse import SSE_HEADERS, sse_event
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"], dependencies=[Depends(require_api_key)])
@@ -117,7 +118,9 @@ def _chunk(
     }
 
 
-async def _chunks(request: Request, body: CompletionRequest, question: str) -> AsyncIterator[bytes]:
+async def _chunks(
+    request: Request, body: CompletionRequest, question: str, principal: Principal
+) -> AsyncIterator[bytes]:
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     created = int(time.time())
     yield sse_event(None, _chunk(completion_id, created, body.model, {"role": "assistant", "content": ""}))
@@ -129,6 +132,9 @@ async def _chunks(request: Request, body: CompletionRequest, question: str) -> A
             # text it was sent, so this stream carries only the grounded answer, sent as soon as it exists.
             if isinstance(event, chat_runner.Final):
                 answer = event.answer
+                await run_in_threadpool(
+                    chat_runner.claim_conversation, request.app.state.settings, principal, answer
+                )
                 yield sse_event(
                     None, _chunk(completion_id, created, body.model, {"content": footnotes(answer)})
                 )
@@ -142,19 +148,19 @@ async def _chunks(request: Request, body: CompletionRequest, question: str) -> A
 
 
 @router.post("/chat/completions", responses={200: {"content": {"text/event-stream": {}}}})
-async def chat_completions(request: Request, body: CompletionRequest) -> Any:
+async def chat_completions(request: Request, body: CompletionRequest, principal: PrincipalDep) -> Any:
     """Chat completion (streamed when `stream` is true); the answer carries footnotes and a `citations` field."""
     question = question_of(body)
-    if body.org_id:
-        await run_in_threadpool(chat_runner.org_context, request.app.state.settings, body.org_id)
+    settings = request.app.state.settings
+    ids = {"conversation_id": body.conversation_id, "org_id": body.org_id}
+    await run_in_threadpool(lambda: chat_runner.check_access(settings, principal, **ids))
     if body.stream:
         request.app.state.model_queue.check()
         return StreamingResponse(
-            _chunks(request, body, question), media_type="text/event-stream", headers=SSE_HEADERS
+            _chunks(request, body, question, principal), media_type="text/event-stream", headers=SSE_HEADERS
         )
-    answer = await chat_runner.ask(
-        request, question, conversation_id=body.conversation_id, org_id=body.org_id
-    )
+    answer = await chat_runner.ask(request, question, **ids)
+    await run_in_threadpool(chat_runner.claim_conversation, settings, principal, answer)
     return completion(
         answer, completion_id=f"chatcmpl-{uuid.uuid4().hex}", created=int(time.time()), model=body.model
     )
