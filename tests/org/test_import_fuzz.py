@@ -107,7 +107,7 @@ def test_csv_structure_and_values_never_crash(
     """Quoted rows are well-formed CSV (records known); unquoted ones carry raw quotes and newlines."""
     buffer = io.StringIO()
     if quoted:
-        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")  # quotes any CR or LF in a cell
         writer.writerow(header)
         writer.writerows(row[: len(header)] for row in body)
     else:
