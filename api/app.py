@@ -99,9 +99,9 @@ def _include_routers(app: FastAPI) -> None:
     from api.pages import evals as eval_pages
     from api.pages import kb as kb_pages
     from api.pages import orgs as org_pages
-    from api.routes import chat, docs, evals, health, kb, openai_compat, orgs
+    from api.routes import chat, docs, evals, health, kb, openai_compat, orgs, team
 
-    for module in (health, docs, chat, orgs, kb, evals, openai_compat):
+    for module in (health, docs, team, chat, orgs, kb, evals, openai_compat):
         app.include_router(module.router)
     for page in (auth_pages, chat_pages, org_pages, kb_pages, eval_pages):
         app.include_router(page.router)

@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import DateTime, String, Text, delete, select
+from sqlalchemy import Boolean, DateTime, String, Text, delete, false, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from advisor.config import Settings
@@ -35,6 +35,8 @@ class OwnedItem(Base):
         Text, default="{}"
     )  # JSON: the owner's view of it (an org's filters)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # shared with the team: every signed-in user may open and list it; only the owner renames or deletes it
+    shared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 def claim(settings: Settings, kind: Kind, item_id: str, principal: Principal, *, name: str = "") -> None:
@@ -51,8 +53,12 @@ def claim(settings: Settings, kind: Kind, item_id: str, principal: Principal, *,
                     created_at=datetime.now(UTC),
                 )
             )
-        elif row.owner != principal.owner:
+        elif row.owner != principal.owner and not _team_sees(row, principal):
             raise not_found(kind, item_id)
+
+
+def _team_sees(row: OwnedItem, principal: Principal) -> bool:
+    return bool(row.shared) and principal.kind == "user"
 
 
 def readable(owner: str | None, principal: Principal) -> bool:
@@ -62,7 +68,9 @@ def readable(owner: str | None, principal: Principal) -> bool:
 
 def check(settings: Settings, kind: Kind, item_id: str, principal: Principal) -> None:
     """NotFoundError when the item belongs to another signed-in user or browser session."""
-    if not readable(owner_of(settings, kind, item_id), principal):
+    with session(settings) as db:
+        row = db.get(OwnedItem, (kind, item_id))
+    if row is not None and not (readable(row.owner, principal) or _team_sees(row, principal)):
         raise not_found(kind, item_id)
 
 
@@ -90,10 +98,13 @@ def name_of(settings: Settings, kind: Kind, item_id: str) -> str:
 
 def owned(settings: Settings, kind: Kind, principal: Principal) -> dict[str, str]:
     """The principal's items of one kind: id -> the name they gave it (empty when not renamed), newest first."""
+    visible = [OwnedItem.owner == principal.owner]
+    if principal.kind == "user":
+        visible.append(OwnedItem.shared.is_(True))  # and what teammates shared
     with session(settings) as db:
         rows = db.scalars(
             select(OwnedItem)
-            .where(OwnedItem.kind == kind, OwnedItem.owner == principal.owner)
+            .where(OwnedItem.kind == kind, or_(*visible))
             .order_by(OwnedItem.created_at.desc())
         )
         return {row.item_id: row.name for row in rows}
@@ -106,6 +117,15 @@ def rename(settings: Settings, kind: Kind, item_id: str, principal: Principal, n
         row = db.get(OwnedItem, (kind, item_id))
         assert row is not None
         row.name = name.strip()[:200]
+
+
+def share(settings: Settings, kind: Kind, item_id: str, principal: Principal, *, shared: bool) -> None:
+    """Share an owned item with every signed-in user of the team, or make it private again."""
+    check_owner(settings, kind, item_id, principal)
+    with session(settings) as db:
+        row = db.get(OwnedItem, (kind, item_id))
+        assert row is not None
+        row.shared = shared
 
 
 def options(settings: Settings, kind: Kind, item_id: str) -> dict[str, Any]:
