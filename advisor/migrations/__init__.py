@@ -24,6 +24,7 @@ TABLE_MODULES = (
     "advisor.users",
     "advisor.audit",
     "advisor.filestore",
+    "advisor.counters",
     "advisor.chat.memory",
     "api.org_store",
     "api.ownership",
