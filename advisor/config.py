@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     )
     chunk_size: int = Field(700, ge=100, description="Target chunk size in characters.")
     chunk_overlap: int = Field(100, ge=0, description="Characters shared by neighbouring chunks.")
+    max_chunks_per_file: int = Field(
+        3000, ge=1, description="Most chunks one knowledge file may make; a larger file is skipped with the reason."
+    )
     chroma_url: str | None = Field(None, description="Chroma server URL; empty uses the store under `home`.")
     collection: str = Field("knowledge", description="Chroma collection name.")
     database_url: str | None = Field(
@@ -118,6 +121,11 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="When set, /api and /v1 require `Bearer <key>`.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted upload, in MB.")
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests per client per minute (0 = off).")
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated proxy addresses or networks whose X-Forwarded-For is believed (empty: none).",
+    )
+    max_header_kb: int = Field(32, ge=1, description="Largest request header block the web app accepts, in KB.")
     chat_workers: int = Field(
         2,
         ge=1,
