@@ -33,6 +33,11 @@ def unregister(kind: Kind, name: str) -> None:
     _registered[kind].pop(name, None)
 
 
+def registered(kind: Kind) -> dict[str, Any]:
+    """The run-time registrations of one kind (looked up before entry points); `register` adds to it."""
+    return _registered[kind]
+
+
 def names(kind: Kind) -> list[str]:
     """Every selectable backend name of one kind."""
     return sorted(set(_registered[kind]) | set(_entry_points(kind)))

@@ -1,18 +1,15 @@
-"""Test doubles for the advisor: real subclasses of LangChain's chat-model and retriever interfaces."""
+"""Test doubles for the advisor: the scripted chat model (tests/doubles.py) and a retriever over fixed passages."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
-from langchain_core.callbacks import CallbackManagerForLLMRun, CallbackManagerForRetrieverRun
+from doubles import ScriptedChatModel as ScriptedChatModel  # the one scripted model, re-exported
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
@@ -21,71 +18,6 @@ from advisor.chat.terms import key_terms, overlap
 from advisor.kb.passage import Passage
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class ScriptedChatModel(BaseChatModel):
-    """Replies from a queue (text or AIMessage), streaming word by word; records every call's messages."""
-
-    responses: list[Any] = Field(default_factory=list)
-    history: list[list[BaseMessage]] = Field(default_factory=list)
-    bound_tools: list[Any] = Field(default_factory=list)
-    supports_tools: bool = False
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def enqueue(self, *responses: Any) -> ScriptedChatModel:
-        """Add replies to the end of the queue."""
-        self.responses.extend(responses)
-        return self
-
-    def _next(self, messages: list[BaseMessage]) -> AIMessage:
-        self.history.append(list(messages))
-        if not self.responses:
-            raise AssertionError("ScriptedChatModel was called more often than scripted")
-        reply = self.responses.pop(0)
-        return reply if isinstance(reply, AIMessage) else AIMessage(content=reply)
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=self._next(messages))])
-
-    def _stream(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> Iterator[ChatGenerationChunk]:
-        reply = self._next(messages)
-        if reply.tool_calls:
-            chunk = AIMessageChunk(
-                content=str(reply.content),
-                tool_call_chunks=[
-                    {
-                        "name": c["name"],
-                        "args": __import__("json").dumps(c["args"]),
-                        "id": c["id"],
-                        "index": i,
-                    }
-                    for i, c in enumerate(reply.tool_calls)
-                ],
-            )
-            yield ChatGenerationChunk(message=chunk)
-            return
-        for piece in re.findall(r"\S+\s*|\s+", str(reply.content)):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
-
-    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ScriptedChatModel:  # type: ignore[override]
-        """Record the tools and return the same model: the script decides which tools get called."""
-        self.bound_tools = list(tools)
-        return self
 
 
 def load_sections(paths: list[Path] | None = None) -> list[Passage]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eval_doubles import MINI_SUITES, EvidenceEchoModel, NaiveAdvisor, TermRetriever
+from eval_doubles import MINI_SUITES, NaiveAdvisor, TermRetriever, echo_model
 
 from advisor.config import Settings, load_settings
 from evals.harness import RecordingRetriever
@@ -29,7 +29,7 @@ def run_naive(settings: Settings) -> Callable[..., EvalRun]:
         *faults: str, names: tuple[str, ...] = ("mini",), scope_check: bool = True, **kwargs: Any
     ) -> EvalRun:
         retriever = RecordingRetriever(TermRetriever())
-        model = EvidenceEchoModel(faults=frozenset(faults))
+        model = echo_model(faults=frozenset(faults))
         advisor = NaiveAdvisor(retriever=retriever, chat_model=model, scope_check=scope_check)
         return run_suites(names, settings=settings, advisor=advisor, retriever=retriever, suites_dir=MINI_SUITES,
                           **kwargs)  # fmt: skip

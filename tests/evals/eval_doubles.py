@@ -1,4 +1,4 @@
-"""Test doubles for the runner: a scripted chat model with switchable faults, a naive advisor, a term retriever."""
+"""Test doubles for the runner: an evidence-echoing responder with switchable faults, a naive advisor, a term retriever."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForLLMRun
+from doubles import Responder, ScriptedChatModel
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from advisor.chat.answer import Answer
 from advisor.chat.evidence import EvidencePack, passage_evidence
@@ -68,53 +66,42 @@ def _first_sentence(text: str) -> str:
     return re.split(r"(?<=[.。])\s*", text.strip())[0].rstrip(".。")
 
 
-class EvidenceEchoModel(BaseChatModel):
-    """Answers from the evidence in its prompt: the first sentence of the first two items, each cited.
+def evidence_echo(faults: frozenset[str] = frozenset()) -> Responder:
+    """A responder that answers from the evidence in its prompt: the first sentence of the first two items, cited.
 
     `faults` switch on one kind of misbehaviour each: `invent_number` adds a sentence with a number nobody gave it,
     `cite_missing` cites [S9], which the prompt never had, `wrong_language` answers in the other language.
     """
 
-    faults: frozenset[str] = frozenset()
-    prompts: list[str] = Field(default_factory=list)
-
-    @property
-    def _llm_type(self) -> str:
-        return "evidence-echo"
-
-    def reply(self, prompt: str) -> str:
-        """The answer this model writes for a prompt."""
+    def reply(messages: list[BaseMessage]) -> str:
+        prompt = str(messages[-1].content)
         zh = "证据" in prompt
         items = _ITEM.findall(prompt)
         if not items:  # nothing to go on: answers from "memory", as a small model would
             return "The capital of Australia is Canberra, a planned city."
         end = "。" if zh else "."
         sentences = [f"{_first_sentence(text)} [{cid}]{end}" for cid, text in items[:2]]
-        if "invent_number" in self.faults:
+        if "invent_number" in faults:
             sentences.append(
                 "约有73.4%的销售团队遇到同样的问题[S1]。"
                 if zh
                 else "About 73.4% of sales teams see this [S1]."
             )
-        if "cite_missing" in self.faults:
+        if "cite_missing" in faults:
             sentences.append(
                 "领导者应每季度复盘一次[S9]。" if zh else "Leaders should review this every quarter [S9]."
             )
-        if "wrong_language" in self.faults:
+        if "wrong_language" in faults:
             sentences = (["Review the team's numbers every month [S1]."] if zh
                          else ["请每个月检查团队的指标[S1]。", "这很重要[S1]。"])  # fmt: skip
         return ("" if zh else " ").join(sentences)
 
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        prompt = str(messages[-1].content)
-        self.prompts.append(prompt)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.reply(prompt)))])
+    return reply
+
+
+def echo_model(faults: frozenset[str] = frozenset()) -> ScriptedChatModel:
+    """The scripted chat model answering with `evidence_echo`."""
+    return ScriptedChatModel(responder=evidence_echo(faults))
 
 
 class NaiveAdvisor:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from eval_doubles import MINI_SUITES, PASSAGES, EvidenceEchoModel, NaiveAdvisor, TermRetriever
+from eval_doubles import MINI_SUITES, PASSAGES, NaiveAdvisor, TermRetriever, echo_model
 
 from advisor.chat.advisor import Advisor
 from advisor.chat.answer import Answer
@@ -154,7 +154,7 @@ class FailingAdvisor(NaiveAdvisor):
 
 def test_a_case_that_raises_is_reported_and_fails_the_gate(settings: Settings) -> None:
     retriever = RecordingRetriever(TermRetriever())
-    advisor = FailingAdvisor(retriever=retriever, chat_model=EvidenceEchoModel())
+    advisor = FailingAdvisor(retriever=retriever, chat_model=echo_model())
     run = run_suites(
         ["mini"], settings=settings, advisor=advisor, retriever=retriever, suites_dir=MINI_SUITES
     )
@@ -175,7 +175,7 @@ class UnloadableAdvisor(NaiveAdvisor):
 
 def test_a_model_that_cannot_load_stops_the_run_with_its_own_message(settings: Settings) -> None:
     retriever = RecordingRetriever(TermRetriever())
-    advisor = UnloadableAdvisor(retriever=retriever, chat_model=EvidenceEchoModel())
+    advisor = UnloadableAdvisor(retriever=retriever, chat_model=echo_model())
     with pytest.raises(ModelError, match="No GGUF model at /models/missing.gguf"):
         run_suites(["mini"], settings=settings, advisor=advisor, retriever=retriever, suites_dir=MINI_SUITES)
 
@@ -196,7 +196,7 @@ def test_json_round_trip_keeps_every_case(run_naive: RunNaive) -> None:
 @pytest.mark.integration
 def test_the_real_advisor_with_a_well_behaved_model_passes(settings: Settings) -> None:
     retriever = RecordingRetriever(TermRetriever(PASSAGES))
-    advisor = Advisor(settings, retriever=retriever, chat_model=EvidenceEchoModel())
+    advisor = Advisor(settings, retriever=retriever, chat_model=echo_model())
     run = run_suites(
         ["mini"], settings=settings, advisor=advisor, retriever=retriever, suites_dir=MINI_SUITES
     )
@@ -206,7 +206,7 @@ def test_the_real_advisor_with_a_well_behaved_model_passes(settings: Settings) -
 @pytest.mark.integration
 def test_the_real_advisor_grounds_away_what_the_broken_model_invents(settings: Settings) -> None:
     retriever = RecordingRetriever(TermRetriever(PASSAGES))
-    model = EvidenceEchoModel(faults=frozenset({"invent_number", "cite_missing"}))
+    model = echo_model(faults=frozenset({"invent_number", "cite_missing"}))
     advisor = Advisor(settings, retriever=retriever, chat_model=model)
     run = run_suites(
         ["mini"], settings=settings, advisor=advisor, retriever=retriever, suites_dir=MINI_SUITES

@@ -1,21 +1,15 @@
-"""Test doubles and data for the plan tests: a prompt-reading scripted chat model and the problem roster's path."""
+"""Test doubles and data for the plan tests: the scripted chat model with a passage-copying responder, the problem
+roster's path, and `install` (tests/doubles.py) to register the model as the `local` backend."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import pytest
-from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
-from pydantic import Field
-
-from advisor import models, registry
+from doubles import ScriptedChatModel
+from doubles import install as install  # re-exported for the plan tests
+from langchain_core.messages import BaseMessage
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -33,41 +27,6 @@ def copy_first_passage(messages: list[BaseMessage]) -> str:
     return f"{first} [{found.group(1)}]."
 
 
-class ScriptedChat(BaseChatModel):
-    """A chat model that answers from a queue, else from `responder`, and records every prompt it was sent."""
-
-    queue: list[str] = Field(default_factory=list)
-    responder: Callable[[list[BaseMessage]], str] = copy_first_passage
-    history: list[list[BaseMessage]] = Field(default_factory=list)
-
-    @property
-    def _llm_type(self) -> str:
-        return "scripted"
-
-    def enqueue(self, *responses: str) -> None:
-        """Add responses, returned in order by the next calls."""
-        self.queue.extend(responses)
-
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
-        self.history.append(list(messages))
-        text = self.queue.pop(0) if self.queue else self.responder(messages)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
-
-
-def install(monkeypatch: pytest.MonkeyPatch, chat: BaseChatModel) -> None:
-    """Make `chat` the `local` backend (and empty the model cache) for the duration of the monkeypatch."""
-
-    class Scripted:
-        uses = ("chat_model",)
-
-        def create(self, settings: object) -> BaseChatModel:
-            return chat
-
-    monkeypatch.setitem(registry._registered["chat"], "local", Scripted)
-    monkeypatch.setattr(models, "_cache", {})
+def ScriptedChat() -> ScriptedChatModel:  # noqa: N802 - reads as the double it builds
+    """The scripted chat model answering, once its queue is empty, like a small obedient model."""
+    return ScriptedChatModel(responder=copy_first_passage)
