@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from advisor.cli.app import console
+from advisor.cli.progress import file_progress
 from advisor.config import Settings, config_file, load_settings, setting_sources
 from advisor.doctor import CHECKS, run_checks
 from advisor.errors import InputError
@@ -60,8 +61,9 @@ def serve(
 
     settings = load_settings()
     if ingest:
-        report = run_ingest(None, settings=settings)
-        console.print(str(report))
+        with file_progress("Ingesting") as advance:
+            report = run_ingest(None, settings=settings, progress=advance)
+        console.print(report.summary(), markup=False)
     from api.app import create_app
 
     where = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
