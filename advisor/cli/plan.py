@@ -10,12 +10,17 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from advisor.cli.app import console
 from advisor.cli.org import (
     AS_OF,
+    BENCHMARKS,
     DAYFIRST,
     DELIMITER,
     MAP,
+    MAP_VALUE,
     MAPPING_FILE,
     MAX_MB,
+    PERIOD_START,
+    STRICT,
     WHERE,
+    load_context,
     load_roster_option,
     parse_date_option,
 )
@@ -39,28 +44,31 @@ def plan(
     lang: str = LANG,
     output_format: str | None = FORMAT,
     as_of: str | None = AS_OF,
+    period_start: str | None = PERIOD_START,
+    benchmarks: Path | None = BENCHMARKS,
     mapping: list[str] = MAP,
     mapping_file: Path | None = MAPPING_FILE,
+    map_value: list[str] = MAP_VALUE,
     where: list[str] = WHERE,
     dayfirst: bool = DAYFIRST,
+    strict: bool = STRICT,
     delimiter: str | None = DELIMITER,
     max_mb: float = MAX_MB,
     ingest: bool = INGEST,
 ) -> None:
     """Draft a restructuring plan grounded in your roster's metrics and the knowledge base."""
     from advisor.config import load_settings
-    from advisor.org.profile import load_profile
     from advisor.plan.draft import draft_plan
     from advisor.plan.render import format_for, render_plan
 
     fmt = format_for(output, output_format)
     settings = load_settings()
-    day = parse_date_option(as_of, "--as-of")
+    day, start = parse_date_option(as_of, "--as-of"), parse_date_option(period_start, "--period-start")
     loaded = None
     if roster is not None:
-        loaded = load_roster_option(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=[], where=where,
-                       dayfirst=dayfirst, strict=False, delimiter=delimiter, max_mb=max_mb)  # fmt: skip
-    org_profile = load_profile(profile) if profile else None
+        loaded = load_roster_option(roster, as_of=day, mapping=mapping, mapping_file=mapping_file, map_value=map_value,
+                       where=where, dayfirst=dayfirst, strict=strict, delimiter=delimiter, max_mb=max_mb)  # fmt: skip
+    org_profile, bench = load_context(profile, benchmarks)
     columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:
         if ingest:
@@ -75,7 +83,7 @@ def plan(
             bar.update(task, description=f"Drafting: {step}", completed=done, total=total)
 
         drafted = draft_plan(loaded, settings=settings, profile=org_profile, goal=goal, lang=lang, as_of=day,
-                             progress=progress)  # fmt: skip
+                             period_start=start, benchmarks=bench, progress=progress)  # fmt: skip
         bar.update(task, description=f"Rendering {fmt}")
         data = render_plan(drafted, fmt)
     output.parent.mkdir(parents=True, exist_ok=True)

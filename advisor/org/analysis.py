@@ -123,7 +123,7 @@ def definitions(
     status = roster.definition == "status"
     return {
         "as_of": period.as_of.isoformat(),
-        "as_of_basis": AS_OF_BASES["given"] if as_of else AS_OF_BASES[roster.as_of_basis],
+        "as_of_basis": AS_OF_BASES["given" if as_of and as_of != roster.as_of else roster.as_of_basis],
         "benchmark_rule": CHOICE_RULE,
         "period_start": period.start.isoformat(),
         "period_months": period.months,

@@ -86,6 +86,7 @@ def parse_benchmarks(payload: dict[str, Any], *, path: Path | None = None) -> Be
                     note=str(entry.get("note", "")),
                     id=str(entry.get("id", f"benchmark-{number}")),
                     publisher=str(entry.get("publisher", "")),
+                    publisher_zh=str(entry.get("publisher_zh", "")),
                     per=str(entry.get("per", "")),
                 )
             )

@@ -205,7 +205,6 @@ def _make(
 def _common(metric: Metric, benchmark: Benchmark | None) -> dict[str, str]:
     return {
         **_format_inputs(metric.inputs),
-        "source": benchmark.publisher or benchmark.source if benchmark else "",
         "cite": benchmark.citation if benchmark else "",
         "note": metric.note,
     }
@@ -217,6 +216,7 @@ def _localised(metric: Metric, benchmark: Benchmark | None, **numbers: float) ->
             **{key: format_number(value, metric.unit, lang=lang) for key, value in numbers.items()},
             "benchmark": _benchmark_text(benchmark, metric.unit, lang),
             "year": str(benchmark.year) if benchmark and benchmark.year else _NO_YEAR[lang],
+            "source": benchmark.name(lang) if benchmark else "",
         }
         for lang in ("en", "zh")
     }

@@ -74,8 +74,10 @@ class Population:
         else:
             exit_ = day_numbers(df["exit_date"]) if "exit_date" in df else np.full(self.size, np.nan)
             stays = np.isnan(exit_)
-            self.active_start = (hire <= start) & (stays | (exit_ > start))
-            self.active_end = (hire <= end) & (stays | (exit_ > end))
+            # an undated export (no hire dates at all, e.g. a CRM list) describes people employed throughout
+            joined = np.where(np.isnan(hire), -np.inf, hire) if self.definition == "undated" else hire
+            self.active_start = (joined <= start) & (stays | (exit_ > start))
+            self.active_end = (joined <= end) & (stays | (exit_ > end))
             exits = (exit_ > start) & (exit_ <= end)
             self.tenure_months = (end - hire) / DAYS_PER_MONTH
             self.tenure_at_exit_days = exit_ - hire

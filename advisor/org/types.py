@@ -41,12 +41,17 @@ class Benchmark:
     note: str = ""
     id: str = ""
     publisher: str = ""  # short name for citations in prose: "The Bridge Group"
+    publisher_zh: str = ""  # the same in Chinese, when it differs
     per: str = ""  # what one value counts, when not the metric's own unit: "separation"
 
     @property
     def citation(self) -> str:
         """How prose cites it: "The Bridge Group, 2017" (n.d. without a year)."""
         return f"{self.publisher or self.source}, {self.year or 'n.d.'}"
+
+    def name(self, lang: str = "en") -> str:
+        """The short name prose cites, in the language asked."""
+        return (self.publisher_zh if lang == "zh" else "") or self.publisher or self.source
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,14 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 
+from advisor.bundled import BENCHMARKS_FILE
 from advisor.chat.evidence import Evidence
 from advisor.chat.sentences import citation_ids
 from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.kb.retriever import get_retriever
 from advisor.models import get_chat_model, get_embedder
+from advisor.org.benchmarks import BenchmarkSet, load_benchmarks
 from advisor.org.profile import Profile
 from advisor.org.roster import Roster
 from advisor.plan.analysis import Analysis, analyse
@@ -93,9 +95,14 @@ def draft_plan(
     goal: str | None = None,
     lang: str = "en",
     as_of: date | None = None,
+    period_start: date | None = None,
+    benchmarks: BenchmarkSet | None = None,
     progress: Progress | None = None,
 ) -> Plan:
-    """A complete restructuring plan for a roster (or for a goal alone), in English or Chinese."""
+    """A complete restructuring plan for a roster (or for a goal alone), in English or Chinese.
+
+    `benchmarks` default to the bundled file; the as-of date defaults to the roster's (the latest event in it).
+    """
     if lang not in LANGS:
         raise InputError(
             f"Plans are written in {' or '.join(LANGS)}, not `{lang}`; use --lang en or --lang zh."
@@ -113,7 +120,10 @@ def draft_plan(
             progress(name, done, _STEPS)
 
     started = time.perf_counter()
-    analysis = analyse(roster, profile=profile, as_of=as_of)
+    bench = benchmarks if benchmarks is not None else load_benchmarks(BENCHMARKS_FILE)
+    analysis = analyse(
+        roster, profile=profile, benchmarks=bench, as_of=as_of, period_start=period_start, goal=goal
+    )
     timings["analysis"] = time.perf_counter() - started
     step("analysis")
 
@@ -140,7 +150,8 @@ def draft_plan(
     sections = [_finish(s, mapping) for s in drafted] + [_finish(sources(ctx, cited), {})]
     step("sources")
     kpi_or_metric = {m.id for m in analysis.metrics} | set(analysis.playbook.core_kpis)
-    as_of_day = as_of or (roster.as_of if roster is not None else None)
+    chosen = [analysis.benchmarks.chosen(metric_id) for metric_id in sorted(kpi_or_metric)]
+    as_of_day = analysis.as_of
     return Plan(
         title=_title(profile, lang),
         lang=lang,
@@ -148,9 +159,7 @@ def draft_plan(
         sections=sections,
         metrics=[m.to_dict() for m in analysis.metrics],
         findings=[f.to_dict() for f in analysis.findings],
-        benchmarks=[
-            dataclasses.asdict(b) for b in analysis.benchmarks.benchmarks if b.metric_id in kpi_or_metric
-        ],
+        benchmarks=[dataclasses.asdict(b) for b in chosen if b is not None],
         scenarios=list(analysis.scenarios.values()),
         sources=cited,
         timings=timings,

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from advisor.org.types import Metric
 from advisor.plan.document import Block, Bullets, Note, Paragraph, Section, Source, Subsection, Table
-from advisor.plan.labels import labels, metric_formula, metric_label, number
+from advisor.plan.labels import benchmark_range, labels, metric_formula, metric_label, number
 from advisor.plan.playbook import PHASES, Direction
-from advisor.plan.sections import Context, action_name, needs_data
+from advisor.plan.sections import Context, action_name, applies, citation, needs_data
 
 SMALL_GROUP = 15  # average headcount under which one person more or less moves a rate by several points
 FEW_SEPARATIONS = 5
@@ -45,7 +45,7 @@ def _kpi_list(ctx: Context) -> dict[str, Direction]:
     for rec in ctx.analysis.recommendations:
         wanted.update({k: v for k, v in rec.action.kpis.items() if k not in wanted})
     wanted.update({k: v for k, v in ctx.analysis.playbook.core_kpis.items() if k not in wanted})
-    return wanted
+    return {k: v for k, v in wanted.items() if applies(ctx, k)}
 
 
 def _bound(ctx: Context, value: float, unit: str, *, at_most: bool) -> str:
@@ -64,14 +64,15 @@ def _target(ctx: Context, metric: Metric, direction: Direction) -> tuple[str, st
             at_most = finding.evidence.get("comparison") == "above"
             bench = finding.benchmark if finding.evidence.get("basis") == "benchmark" else None
             basis = (
-                ctx.say("kpis.from_benchmark", source=bench.source) if bench else ctx.say("kpis.from_rule")
+                ctx.say("kpis.from_benchmark", source=citation(ctx, bench))
+                if bench
+                else ctx.say("kpis.from_rule")
             )
             return _bound(ctx, float(threshold), metric.unit, at_most=at_most), basis
-    found = ctx.analysis.benchmarks.for_metric(metric.id)
-    if not found:
+    bench = ctx.analysis.benchmarks.chosen(metric.id)
+    if bench is None or bench.per:
         return "", ""
-    bench = found[0]
-    basis = ctx.say("kpis.from_benchmark", source=bench.source)
+    basis = ctx.say("kpis.from_benchmark", source=citation(ctx, bench))
     low, high = bench.low, bench.high
     if direction == "range" and low is not None and high is not None and low != high:
         between = ctx.say(
@@ -131,7 +132,7 @@ def risks(ctx: Context) -> Section:
     months = turnover.inputs.get("period_months") if turnover else None
     if isinstance(months, int | float):
         items.append(
-            ctx.say("risks.period", months=number(months, "", ctx.lang), as_of=roster.as_of.isoformat())
+            ctx.say("risks.period", months=number(months, "", ctx.lang), as_of=str(ctx.analysis.as_of))
         )
     items += _thin_data(ctx)
     seen = set()
@@ -141,9 +142,9 @@ def risks(ctx: Context) -> Section:
             seen.add(bench.source)
             metric = ctx.analysis.metric(finding.metric_id)
             label = metric_label(metric, ctx.lang) if metric else finding.metric_id
-            items.append(ctx.say("risks.secondary", label=label, source=bench.source))
+            items.append(ctx.say("risks.secondary", label=label, source=citation(ctx, bench)))
     for metric in ctx.analysis.metrics:
-        if metric.value is None:
+        if metric.value is None and applies(ctx, metric.id):
             items.append(
                 ctx.say("risks.missing_metric", label=metric_label(metric, ctx.lang), note=metric.note)
             )
@@ -168,6 +169,28 @@ def _method(ctx: Context) -> Subsection:
     )
 
 
+def _benchmarks(ctx: Context) -> list[Block]:
+    """The benchmarks the plan cites (one per metric, by the choice rule), with their full source."""
+    used = {f.benchmark.id: f.benchmark for f in ctx.analysis.findings if f.benchmark is not None}
+    for metric in ctx.analysis.metrics:
+        bench = ctx.analysis.benchmarks.chosen(metric.id)
+        if bench is not None:
+            used.setdefault(bench.id, bench)
+    if not used:
+        return []
+    headers = tuple(ctx.say(f"headers.{h}") for h in ("metric", "benchmark", "document"))
+    rows = []
+    for bench in used.values():
+        metric = ctx.analysis.metric(bench.metric_id)
+        label = metric_label(metric, ctx.lang) if metric else bench.metric_id
+        secondary = ctx.say("sources.secondary") if bench.secondary else ""
+        rows.append(
+            (label, f"{benchmark_range(bench, ctx.lang)} ({citation(ctx, bench)})", bench.source + secondary)
+        )
+    return [Paragraph(ctx.say("sources.benchmarks"), lead=True), Paragraph(ctx.say("sources.benchmark_rule")),
+            Table(headers, tuple(rows))]  # fmt: skip
+
+
 def sources(ctx: Context, cited: Sequence[Source]) -> Section:
     """Every cited passage with its document and section, then the metric definitions."""
     blocks: list[Block]
@@ -180,6 +203,7 @@ def sources(ctx: Context, cited: Sequence[Source]) -> Section:
         ]
     else:
         blocks = [Note(ctx.say("sources.none"))]
+    blocks += _benchmarks(ctx)
     method = (
         _method(ctx) if ctx.analysis.metrics else Subsection(ctx.say("sources.method"), (needs_data(ctx),))
     )

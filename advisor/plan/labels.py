@@ -87,12 +87,40 @@ def edits_text(edits: dict[str, Any], lang: str) -> str:
                 say(lang, "edits.hire", n=n, role=value_label("role", r, lang)) for r, n in amount.items()
             ]
         elif kind == "move":
+            scope = (
+                f"{value_label('segment', edits['move_segment'], lang)}: "
+                if edits.get("move_segment")
+                else ""
+            )
             phrases += [
-                say(lang, "edits.move", n=n, channel=value_label("channel", c, lang))
+                scope + say(lang, "edits.move", n=n, channel=value_label("channel", c, lang))
                 for c, n in amount.items()
             ]
         elif kind == "add_manager":
             phrases.append(say(lang, "edits.add_manager", n=amount))
         elif kind == "attrition_pp":
             phrases.append(say(lang, "edits.attrition_pp", pp=f"{amount:+.1f}"))
+        elif kind == "remove_manager":
+            phrases.append(say(lang, "edits.remove_manager", n=amount))
+        elif kind == "territory_moves":
+            phrases += [
+                say(
+                    lang,
+                    "edits.territory_move",
+                    n=m["reps"],
+                    source=m["from_territory"],
+                    target=m["to_territory"],
+                )
+                for m in amount
+            ]
+        elif kind == "ramp_months_saved":
+            phrases += [
+                say(lang, "edits.ramp", key=value_label("segment", k, lang), n=f"{n:g}")
+                for k, n in amount.items()
+            ]
+        elif kind == "segment_attrition_pp":
+            phrases += [
+                say(lang, "edits.segment_attrition", segment=value_label("segment", k, lang), pp=f"{pp:+.1f}")
+                for k, pp in amount.items()
+            ]
     return ("；" if lang == "zh" else "; ").join(phrases)

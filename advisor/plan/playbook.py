@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -11,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from advisor.errors import ConfigError
-from advisor.org.types import Finding
+from advisor.org.types import Finding, Metric
 from advisor.plan.guidance import Query
 
 PLAYBOOK_FILE = Path(__file__).with_name("playbook.yaml")
@@ -29,13 +30,37 @@ class _Guidance(BaseModel):
     k: int = 1
 
 
+class Needs(BaseModel):
+    """Preconditions: metrics that must have a value and roles that must be active in the roster."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    metrics: list[str] = Field(default_factory=list)
+    roles: list[str] = Field(default_factory=list)
+
+    def met(self, metrics: Mapping[str, Metric]) -> bool:
+        """Whether the roster's metrics meet these preconditions."""
+        if any(metrics.get(m) is None or metrics[m].value is None for m in self.metrics):
+            return False
+        headcount = metrics.get("headcount_end")
+        by_role = headcount.by.get("role", {}) if headcount is not None else {}
+        return all((by_role.get(role) or 0) > 0 for role in self.roles)
+
+
 class ScenarioKind(BaseModel):
     """Which what-if edit estimates an action's effect, and the metric it reads its size from."""
 
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal[
-        "attrition_to_benchmark", "early_attrition_halved", "add_manager", "hire_to_ratio", "hire_needed"
+        "attrition_to_benchmark",
+        "early_attrition_halved",
+        "add_manager",
+        "consolidate",
+        "hire_to_ratio",
+        "hire_needed",
+        "channel_move",
+        "territory_rebalance",
     ]
     metric: str | None = None
 
@@ -47,6 +72,7 @@ class Action(BaseModel):
 
     id: str
     answers: list[str]
+    needs: Needs = Field(default_factory=Needs)
     guidance: list[_Guidance]
     scenario: ScenarioKind | None = None
     effects: list[str] = Field(default_factory=list)
@@ -65,6 +91,7 @@ class Playbook(BaseModel):
 
     actions: list[Action]
     core_kpis: dict[str, Direction]
+    kpi_needs: dict[str, Needs] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -99,8 +126,9 @@ def load_playbook(path: Path = PLAYBOOK_FILE) -> Playbook:
 
 
 def rule_id(finding: Finding) -> str:
-    """The findings rule behind a finding (per-group finding ids are `rule:group`)."""
-    return finding.id.split(":", 1)[0]
+    """The findings rule behind a finding: `rule` of `rule:group`, `signal:<metric>` of a group signal."""
+    parts = finding.id.split(":")
+    return ":".join(parts[:2]) if parts[0] == "signal" else parts[0]
 
 
 def _generic(finding: Finding) -> Action:
@@ -111,15 +139,20 @@ def _generic(finding: Finding) -> Action:
                                                              "d90": "head_of_sales"})  # fmt: skip
 
 
-def recommend(findings: list[Finding], *, playbook: Playbook) -> list[Recommendation]:
-    """One recommendation per action that answers a finding, ordered by its most severe finding.
+def recommend(
+    findings: list[Finding], *, playbook: Playbook, metrics: Mapping[str, Metric]
+) -> list[Recommendation]:
+    """One recommendation per action that answers a finding and whose preconditions hold, by its worst finding.
 
-    Info findings (estimates such as the cost of turnover) get an action only when the playbook names them.
+    Info findings (estimates such as the cost of turnover) get an action only when the playbook names them; a
+    finding whose action's preconditions fail gets none (it stays in the diagnosis).
     """
     by_rule = {rule: action for action in playbook.actions for rule in action.answers}
     grouped: dict[str, tuple[Action, list[Finding]]] = {}
-    for finding in findings:  # evaluate_findings returns the most severe first
+    for finding in findings:  # the analysis returns the most severe first
         action = by_rule.get(rule_id(finding))
+        if action is not None and not action.needs.met(metrics):
+            continue
         if action is None:
             if finding.severity == "info":
                 continue

@@ -26,13 +26,15 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+=]|\d+)([.)]?\s)")
 
 
 def md_text(value: object) -> str:
-    """Text neutralised for Markdown: one line, no markup, no raw HTML; citation markers kept as written."""
+    """Text neutralised for Markdown: one line, no markup, no raw HTML; passage citations kept as written, metric
+    citations shown as [Σ] (the metric is defined under Sources and method)."""
     text = " ".join(str(value).split())
     parts: list[str] = []
     last = 0
     for match in CITATION.finditer(text):
         parts.append(_MD_SPECIAL.sub(r"\\\1", text[last : match.start()]))
-        parts.append(match.group(0))
+        ids = [part.strip() for part in re.split(r"[,，;；]", match.group(1)) if part.strip()]
+        parts.append("[" + ", ".join(dict.fromkeys(_shown(i) for i in ids)) + "]")
         last = match.end()
     parts.append(_MD_SPECIAL.sub(r"\\\1", text[last:]))
     # a paragraph starting "- " or "1. " must not turn into a list
@@ -52,10 +54,19 @@ def html_text(value: object) -> Markup:
 
     def link(match: re.Match[str]) -> str:
         ids = [part.strip() for part in re.split(r"[,，;；]", match.group(1)) if part.strip()]
-        anchors = [f'<a class="cite" href="#{_anchor(i)}">{i}</a>' for i in ids]
+        anchors = [f'<a class="cite" href="#{_anchor(i)}">{_shown(i)}</a>' for i in ids]
         return "[" + ", ".join(anchors) + "]"
 
     return Markup(CITATION.sub(link, escaped))
+
+
+METRIC_MARK = (
+    "Σ"  # how a citation of a computed metric shows: a link to its definition, never its internal id
+)
+
+
+def _shown(evidence_id: str) -> str:
+    return METRIC_MARK if evidence_id.startswith("M:") else evidence_id
 
 
 def _anchor(evidence_id: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from advisor.chat.evidence import METRIC_DOC, Evidence
 from advisor.org.metrics import SPAN_RANGE
-from advisor.org.types import Finding, Metric
+from advisor.org.types import Benchmark, Finding, Metric
 from advisor.plan.analysis import Analysis
 from advisor.plan.document import Block, Bullets, Chart, Note, Paragraph, Section, Subsection, Table
 from advisor.plan.labels import (
@@ -70,6 +70,14 @@ class Context:
                         self.lang, 1.0)  # fmt: skip
 
 
+def applies(ctx: Context, metric_id: str) -> bool:
+    """Whether a metric applies to this org (an SDR metric needs SDRs); always true without a roster."""
+    needs = ctx.analysis.playbook.kpi_needs.get(metric_id)
+    if needs is None or not ctx.has_roster:
+        return True
+    return needs.met({m.id: m for m in ctx.analysis.metrics})
+
+
 def needs_data(ctx: Context) -> Note:
     """The call-out of a section that cannot say anything without a roster."""
     return Note(ctx.say("no_data.section") + " " + ctx.say("no_data.columns"), tone="warning")
@@ -90,6 +98,13 @@ def _effect_phrase(ctx: Context, rec: Recommendation) -> dict[str, str] | None:
     metric = ctx.analysis.metric(metric_id)
     label = metric_label(metric, ctx.lang) if metric else metric_id
     return {"metric": label, "before": number(before, unit, ctx.lang), "after": number(after, unit, ctx.lang)}
+
+
+def as_of_basis(analysis: Analysis) -> str:
+    """How the plan's as-of date was chosen: `given`, `latest event` or `today` (keys of the catalogue)."""
+    if analysis.org is None or analysis.roster is None:
+        return "given"
+    return "given" if analysis.org.period.as_of != analysis.roster.as_of else analysis.roster.as_of_basis
 
 
 def action_name(ctx: Context, rec: Recommendation) -> str:
@@ -119,8 +134,9 @@ def summary(ctx: Context) -> Section:
         for role, count in by_role
         if count
     )
-    as_of = a.roster.as_of.isoformat() if a.roster else ""
-    scope = ctx.say("summary.scope", people=ctx.value("headcount_end"), as_of=as_of, roles=roles)
+    as_of = a.as_of.isoformat() if a.as_of else ""
+    basis = ctx.say(f"as_of_basis.{as_of_basis(a)}")
+    scope = ctx.say("summary.scope", people=ctx.value("headcount_end"), as_of=as_of, roles=roles, basis=basis)
     blocks.append(Paragraph(scope + " [M:headcount_end]"))
     counts = {s: sum(f.severity == s for f in a.findings) for s in ("high", "medium", "low")}
     blocks.append(
@@ -176,16 +192,17 @@ def _headcount_blocks(ctx: Context, headcount: Metric) -> list[Block]:
     return blocks
 
 
-def _tenure_blocks(ctx: Context) -> list[Block]:
-    metric = ctx.analysis.metric("tenure_distribution")
+def distribution_blocks(ctx: Context, metric_id: str, dimension: str, chart: str) -> list[Block]:
+    """A distribution metric of the rules layer (tenure or attainment bands) as a table and a bar chart."""
+    metric = ctx.analysis.metric(metric_id)
     if metric is None or not metric.value:
         return []
-    names = labels(ctx.lang)["tenure_bands"]
-    counts = list(metric.by["tenure_band"].values())
+    names = labels(ctx.lang)[f"{dimension}s"]
+    counts = list(metric.by[dimension].values())
     rows = tuple((name, number(c, "", ctx.lang)) for name, c in zip(names, counts, strict=True))
-    headers = (ctx.say("chart.tenure"), ctx.say("headers.headcount"))
+    headers = (ctx.say(f"chart.{chart}"), ctx.say("headers.headcount"))
     chart_rows = tuple((name, float(c or 0), None) for name, c in zip(names, counts, strict=True))
-    return [Table(headers, rows), Chart(ctx.say("chart.tenure"), "bars", chart_rows)]
+    return [Table(headers, rows), Chart(ctx.say(f"chart.{chart}"), "bars", chart_rows)]
 
 
 def _span_blocks(ctx: Context) -> list[Block]:
@@ -226,17 +243,24 @@ def _status(ctx: Context, metric: Metric) -> str:
     found = ctx.analysis.findings_on(metric.id)
     if found:
         return ctx.say("status.finding") + f" ({ctx.say('values.severity.' + found[0].severity)})"
-    return ctx.say("status.ok") if ctx.analysis.benchmarks.for_metric(metric.id) else ctx.say("status.none")
+    bench = ctx.analysis.benchmarks.chosen(metric.id)
+    if bench is None or bench.per:
+        return ctx.say("status.none")  # a per-separation figure is not comparable with a total
+    return ctx.say("status.ok")
+
+
+def citation(ctx: Context, bench: Benchmark) -> str:
+    """How prose cites a benchmark: "The Bridge Group, 2017" (year not stated: n.d.)."""
+    year = str(bench.year) if bench.year else ctx.say("diagnosis.no_year")
+    return f"{bench.name(ctx.lang)}{ctx.say('diagnosis.cite_sep')}{year}"
 
 
 def benchmark_cell(ctx: Context, metric_id: str) -> str:
-    """The first published benchmark for a metric, with its source and year, or an empty cell."""
-    found = ctx.analysis.benchmarks.for_metric(metric_id)
-    if not found:
+    """The one benchmark chosen for a metric, cited as (publisher, year), or an empty cell."""
+    bench = ctx.analysis.benchmarks.chosen(metric_id)
+    if bench is None:
         return ""
-    bench = found[0]
-    year = f", {bench.year}" if bench.year else ""
-    return f"{benchmark_range(bench, ctx.lang)} ({bench.source}{year})"
+    return f"{benchmark_range(bench, ctx.lang)} ({citation(ctx, bench)})"
 
 
 def organisation(ctx: Context) -> Section:
@@ -245,14 +269,22 @@ def organisation(ctx: Context) -> Section:
     headcount = ctx.analysis.metric("headcount_end")
     if headcount is None:
         return Section("organisation", title, (needs_data(ctx),))
-    intro = ctx.say("organisation.intro", people=ctx.value("headcount_end"), start=ctx.value("headcount_start"),
+    separations = ctx.analysis.metric("separations")
+    key = (
+        "organisation.intro"
+        if separations is not None and separations.value is not None
+        else "organisation.intro_no_exits"
+    )
+    intro = ctx.say(key, people=ctx.value("headcount_end"), start=ctx.value("headcount_start"),
                     separations=ctx.value("separations"))  # fmt: skip
-    blocks: list[Block] = [Paragraph(intro), *_headcount_blocks(ctx, headcount), *_tenure_blocks(ctx)]
+    blocks: list[Block] = [Paragraph(intro), *_headcount_blocks(ctx, headcount)]
+    blocks += distribution_blocks(ctx, "tenure_distribution", "tenure_band", "tenure")
+    blocks += distribution_blocks(ctx, "attainment_distribution", "attainment_band", "attainment")
     blocks += _span_blocks(ctx)
     rows = []
     for metric_id in KEY_METRICS:
         metric = ctx.analysis.metric(metric_id)
-        if metric is None:
+        if metric is None or not applies(ctx, metric_id):
             continue
         name = f"{metric_label(metric, ctx.lang)} [M:{metric.id}]"
         value = number(metric.value, metric.unit, ctx.lang)
@@ -269,8 +301,9 @@ def _benchmark_lines(ctx: Context, finding: Finding) -> list[str]:
     bench = finding.benchmark
     if bench is None:
         return []
-    key = "diagnosis.benchmark" if bench.year else "diagnosis.benchmark_no_year"
-    lines = [ctx.say(key, range=benchmark_range(bench, ctx.lang), source=bench.source, year=bench.year or "")]
+    lines = [
+        ctx.say("diagnosis.benchmark", range=benchmark_range(bench, ctx.lang), cite=citation(ctx, bench))
+    ]
     if bench.secondary:
         lines.append(ctx.say("diagnosis.secondary"))
     return lines
@@ -312,6 +345,9 @@ def diagnosis(ctx: Context) -> Section:
     for finding in ctx.analysis.findings:
         blocks: list[Block] = [Paragraph(f"{finding_message(finding, ctx.lang)} [M:{finding.metric_id}]")]
         facts = [ctx.say("diagnosis.severity", severity=ctx.say(f"values.severity.{finding.severity}"))]
+        cause = finding.cause_zh if ctx.lang == "zh" else finding.cause
+        if cause:
+            facts.append(ctx.say("diagnosis.cause", cause=cause))
         evidence = _evidence_line(ctx, finding)
         facts += ([evidence] if evidence else []) + _benchmark_lines(ctx, finding)
         blocks.append(Bullets(tuple(facts)))

@@ -86,5 +86,11 @@ def test_plan_of_the_rules_layers_problem_team(kb_settings: Settings, scripted_c
     capacity = next(
         s for s in plan.section("recommendations").subsections if "Hire for the target" in s.title
     )
-    hires = -(-expected["metrics"]["reps_needed"] // 1)  # the hires the capacity model asks for, rounded up
-    assert f"hire {int(hires)}" in subsection_text(capacity)
+    metrics = {m["id"]: m for m in plan.metrics}
+    assert metrics["reps_needed"]["value"] == pytest.approx(expected["metrics"]["reps_needed"])
+    # hires are sized per segment from capacity and ramp: more than reps_needed, since new hires ramp
+    by_segment = metrics["hires_by_segment"]
+    assert (
+        by_segment["value"] == sum(by_segment["by"]["segment"].values()) >= expected["metrics"]["reps_needed"]
+    )
+    assert f"hire {int(by_segment['value'])}" in subsection_text(capacity)

@@ -89,7 +89,7 @@ def test_recommendations_show_scenario_effects(drafted: tuple[Plan, ScriptedChat
     expected = expected_numbers()
     span = text_of(plan.section("recommendations"))
     assert f"{expected.busiest_reports} reports" in span  # span of control before the new manager
-    ratio = subsection_text(_subsection(plan, "recommendations", "SDR:AE"))
+    ratio = subsection_text(_subsection(plan, "recommendations", "Add AEs so SDR meetings get worked"))
     hires = ratio_hires(expected)
     assert f"hire {hires}" in ratio
     assert f"1:{expected.active_ae / expected.active_sdr:.1f}" in ratio

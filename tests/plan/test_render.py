@@ -98,8 +98,9 @@ def test_html_is_self_contained_escaped_and_has_charts(plans: dict[str, Plan]) -
 def test_citation_links_and_neutralising_helpers() -> None:
     assert str(html_text("Keep them [S2][M:turnover_rate] <i>")) == (
         'Keep them [<a class="cite" href="#src-S2">S2</a>][<a class="cite" href="#metric-turnover_rate">'
-        "M:turnover_rate</a>] &lt;i&gt;"
+        "Σ</a>] &lt;i&gt;"  # a metric citation links to its definition, never shows its internal id
     )
+    assert md_text("Turnover is 40.0% [M:turnover_rate].") == "Turnover is 40.0% [Σ]."
     assert md_text("a *b* | c [S1]\n# d") == r"a \*b\* \| c [S1] \# d"
     assert md_text("1. not a list") == r"1\. not a list"
 
