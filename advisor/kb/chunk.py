@@ -47,6 +47,7 @@ class Chunk:
     translation_of: str = ""
     role: str = ""  # the section's answer-unit role (its heading marker, or the nearest marked parent's)
     questions: tuple[str, ...] = ()  # the questions the document answers, carried by its first chunk only
+    trust: str = "uploaded"  # the document's tier: curated (bundled) or uploaded
 
     def __str__(self) -> str:
         return f"{self.chunk_id} {self.doc_id} / {self.section or self.title} [{self.start}:{self.end}]"
@@ -189,6 +190,7 @@ def chunk_document(doc: LoadedDocument, text: str, *, size: int, overlap: int) -
                     translation_of=doc.translation_of,
                     role=section.role,
                     questions=questions if not chunks else (),
+                    trust=doc.trust,
                 )
             )
     return chunks

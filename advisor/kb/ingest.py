@@ -20,6 +20,7 @@ from advisor.errors import InputError
 from advisor.kb import store
 from advisor.kb.chunk import Chunk, chunk_document, indexed_text
 from advisor.kb.clean import CLEANER_VERSION, clean_text
+from advisor.kb.instructions import withhold_instructions
 from advisor.kb.keyword import Entry, fresh_index, load_index, save_index
 from advisor.kb.load import MAX_FILE_BYTES, load_document
 from advisor.kb.manifest import FileEntry, Manifest, manifest_path
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 # Chunks embedded and stored together. The model sorts a call's texts by length before batching them 64 at a time, so
 # bigger calls waste less on padding (CPU time against one call for everything: 0.86 at 256, 0.95 at 512).
 BATCH_CHUNKS = 512
-CHUNKER_VERSION = "1"
+CHUNKER_VERSION = "2"  # 2: chunks carry their trust tier; sentences addressed to the assistant are withheld
 
 Status = Literal["added", "updated", "unchanged", "skipped", "removed"]
 Progress = Callable[[str, int, int], None]
@@ -59,6 +60,8 @@ class IngestReport:
     embedded: int = 0
     total_chunks: int = 0
     seconds: float = 0.0
+    # per file: the sentences addressed to the assistant that were kept out of the evidence
+    withheld: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def of(self, status: Status) -> list[FileOutcome]:
         """The outcomes with one status."""
@@ -74,14 +77,23 @@ class IngestReport:
         counts = ", ".join(
             f"{len(self.of(s))} {s}" for s in ("added", "updated", "unchanged", "skipped", "removed")
         )
+        withheld = sum(len(sentences) for sentences in self.withheld.values())
+        instructions = (
+            f"; {withheld} sentences addressed to the assistant withheld from {len(self.withheld)} files"
+            if withheld
+            else ""
+        )
         return (
             f"{len(self.outcomes)} files: {counts}; {self.embedded} chunks embedded, "
-            f"{self.total_chunks} in store ({self.seconds:.1f} s)"
+            f"{self.total_chunks} in store ({self.seconds:.1f} s){instructions}"
         )
 
     def __str__(self) -> str:
         lines = [self.summary()]
         lines += [f"  {outcome}" for outcome in self.outcomes if outcome.status in ("skipped", "removed")]
+        lines += [
+            f"  withheld  {path}: {sentence}" for path, found in self.withheld.items() for sentence in found
+        ]
         return "\n".join(lines)
 
 
@@ -178,14 +190,22 @@ class _Run:
         doc = replace(
             doc, title=clean_text(doc.title, lang=doc.lang)
         )  # so it matches the cleaned top heading
+        withheld = withhold_instructions(clean_text(doc.text, lang=doc.lang))
+        if withheld.sentences:
+            self.report.withheld[str(path)] = withheld.sentences
         chunks = chunk_document(
-            doc,
-            clean_text(doc.text, lang=doc.lang),
-            size=self.settings.chunk_size,
-            overlap=self.settings.chunk_overlap,
+            doc, withheld.text, size=self.settings.chunk_size, overlap=self.settings.chunk_overlap
         )
         if not chunks:
             self._outcome(path, "skipped", doc.doc_id, reason="no text left after cleaning")
+            return
+        cap = self.settings.max_chunks_per_file
+        if len(chunks) > cap:
+            reason = (
+                f"{len(chunks):,} chunks, over the cap of {cap:,} per file (ADVISOR_MAX_CHUNKS_PER_FILE): "
+                "split the file or raise the cap"
+            )
+            self._outcome(path, "skipped", doc.doc_id, reason=reason)
             return
         self.pending.append(_Pending(str(path), source, sha, doc.doc_id, chunks, previous))
         if sum(len(p.chunks) for p in self.pending) >= BATCH_CHUNKS:

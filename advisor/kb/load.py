@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from advisor.archives import check_zip
+from advisor.bundled import KNOWLEDGE_DIR
 from advisor.errors import InputError
 from advisor.kb.lang import detect_lang
 from advisor.text.encoding import BinaryData, decode
@@ -71,6 +72,7 @@ class LoadedDocument:
     format: str = "md"
     sha256: str = ""
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+    trust: str = "uploaded"  # "curated": a bundled article; "uploaded": anything a user added
 
     def __str__(self) -> str:
         return f"{self.doc_id} ({self.lang}, {self.format}): {self.title}"
@@ -99,10 +101,8 @@ def _size(n_bytes: int) -> str:
 def _decode(data: bytes, path: Path) -> str:
     try:
         return decode(data, fallback=None)[0]
-    except BinaryData as exc:
-        raise InputError(
-            f"{path.name}: binary file, not text (not UTF-8, UTF-16 or GB18030); save it as UTF-8"
-        ) from exc
+    except BinaryData as exc:  # not UTF-8, UTF-16 or GB18030: whatever the name says, it is not a document
+        raise InputError(f"{path.name}: binary file, not text") from exc
 
 
 def _front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
@@ -176,7 +176,7 @@ def _read_pdf(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, PdfReadError
 
-    locked = f"{path.name}: password-protected or encrypted PDF; remove the password and ingest it again"
+    locked = f"{path.name}: password-protected PDF (encrypted); remove the password and ingest it again"
     try:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
@@ -306,4 +306,11 @@ def _parse(path: Path, data: bytes, *, root: Path | None) -> LoadedDocument:
         format=_FORMATS[suffix],
         sha256=hashlib.sha256(data).hexdigest(),
         meta=meta,
+        trust=trust_tier(path),
     )
+
+
+def trust_tier(path: Path) -> str:
+    """`curated` for the articles bundled with the advisor, `uploaded` for every other file."""
+    bundled = KNOWLEDGE_DIR.resolve()
+    return "curated" if bundled in path.resolve().parents else "uploaded"

@@ -21,6 +21,7 @@ class Passage:
     scores: dict[str, float] = field(default_factory=dict, compare=False)
     translation_of: str = ""  # doc id of the same article in the other language, if any
     role: str = ""  # the section's answer-unit role: overview, causes, actions, figures, definition, ...
+    trust: str = "curated"  # "curated" (bundled article) or "uploaded" (a user's document): cited differently
     start: int = 0  # character offsets of the text in the cleaned document
     end: int = 0
 

@@ -124,6 +124,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         "end": chunk.end,
         "ordinal": chunk.ordinal,
         "section_index": chunk.section_index,
+        "trust": chunk.trust,
     }
     if chunk.topics:
         meta["topics"] = list(chunk.topics)
@@ -147,6 +148,7 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], **scores: Any) ->
         source=str(meta.get("source", "")),
         translation_of=str(meta.get("translation_of", "")),
         role=str(meta.get("role", "")),
+        trust=str(meta.get("trust", "uploaded")),
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         **scores,

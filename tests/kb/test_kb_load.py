@@ -166,7 +166,7 @@ def docx_with(path: Path, part: str, content: bytes) -> Path:
 
 def test_aes_pdf_without_cryptography_is_a_per_file_reason(tmp_path: Path) -> None:
     assert _reason(aes_pdf(tmp_path / "aes.pdf")) == (
-        "aes.pdf: password-protected or encrypted PDF; remove the password and ingest it again"
+        "aes.pdf: password-protected PDF (encrypted); remove the password and ingest it again"
     )
 
 
