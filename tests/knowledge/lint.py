@@ -12,6 +12,9 @@ import re
 
 from corpus_helpers import ROLES, Article, Section
 
+from advisor.text.lang import HAN_RE
+from advisor.text.sentences import sentence_spans
+
 ANSWER_ROLES = {"causes", "actions", "figures"}
 LIST_ROLES = {"actions", "checklist"}
 TABLE_ROLES = {"figures", "definition"}
@@ -45,20 +48,18 @@ BENCHMARK_FIGURES = (
     "1:2.1", "1:4.4", "1.5 to 3.4", "1.5-3.4", "8.5", "1:8.1", "1:8.7", "51.8%", "57.1%", "97,960", "115k",
     "150-200%", "47%", "53%", "48%", "85%", "14.2%", "7.9%", "14 个月", "2.4 年", "1.5 年", "3.2 个月",
 )  # fmt: skip
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"(*])|(?<=[。！？])")
 LIST_ITEM = re.compile(r"^(?:[-*]|\d{1,2}\.) ")
 MARKUP = re.compile(r"\*\*|__|`")
 TABLE_RULE = re.compile(r"[|\s:-]+")
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def sentences(section: Section) -> list[str]:
-    """Prose sentences of a section: list items and lines split apart, Markdown emphasis removed, tables left out."""
+    """Prose sentences of a section as the product splits them, list markers and emphasis removed, tables left out."""
     found = []
     for line in section.lines:
         line = MARKUP.sub("", LIST_ITEM.sub("", line.strip()))
         if line and not line.startswith("|"):
-            found += [part.strip() for part in SENTENCE_END.split(line) if part.strip()]
+            found += [line[start:end] for start, end in sentence_spans(line, 0, len(line))]
     return found
 
 
@@ -163,7 +164,7 @@ def question_problems(article: Article) -> list[str]:
     return [
         str(q)
         for q in questions
-        if not isinstance(q, str) or bool(HAN.search(q)) is not zh or not re.search(r"[?？]$", q.strip())
+        if not isinstance(q, str) or bool(HAN_RE.search(q)) is not zh or not re.search(r"[?？]$", q.strip())
     ]
 
 
