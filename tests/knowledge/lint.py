@@ -110,7 +110,8 @@ def back_references(article: Article) -> list[str]:
 
 
 def _names_a_source(text: str) -> bool:
-    return any(source in text for source in SOURCES)
+    folded = text.casefold()
+    return any(source.casefold() in folded for source in SOURCES)
 
 
 def unsourced_figures(article: Article) -> list[str]:
