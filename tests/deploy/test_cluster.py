@@ -186,3 +186,16 @@ def test_another_user_cannot_reach_them_through_any_route(
             }
             del completion["question"]
             assert ben.post("/v1/chat/completions", json=completion).status_code in (403, 404), body
+
+
+def test_a_page_session_from_one_worker_opens_the_pages_of_the_other(cluster: dict[str, Any]) -> None:
+    first, second = cluster["workers"]
+    with httpx.Client(base_url=first) as browser:
+        signed_in = browser.post("/login", data={"name": "ana", "password": PASSWORD, "next": "/chat"})
+        assert signed_in.status_code == 303, signed_in.text
+        cookies = dict(browser.cookies)
+    with httpx.Client(base_url=second, cookies=cookies) as browser:
+        assert browser.get("/chat").status_code == 200
+        assert browser.get("/api/me").json()["name"] == "ana"
+    with httpx.Client(base_url=second) as stranger:
+        assert stranger.get("/chat").status_code == 303
