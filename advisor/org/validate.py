@@ -63,7 +63,7 @@ class Validated:
     frame: pd.DataFrame
     issues: list[RosterIssue]
     set_aside: int
-    definition: str  # "dated" (hire and exit dates) or "status" (left/stayed flag)
+    definition: str  # "dated" (hire and exit dates), "status" (left/stayed flag) or "undated" (no dates at all)
     notes: list[str] = field(default_factory=list)
 
 
@@ -126,12 +126,14 @@ def validate(
             "No role column found: add one, or map yours with --map 'Job Title=role' (see `advisor schema`)."
         )
     has_tenure = "tenure_months" in text or "tenure_years" in text
-    if "hire_date" not in text and not has_tenure:
-        raise InputError(
-            "No hire_date column and no tenure column found: add hire dates, or map a tenure column with "
-            "--map 'Years=tenure_years' (see `advisor schema`)."
-        )
     definition = "status" if "attrition" in text and "exit_date" not in text else "dated"
+    if "hire_date" not in text and not has_tenure and definition == "dated":
+        # a CRM export: span, territory and revenue metrics need no dates; tenure and turnover say what to add
+        definition = "undated"
+        notes.append(
+            "No hire_date or tenure column: span, territory and revenue metrics are computed; tenure, turnover "
+            "and ramp need hire_date (and exit_date), or map a tenure column with --map 'Years=tenure_years'."
+        )
     check = _Collector(text, rows)
     check.add_issues(reader_issues)
     typed = pd.DataFrame(index=text.index)
