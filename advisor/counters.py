@@ -47,11 +47,15 @@ class SharedCounter:
         window = self._window(now)
         with session(self.settings) as db:
             insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-            statement = insert(CounterRow).values(key=key[:200], window=window, count=1)
-            statement = statement.on_conflict_do_update(
-                index_elements=[CounterRow.key, CounterRow.window], set_={"count": CounterRow.count + 1}
-            ).returning(CounterRow.count)
-            count = int(db.execute(statement).scalar_one())
+            upsert = (
+                insert(CounterRow)
+                .values(key=key[:200], window=window, count=1)
+                .on_conflict_do_update(
+                    index_elements=[CounterRow.key, CounterRow.window], set_={"count": CounterRow.count + 1}
+                )
+                .returning(CounterRow.count)
+            )
+            count = int(db.execute(upsert).scalar_one())
             self._hits += 1
             if self._hits % SWEEP_EVERY == 0:
                 db.execute(delete(CounterRow).where(CounterRow.window < window))

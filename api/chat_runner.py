@@ -14,7 +14,6 @@ from advisor.chat.events import FinalEvent
 from advisor.config import Settings
 from api import ownership
 from api.deps import ModelQueue, Principal
-from api.org_store import analysis
 
 
 @dataclass(frozen=True)
@@ -36,8 +35,9 @@ def org_context(settings: Settings, org_id: str | None) -> Any:
     if not org_id:
         return None
     from advisor.chat.org_context import OrgContext
+    from api.org_service import view
 
-    result = analysis(settings, org_id)
+    result = view(settings, org_id)  # the org as its owner chose to read it (value names, filters, as-of)
     if "org_context" not in result.cache:
         result.cache["org_context"] = OrgContext.from_metrics(result.metrics, result.findings, name=org_id)
     return result.cache["org_context"]
