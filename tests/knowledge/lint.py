@@ -1,9 +1,9 @@
 """Corpus lint rules for answer units: each rule lists what it finds wrong in one article (empty when clean).
 
-The composer quotes causes, actions and figures sentences one by one, so each must make sense on its own: no opening
-pronoun or connective pointing back ("They", "This", "So", 这/它/此/其/所以), no cross-reference ("see above", 如上),
-and every benchmark figure with its source in the same sentence. Actions and checklists are one full sentence per
-bullet. Tables stay in figures and definition sections, where the composer reads them as data, never as prose.
+The composer quotes sentences one by one, so each must make sense on its own: no opening pronoun or connective
+pointing back ("They", "This", "So", 这/它/此/其/所以) outside worked examples, no cross-reference ("see above",
+如上) anywhere, and every benchmark figure with its source in the same sentence. Actions and checklists are one full
+sentence per bullet. Tables stay in figures and definition sections, where the composer reads them as data.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from corpus_helpers import ROLES, Article, Section
 from advisor.text.lang import HAN_RE
 from advisor.text.sentences import sentence_spans
 
-ANSWER_ROLES = {"causes", "actions", "figures"}
 LIST_ROLES = {"actions", "checklist"}
 TABLE_ROLES = {"figures", "definition"}
 HEADING_LIMITS = {"en": 48, "zh": 16}  # characters; a heading is a label, not a sentence
@@ -68,8 +67,9 @@ def lang_of(article: Article) -> str:
     return str(article.meta["lang"])
 
 
-def _answer_sentences(article: Article) -> list[str]:
-    return [s for section in article.sections if section.role in ANSWER_ROLES for s in sentences(section)]
+def _prose_sentences(article: Article) -> list[str]:
+    # a worked example may lean on its own previous step; every other section is quoted sentence by sentence
+    return [s for section in article.sections if section.role != "example" for s in sentences(section)]
 
 
 def unknown_roles(article: Article) -> list[str]:
@@ -98,15 +98,20 @@ def stray_tables(article: Article) -> list[str]:
 
 
 def dangling_openings(article: Article) -> list[str]:
-    """Answer sentences that open by pointing back at something the reader may not have."""
+    """Sentences that open by pointing back at something the reader may not have (any section but an example)."""
     pattern = DANGLING[lang_of(article)]
-    return [sentence for sentence in _answer_sentences(article) if pattern.match(sentence)]
+    return [sentence for sentence in _prose_sentences(article) if pattern.match(sentence)]
 
 
 def back_references(article: Article) -> list[str]:
-    """Answer sentences that send the reader elsewhere ("see above", 见《...》)."""
+    """Sentences that send the reader elsewhere ("see above", 见《...》), in any section."""
     pattern = BACK_REFERENCE[lang_of(article)]
-    return [sentence for sentence in _answer_sentences(article) if pattern.search(sentence)]
+    return [
+        sentence
+        for section in article.sections
+        for sentence in sentences(section)
+        if pattern.search(sentence)
+    ]
 
 
 def _names_a_source(text: str) -> bool:
