@@ -47,7 +47,7 @@ def render(
         "t": translator(lang),
         "value_name": lambda dimension, value: value_name(dimension, value, lang),
         "languages": LANGUAGES,
-        "auth_enabled": settings.api_key is not None,
+        "auth_enabled": settings.api_key is not None or getattr(request.state, "user", None) is not None,
         "path": request.url.path,
         **(context or {}),
     }

@@ -112,7 +112,8 @@ def test_accounts_mode_needs_a_personal_token_and_signs_people_in(settings: Sett
         "/login", data={"name": "ana", "password": PASSWORD, "next": "/chat"}, follow_redirects=False
     )
     assert signed_in.status_code == 303 and signed_in.headers["location"] == "/chat"
-    assert client.get("/chat").status_code == 200
+    page = client.get("/chat")
+    assert page.status_code == 200 and 'action="/logout"' in page.text
     assert client.get("/api/conversations").status_code == 200  # the pages' own scripts use the session
 
     remove_user(settings, name="ana")
