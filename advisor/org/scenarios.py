@@ -447,9 +447,10 @@ def _remove_managers(
         if "exit_date" not in df:  # a status roster: no date to leave on
             df = df.drop(index=where)
         else:
+            if "exit_reason" not in df:  # without a reason column an exit would count as a separation
+                df["exit_reason"] = pd.Categorical([None] * len(df), categories=CATEGORIES["exit_reason"])
             df.loc[where, "exit_date"] = pd.Timestamp(as_of)
-            if "exit_reason" in df:
-                df.loc[where, "exit_reason"] = "transfer"
+            df.loc[where, "exit_reason"] = "transfer"
         applied.append(
             f"Consolidated manager {leaving}'s team ({len(moved)} reports) into neighbouring teams: "
             f"{', '.join(moved) or 'none'}; {leaving} is redeployed (not a separation)."

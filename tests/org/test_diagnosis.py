@@ -75,7 +75,10 @@ def test_reps_with_no_bookings_are_listed_by_name(benchmarks: BenchmarkSet) -> N
     rows.append({**rows[4], "rep_id": "NEW", "name": "New Rep", "hire_date": "2025-11-01", "bookings": 0})
     finding = next(f for f in _analysis(rows, benchmarks).findings if f.id == "signal:no_bookings")
     assert finding.title == "2 quota carriers have no bookings"
-    assert [p["rep_id"] for p in finding.evidence["people"]] == ["M1-1", "M1-2"]  # the 2-month hire is ramping
+    assert [p["rep_id"] for p in finding.evidence["people"]] == [
+        "M1-1",
+        "M1-2",
+    ]  # the 2-month hire is ramping
     assert "Rep M1-1 (M1-1)" in finding.message and "$0" in finding.message
 
 
@@ -102,9 +105,17 @@ def test_one_outlier_territory_stands_out(benchmarks: BenchmarkSet) -> None:
 
 
 def test_small_groups_and_small_gaps_do_not_stand_out(benchmarks: BenchmarkSet) -> None:
-    rows = [DIRECTOR, *team("M1", 6), *team("M2", 6), *team("M3", 6, bookings=500000), *team("M4", 1, bookings=0)]
+    rows = [
+        DIRECTOR,
+        *team("M1", 6),
+        *team("M2", 6),
+        *team("M3", 6, bookings=500000),
+        *team("M4", 1, bookings=0),
+    ]
     ids = _ids(_analysis(rows, benchmarks))
-    assert not any(i.startswith("signal:revenue_per_rep:manager") for i in ids)  # M3 is 17% off; M4 has 1 person
+    assert not any(
+        i.startswith("signal:revenue_per_rep:manager") for i in ids
+    )  # M3 is 17% off; M4 has 1 person
 
 
 def test_findings_scale_by_grouping_managers(benchmarks: BenchmarkSet) -> None:
@@ -145,7 +156,11 @@ def test_distributions_are_rules_layer_metrics(benchmarks: BenchmarkSet) -> None
 
 
 def test_territory_load_never_counts_managers(benchmarks: BenchmarkSet) -> None:
-    rows = [DIRECTOR, *team("M1", 4, territory="North", quota=None), *team("M2", 4, territory="South", quota=None)]
+    rows = [
+        DIRECTOR,
+        *team("M1", 4, territory="North", quota=None),
+        *team("M2", 4, territory="South", quota=None),
+    ]
     rows += [{**row, "territory": "North"} for row in team("M3", 0, quota=None)]  # a manager with no team
     load = _analysis(rows, benchmarks).metric("territory_load_cv")
     assert load is not None and load.inputs["load"] == {"North": 4.0, "South": 4.0} and load.value == 0
@@ -153,10 +168,30 @@ def test_territory_load_never_counts_managers(benchmarks: BenchmarkSet) -> None:
 
 def test_one_benchmark_per_metric_primary_then_newest() -> None:
     def bench(ident: str, year: int | None, secondary: bool) -> Benchmark:
-        return Benchmark("turnover_rate", None, 20, "%", f"Source {ident}", year, secondary, id=ident, publisher=ident)
+        return Benchmark(
+            "turnover_rate", None, 20, "%", f"Source {ident}", year, secondary, id=ident, publisher=ident
+        )
 
-    choices = BenchmarkSet((bench("old", 2010, False), bench("new-secondary", 2020, True), bench("new", 2016, False)))
+    choices = BenchmarkSet(
+        (bench("old", 2010, False), bench("new-secondary", 2020, True), bench("new", 2016, False))
+    )
     chosen = choices.chosen("turnover_rate")
     assert chosen is not None and chosen.id == "new" and chosen.citation == "new, 2016"
     assert [b.id for b in choices.for_metric("turnover_rate")] == ["new", "old", "new-secondary"]
     assert choices.chosen("span_of_control_mean") is None
+
+
+def test_a_crm_export_without_dates_gives_span_territory_and_revenue(benchmarks: BenchmarkSet) -> None:
+    rows = [{"rep name": "Ann Agent", "manager": "Moe Manager", "region": "West", "title": "Account Executive",
+             "target": 400000, "revenue": 0},
+            {"rep name": "Bo Agent", "manager": "Moe Manager", "region": "East", "title": "Account Executive",
+             "target": 400000, "revenue": 500000},
+            {"rep name": "Moe Manager", "manager": "", "region": "West", "title": "Sales Manager", "target": "",
+             "revenue": ""}]  # fmt: skip
+    roster = load_roster(csv_bytes(rows), filename="crm.csv")
+    assert roster.definition == "undated" and roster.as_of_basis == "today"
+    result = analyze(roster, benchmarks=benchmarks)
+    values = {m.id: m.value for m in result.metrics}
+    assert values["span_of_control_mean"] == 2 and values["revenue_per_rep"] == 250000
+    assert values["territory_load_cv"] == 0 and values["turnover_rate"] is None
+    assert {"turnover_not_measurable", "signal:no_bookings"} <= _ids(result)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from org_helpers import AS_OF, roster_of
+from org_helpers import AS_OF, DIRECTOR, roster_of, team
 
 from advisor.errors import InputError
 from advisor.org.benchmarks import BenchmarkSet
@@ -118,3 +118,57 @@ def test_cli_edits_and_spec_files(tmp_path: Path) -> None:
     path.write_text("hire: {ae: 2}\nfire: 3\n")
     with pytest.raises(InputError, match="fire"):
         spec_from_cli(move=[], hire=[], add_manager=0, attrition=None, spec_file=path)
+
+
+def _team_roster() -> Roster:
+    rows = [DIRECTOR, *team("M1", 4, territory="North"), *team("M2", 5, territory="North"),
+            *team("M3", 3, territory="South"), *team("M4", 7, territory="South")]  # fmt: skip
+    return roster_of(rows)
+
+
+def test_removing_a_manager_moves_the_team_to_the_same_office_first() -> None:
+    changed, applied, warnings = apply_edits(_team_roster(), ScenarioSpec(remove_manager=1))
+    df = changed.df.set_index("rep_id")
+    # M3 has the fewest reports (3); its reps go to the other South manager, M4, not to the smaller North teams
+    assert set(df.loc[["M3-1", "M3-2", "M3-3"], "manager_id"]) == {"M4"}
+    assert df.loc["M3", "exit_date"].date() == AS_OF  # leaves the team on the as-of date
+    assert warnings == [] and "M3 is redeployed (not a separation)" in applied[0]
+    deltas = _deltas(_team_roster(), ScenarioSpec(remove_manager=1))
+    assert deltas["separations"][2] == 0  # redeployed, not a leaver
+    assert deltas["span_of_control_mean"][1] == pytest.approx(19 / 3)
+
+
+def test_hires_without_reporting_lines_never_report_to_none() -> None:
+    roster = roster_of([{"rep_id": "A1", "role": "ae", "hire_date": "2024-01-01", "quota": 500000}])
+    _, applied, _ = apply_edits(roster, ScenarioSpec(hire={"ae": 1}))
+    assert applied == [
+        "Hired 1 ae on 2025-12-31, with no manager (the roster has no reporting lines): NEW-AE-1."
+    ]
+    assert "None" not in applied[0]
+
+
+def test_territory_moves_carry_quota_and_lower_the_load_imbalance() -> None:
+    roster = roster_of([DIRECTOR, *team("M1", 8, territory="North"), *team("M2", 2, territory="South")])
+    spec = ScenarioSpec(territory_moves=[{"from_territory": "North", "to_territory": "South", "reps": 3}])
+    changed, applied, _ = apply_edits(roster, spec)
+    before, after = (frame["territory"].fillna("") for frame in (roster.df, changed.df))
+    moved = changed.df.loc[after.ne(before), "rep_id"].tolist()
+    assert moved == ["M1-1", "M1-2", "M1-3"]  # most recently hired first; all hired the same day: by rep_id
+    assert "Moved 3 reps with their quota and bookings from North to South: M1-1, M1-2, M1-3." in applied
+    deltas = _deltas(roster, spec)
+    assert deltas["territory_load_cv"][:2] == pytest.approx((60.0, 0.0))  # 8 vs 2 reps' quota -> 5 vs 5
+
+
+def test_a_faster_ramp_and_lower_segment_attrition_move_the_planning_metrics(
+    org_profile: Profile, benchmarks: BenchmarkSet
+) -> None:
+    roster = roster_of([DIRECTOR, *team("M1", 6, hired="2025-11-03")])  # month 2 of the mid-market ramp
+    faster = run_scenario(roster, ScenarioSpec(ramp_months_saved={"mid_market": 2}), profile=org_profile,
+                          benchmarks=benchmarks)  # fmt: skip
+    capacity = next(d for d in faster.deltas if d.id == "ramped_capacity")
+    assert capacity.before == pytest.approx(6 * 600000 * 0.25 * 0.8)  # 0, .25, .5, .75, 1 -> month 2 = .25
+    assert capacity.after == pytest.approx(6 * 600000 * 0.75 * 0.8)  # two months saved: .5, .75, 1 -> .75
+    calmer = run_scenario(roster, ScenarioSpec(segment_attrition_pp={"mid_market": -5}), profile=org_profile,
+                          benchmarks=benchmarks)  # fmt: skip
+    # weighted by average headcount: mid-market (1 + 7) / 2 = 4 of (2 + 8) / 2 = 5 -> -5pp x 4/5
+    assert "Expected turnover changed by -4.00pp for reps_needed and turnover_cost." in calmer.applied

@@ -65,7 +65,9 @@ def test_under_span_scenario_consolidates_and_sets_the_kpi_target() -> None:
     from advisor.bundled import BENCHMARKS_FILE
     from advisor.org.benchmarks import load_benchmarks
 
-    analysis = analyse(load_roster(case.org.roster), profile=None, benchmarks=load_benchmarks(BENCHMARKS_FILE))
+    analysis = analyse(
+        load_roster(case.org.roster), profile=None, benchmarks=load_benchmarks(BENCHMARKS_FILE)
+    )
     assert analysis.as_of == date(2025, 6, 30)  # the latest exit in the roster
     rec = next(r for r in analysis.recommendations if r.action.id == "span_consolidate")
     run = analysis.scenarios[rec.key]
