@@ -15,8 +15,9 @@ import advisor
 from advisor.config import Settings
 from advisor.offline import enforce_offline
 from api.deps import ModelQueue
-from api.errors import install_error_handlers
-from api.security import BodySizeLimitMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
+from api.errors import declare_error_responses, install_error_handlers
+from api.ratelimit import RateLimitMiddleware
+from api.security import BodySizeLimitMiddleware, HeaderSizeLimitMiddleware, SecurityHeadersMiddleware
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("advisor.api")
@@ -85,11 +86,13 @@ def create_app(settings: Settings, *, warm_up: bool = True) -> FastAPI:
     install_error_handlers(app)
     # added innermost first: headers wrap everything, so even 413 and 429 answers carry them
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=int(settings.max_upload_mb * 1_000_000))
-    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(RateLimitMiddleware, settings=settings)
+    app.add_middleware(HeaderSizeLimitMiddleware, max_bytes=settings.max_header_kb * 1024)
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
+    declare_error_responses(app)
     return app
 
 

@@ -1,13 +1,20 @@
-"""One place that turns errors into responses: JSON for /api, OpenAI-style JSON for /v1, an error page for pages."""
+"""One place that turns errors into responses: JSON for /api, OpenAI-style JSON for /v1, an error page for pages.
+
+Messages name files by the name the user gave them, never by where the server keeps them: absolute paths are cut
+to their last part. `declare_error_responses` lists in the OpenAPI schema every status a route can answer with.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,6 +38,26 @@ def status_for(exc: AdvisorError) -> int:
     return next(status for cls, status in ERROR_STATUS if isinstance(exc, cls))
 
 
+# An absolute path on the server (POSIX roots people keep data under, or a Windows drive), cut to its last part.
+_SERVER_PATH = re.compile(
+    r"(?<![\w.:/])(?:/(?:tmp|home|root|var|usr|opt|srv|etc|mnt|data|work|private|Users|run|media)|[A-Za-z]:\\)"
+    r"(?:[/\\][^\s/\\'\"`:;,()<>]+)+"
+)
+
+
+def public_message(message: str) -> str:
+    """The message with every server path reduced to its file name."""
+    return _SERVER_PATH.sub(lambda match: re.split(r"[/\\]", match.group(0))[-1], message)
+
+
+def error_body(path: str, status: int, message: str, kind: str) -> dict[str, Any]:
+    """The JSON error of a request path: an OpenAI error object under /v1, else `{"detail", "error"}`."""
+    message = public_message(message)
+    if path.startswith("/v1/"):
+        return {"error": {"message": message, "type": kind, "code": status}}
+    return {"detail": message, "error": kind}
+
+
 def _wants_json(request: Request) -> bool:
     path = request.url.path
     return path.startswith(("/api/", "/v1/")) or path in ("/healthz", "/readyz", "/openapi.json")
@@ -40,11 +67,11 @@ def error_response(
     request: Request, status: int, message: str, kind: str, headers: dict[str, str] | None = None
 ) -> Response:
     """The error in the form the caller reads: OpenAI error object, API JSON, or the HTML error page."""
-    if request.url.path.startswith("/v1/"):
-        body = {"error": {"message": message, "type": kind, "code": status}}
-        return JSONResponse(body, status_code=status, headers=headers)
     if _wants_json(request):
-        return JSONResponse({"detail": message, "error": kind}, status_code=status, headers=headers)
+        return JSONResponse(
+            error_body(request.url.path, status, message, kind), status_code=status, headers=headers
+        )
+    message = public_message(message)
     from api.pages.render import render  # pages import this module's handlers, so the import is deferred
 
     return render(
@@ -120,6 +147,82 @@ class UnexpectedErrorMiddleware:
                 raise
             response = await _unexpected(Request(scope), exc)
             await response(scope, receive, send)
+
+
+class ErrorBody(BaseModel):
+    """An error of /api and the probes: what went wrong and how to fix it, and the kind of error."""
+
+    detail: str | list[Any]
+    error: str
+
+
+class OpenAIErrorDetail(BaseModel):
+    """The OpenAI error object's fields."""
+
+    message: str
+    type: str
+    code: int
+
+
+class OpenAIErrorBody(BaseModel):
+    """An error of /v1, shaped as the OpenAI API shapes them."""
+
+    error: OpenAIErrorDetail
+
+
+_REASONS = {
+    400: "The input cannot be used; the message says how to fix it.",
+    401: "Missing or invalid credentials.",
+    403: "Not allowed for this caller.",
+    404: "No such object.",
+    413: "The request body is over the upload limit.",
+    415: "The uploaded file's type is not supported.",
+    429: "Too many requests; retry after the Retry-After seconds.",
+    431: "The request headers are over the header limit.",
+    500: "Internal error.",
+    503: "Busy or not ready (the model queue is full, a model or store is unavailable); retry later.",
+}
+_UNLIMITED = ("/healthz", "/readyz")
+
+
+def _statuses(path: str, method: str) -> set[int]:
+    """Every status the middleware, the auth dependency and the error handlers can answer an operation with."""
+    statuses = {431, 500}
+    if path not in _UNLIMITED:
+        statuses |= {429}
+    if path.startswith(("/api/", "/v1/")):
+        statuses |= {400, 401, 403, 404, 503}
+    if method in ("post", "put", "patch"):
+        statuses |= {413, 415}
+    return statuses
+
+
+def _add_error_responses(schema: dict[str, Any]) -> None:
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorBody, OpenAIErrorBody):
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components[model.__name__] = body
+    for path, operations in schema.get("paths", {}).items():
+        name = "OpenAIErrorBody" if path.startswith("/v1/") else "ErrorBody"
+        content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_statuses(path, method)):
+                responses.setdefault(str(status), {"description": _REASONS[status], "content": content})
+
+
+def declare_error_responses(app: FastAPI) -> None:
+    """Declare in the OpenAPI schema, on every operation, the error statuses it can return and their bodies."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _add_error_responses(generate())
+        assert app.openapi_schema is not None
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,6 @@
-"""Protective middleware: security headers, per-client rate limiting and early refusal of oversized bodies.
+"""Protective middleware: security headers and early refusal of oversized request headers and bodies.
+
+Rate limiting lives in `api.ratelimit`.
 
 Written as plain ASGI middleware (not `BaseHTTPMiddleware`) so streaming responses pass through untouched and the
 per-request cost stays small under load.
@@ -7,14 +9,11 @@ per-request cost stays small under load.
 from __future__ import annotations
 
 import json
-import math
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.errors import error_body
 
 # No inline scripts or styles anywhere; the Swagger UI page alone needs inline styles (it injects them at runtime).
 _CSP = (
@@ -67,46 +66,11 @@ def _header(headers: list[tuple[bytes, bytes]], name: bytes = b"content-security
     return next((value for key, value in headers if key.lower() == name), b"")
 
 
-class RateLimiter:
-    """Token bucket per client: `per_minute` requests, refilled continuously; thread-safe and bounded in memory."""
-
-    def __init__(self, per_minute: int, *, max_clients: int = 10_000) -> None:
-        self.capacity = float(per_minute)
-        self.refill_per_second = per_minute / 60.0
-        self.max_clients = max_clients
-        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def acquire(self, client: str, *, now: float | None = None) -> float:
-        """Take one token for `client`: 0.0 when allowed, else the seconds to wait before retrying."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            tokens, last = self._buckets.pop(client, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.refill_per_second)
-            wait = 0.0
-            if tokens >= 1.0:
-                tokens -= 1.0
-            else:
-                wait = (1.0 - tokens) / self.refill_per_second
-            self._buckets[client] = (tokens, now)
-            while len(self._buckets) > self.max_clients:
-                self._buckets.popitem(last=False)  # forget the least recently seen client
-            return wait
-
-
-# Static assets and health probes are cheap and are fetched in bursts by every page load or orchestrator.
-_UNLIMITED_PREFIXES = ("/static/", "/healthz", "/readyz")
-
-
-def _client_key(scope: Scope) -> str:
-    client = scope.get("client")
-    return client[0] if client else "unknown"
-
-
-async def _send_json(
-    send: Send, status: int, body: Mapping[str, object], headers: list[tuple[bytes, bytes]]
+async def send_error(
+    send: Send, scope: Scope, status: int, message: str, kind: str, headers: list[tuple[bytes, bytes]]
 ) -> None:
-    payload = json.dumps(body).encode()
+    """Answer with the path's JSON error form from middleware, before the app runs."""
+    payload = json.dumps(error_body(scope["path"], status, message, kind)).encode()
     await send(
         {
             "type": "http.response.start",
@@ -121,30 +85,6 @@ async def _send_json(
     await send({"type": "http.response.body", "body": payload})
 
 
-class RateLimitMiddleware:
-    """Answers 429 with Retry-After once a client exceeds its per-minute budget."""
-
-    def __init__(self, app: ASGIApp, *, per_minute: int) -> None:
-        self.app = app
-        self.limiter = RateLimiter(per_minute) if per_minute > 0 else None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.limiter is None or scope["type"] != "http" or scope["path"].startswith(_UNLIMITED_PREFIXES):
-            await self.app(scope, receive, send)
-            return
-        wait = self.limiter.acquire(_client_key(scope))
-        if wait > 0:
-            retry_after = str(max(1, math.ceil(wait)))
-            await _send_json(
-                send,
-                429,
-                {"detail": f"Too many requests; retry in {retry_after} s.", "error": "RateLimited"},
-                [(b"retry-after", retry_after.encode())],
-            )
-            return
-        await self.app(scope, receive, send)
-
-
 class BodySizeLimitMiddleware:
     """Refuses bodies over the upload limit with 413, by Content-Length up front and by counting while streaming."""
 
@@ -156,13 +96,10 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        detail = {
-            "detail": f"Body larger than the {self.max_bytes / 1e6:g} MB limit.",
-            "error": "TooLarge",
-        }
+        too_large = f"Body larger than the {self.max_bytes / 1e6:g} MB limit."
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_json(send, 413, detail, [(b"connection", b"close")])
+            await send_error(send, scope, 413, too_large, "TooLarge", [(b"connection", b"close")])
             return
         received = 0
 
@@ -173,7 +110,24 @@ class BodySizeLimitMiddleware:
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
                     # raised inside the app, so the app's error handler answers in JSON or HTML as usual
-                    raise HTTPException(413, str(detail["detail"]))
+                    raise HTTPException(413, too_large)
             return message
 
         await self.app(scope, counting_receive, send)
+
+
+class HeaderSizeLimitMiddleware:
+    """Refuses a request whose header block exceeds the cap with 431, behind the server's own limit (`api.server`)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+            if size > self.max_bytes:
+                message = f"Request headers of {size:,} bytes exceed the {self.max_bytes // 1024} KB limit."
+                await send_error(send, scope, 431, message, "HeadersTooLarge", [(b"connection", b"close")])
+                return
+        await self.app(scope, receive, send)

@@ -65,8 +65,10 @@ def serve(
             report = run_ingest(None, settings=settings, progress=advance)
         console.print(report.summary(), markup=False)
     from api.app import create_app
+    from api.server import uvicorn_options
 
     where = {"host": host or settings.host, "port": port or settings.port, "log_level": "info"}
+    where |= uvicorn_options(settings)
     if (
         workers > 1
     ):  # each process builds its app from the environment, so flags other than these do not apply

@@ -15,6 +15,7 @@ import uvicorn
 
 from advisor.config import Settings, load_settings
 from api.app import create_app
+from api.server import uvicorn_options
 
 REPO = Path(__file__).resolve().parents[2]
 ROSTERS = REPO / "tests" / "fixtures" / "rosters"
@@ -37,7 +38,12 @@ def live_server(settings: Settings, *, ready_timeout: float = 300.0) -> Iterator
     """Run the real app under uvicorn in a thread; yields its base URL once /readyz says ready."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        **uvicorn_options(settings),
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
