@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from advisor.kb.lang import CJK_PUNCT, HAN
-from advisor.kb.spam import SPLICE, remove_spam
+from advisor.kb.coherence import SemanticJudge
+from advisor.kb.spam import SPLICE, DocumentWords, remove_spam, semantic_units
+from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
-CLEANER_VERSION = "1"
+CLEANER_VERSION = "2"
 
 # Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
 _FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
@@ -44,19 +45,29 @@ def _tidy(line: str) -> str:
     return _DOUBLE_PUNCT.sub(r"\1", line).strip()
 
 
-def clean_text(text: str, *, lang: str | None = None) -> str:
-    """Normalised text with headings and paragraphs kept and injected spam fragments removed."""
+def clean_text(text: str, *, lang: str | None = None, judge: SemanticJudge | None = None) -> str:
+    """Normalised text with headings and paragraphs kept and injected spam fragments removed.
+
+    With a `judge`, sentences carrying some evidence of spam are also judged by meaning (one embedding batch).
+    """
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _nfkc_keeping_cjk_punct(text)
     if lang != "en":
         for _ in range(2):  # twice: a bracket after converted punctuation, as in `?)`, only touches it then
             text = _ASCII_IN_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
-    lines = []
-    for raw in text.split("\n"):
-        line = _SPACES.sub(" ", raw).strip()
+    document = DocumentWords(text)
+    spam_lang = lang or detect_lang(text)
+    lines = [_SPACES.sub(" ", raw).strip() for raw in text.split("\n")]
+    semantic = None
+    if judge is not None:
+        semantic = judge.weights(
+            (u for line in lines for u in semantic_units(line, lang=spam_lang)), lang=spam_lang
+        )
+    cleaned = []
+    for line in lines:
         if line:
-            line = remove_spam(line)
+            line = remove_spam(line, document=document, lang=spam_lang, semantic=semantic)
             if lang != "en":
                 line = _tidy(line)
-        lines.append(line)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+        cleaned.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(cleaned)).strip()

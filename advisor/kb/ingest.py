@@ -20,6 +20,7 @@ from advisor.errors import InputError
 from advisor.kb import store
 from advisor.kb.chunk import Chunk, chunk_document, indexed_text
 from advisor.kb.clean import CLEANER_VERSION, clean_text
+from advisor.kb.coherence import SemanticJudge
 from advisor.kb.instructions import withhold_instructions
 from advisor.kb.keyword import Entry, fresh_index, load_index, save_index
 from advisor.kb.load import MAX_FILE_BYTES, load_document
@@ -155,6 +156,15 @@ class _Run:
         self.removed_ids: set[str] = set()
         self.added: dict[str, Entry] = {}
         self.revision = ""
+        self._judge: SemanticJudge | None = None
+
+    def judge(self) -> SemanticJudge:
+        """The semantic spam judge, on the embedding model (loaded the first time a file needs cleaning)."""
+        if self._judge is None:
+            from advisor.models import get_embedder
+
+            self._judge = SemanticJudge(get_embedder(self.settings))
+        return self._judge
 
     def _mark_dirty(self) -> None:
         if not self.revision:
@@ -190,7 +200,7 @@ class _Run:
         doc = replace(
             doc, title=clean_text(doc.title, lang=doc.lang)
         )  # so it matches the cleaned top heading
-        withheld = withhold_instructions(clean_text(doc.text, lang=doc.lang))
+        withheld = withhold_instructions(clean_text(doc.text, lang=doc.lang, judge=self.judge()))
         if withheld.sentences:
             self.report.withheld[str(path)] = withheld.sentences
         chunks = chunk_document(
