@@ -297,8 +297,9 @@ async def draft_plan(
 
 
 async def _plan_bytes(
-    request: Request, settings: Settings, org_id: str, fmt: str, lang: str, goal: str
+    request: Request, settings: Settings, principal: Principal, org_id: str, fmt: str, lang: str, goal: str
 ) -> tuple[bytes, str]:
+    await run_in_threadpool(org_service.owned_view, settings, principal, org_id)  # another's org is a 404
     async with request.app.state.model_queue.slot():
         return await run_in_threadpool(
             org_service.plan_document, settings, org_id, fmt=fmt, goal=goal or None, lang=lang
@@ -307,10 +308,15 @@ async def _plan_bytes(
 
 @router.get("/orgs/{org_id}/plan/view.html")
 async def plan_view(
-    request: Request, settings: SettingsDep, org_id: str, plan_lang: PlanLang = "en", goal: Goal = ""
+    request: Request,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    org_id: str,
+    plan_lang: PlanLang = "en",
+    goal: Goal = "",
 ) -> Response:
     """The plan's HTML, sandboxed for display in the plan page's frame."""
-    data, media_type = await _plan_bytes(request, settings, org_id, "html", plan_lang, goal)
+    data, media_type = await _plan_bytes(request, settings, principal, org_id, "html", plan_lang, goal)
     return Response(data, media_type=media_type, headers={"Content-Security-Policy": REPORT_CSP})
 
 
@@ -318,6 +324,7 @@ async def plan_view(
 async def plan_download(
     request: Request,
     settings: SettingsDep,
+    principal: PrincipalDep,
     org_id: str,
     fmt: str,
     plan_lang: PlanLang = "en",
@@ -326,7 +333,7 @@ async def plan_download(
     """The plan as a Markdown, HTML or PDF download."""
     if fmt not in ("md", "html", "pdf"):
         raise InputError(f"Unknown plan format `{fmt}`; use md, html or pdf.")
-    data, media_type = await _plan_bytes(request, settings, org_id, fmt, plan_lang, goal)
+    data, media_type = await _plan_bytes(request, settings, principal, org_id, fmt, plan_lang, goal)
     disposition = f'attachment; filename="plan-{org_id[:8]}-{plan_lang}.{fmt}"'
     return Response(
         data,

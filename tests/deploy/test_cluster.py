@@ -97,7 +97,8 @@ def ana_state(cluster: dict[str, Any]) -> dict[str, str]:
     """A conversation and an org of ana's, each made through the first worker."""
     with _as(cluster, "ana", 0) as first:
         asked = first.post(
-            "/api/chat", json={"question": "How wide should a sales manager's span of control be?"}
+            "/api/chat",
+            json={"question": "How wide should the span of control of our Berlin sales managers be?"},
         )
         assert asked.status_code == 200, asked.text
         with ROSTER.open("rb") as handle:
@@ -124,7 +125,7 @@ def test_a_conversation_started_on_one_worker_continues_on_the_other(
         assert follow_up.json()["conversation_id"] == ana_state["conversation"]
         turns = second.get(f"/api/conversations/{ana_state['conversation']}").json()["turns"]
         assert [turn["question"] for turn in turns] == [
-            "How wide should a sales manager's span of control be?",
+            "How wide should the span of control of our Berlin sales managers be?",
             "And for SDR teams?",
         ]
         assert ana_state["conversation"] in [item["id"] for item in second.get("/api/conversations").json()]
@@ -199,3 +200,40 @@ def test_a_page_session_from_one_worker_opens_the_pages_of_the_other(cluster: di
         assert browser.get("/api/me").json()["name"] == "ana"
     with httpx.Client(base_url=second) as stranger:
         assert stranger.get("/chat").status_code == 303
+
+
+def _page_routes(ids: dict[str, str]) -> list[tuple[str, str]]:
+    """Every (method, concrete path) of the pages (not in the OpenAPI schema) that names one of `ids`' parameters."""
+    from fastapi.routing import APIRoute
+
+    from api.pages import auth, chat, evals, kb, orgs
+
+    found = []
+    for module in (auth, chat, orgs, kb, evals):
+        for route in module.router.routes:
+            if isinstance(route, APIRoute) and any("{" + name + "}" in route.path for name in ids):
+                path = route.path
+                for name, value in {**ids, "fmt": "md"}.items():
+                    path = path.replace("{" + name + "}", value)
+                found += [(method, path) for method in sorted(route.methods)]
+    return found
+
+
+@pytest.mark.parametrize("worker", [0, 1])
+def test_another_user_cannot_reach_them_through_any_page(
+    cluster: dict[str, Any], ana_state: dict[str, str], worker: int
+) -> None:
+    base = cluster["workers"][worker]
+    ids = {"conversation_id": ana_state["conversation"], "org_id": ana_state["org"]}
+    routes = _page_routes(ids)
+    assert len(routes) >= 8, routes
+    with httpx.Client(base_url=base, timeout=120) as ben:
+        assert ben.post("/login", data={"name": "ben", "password": PASSWORD}).status_code == 303
+        same_site = {"Origin": base}  # so a refusal is about ownership, not the cross-site check
+        for method, path in routes:
+            response = ben.request(method, path, headers=same_site, data={})
+            assert response.status_code in {403, 404, 422}, (method, path, response.status_code)
+            assert "Maya Manager" not in response.text
+        for query in (f"/chat?c={ids['conversation_id']}", f"/chat?org={ids['org_id']}"):
+            page = ben.get(query)
+            assert "Berlin" not in page.text and "problem_team.csv" not in page.text, query
