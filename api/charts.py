@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from advisor.org.metrics import SPAN_RANGE
 from advisor.plan.charts import render_svg
@@ -74,7 +74,7 @@ def _chart(
     if not rows or not any(value for _label, value in rows):
         return DashboardChart(chart_id, title, None)
     chart = Chart(
-        title=title,
+        title="",  # the page's figcaption carries the title, in the page's own font and language
         style="bars",
         rows=tuple((label, value, None) for label, value in rows),
         unit="%" if unit == "%" else "",  # the bar's text is number + unit, so only a symbol fits
@@ -85,8 +85,13 @@ def _chart(
         ChartRow(label, format_number(value, unit or "people", lang=lang), wanted)
         for (label, value), wanted in zip(rows, filters, strict=True)
     )
-    svg = Markup(render_svg(chart))  # noqa: S704 - render_svg escapes every label
-    return DashboardChart(chart_id, title, svg, table)
+    return DashboardChart(chart_id, title, svg_of(chart, title), table)
+
+
+def svg_of(chart: Chart, name: str) -> Markup:
+    """A chart drawn without its own title (the page's caption has it), named `name` for screen readers."""
+    drawn = render_svg(chart).replace('aria-label=""', f'aria-label="{escape(name)}"', 1)
+    return Markup(drawn)  # noqa: S704 - render_svg escapes every label, and the name is escaped here
 
 
 def dashboard_charts(analysis: Any, t: Callable[..., str], *, lang: str = "en") -> list[DashboardChart]:

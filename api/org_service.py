@@ -14,11 +14,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from markupsafe import Markup
-
+from advisor import audit
 from advisor.config import Settings
 from advisor.errors import InputError, NotFoundError
-from advisor import audit
 from api import org_store, ownership
 from api.deps import Principal
 from api.schemas import (
@@ -55,7 +53,7 @@ def _plain(value: Any) -> Any:
 def _out(settings: Settings, record: org_store.OrgUpload) -> OrgOut:
     from advisor.org.schema import COLUMN_NAMES, map_headers
 
-    headers = org_store.read_headers(settings, record.id)
+    headers = org_store.read_headers(settings, record.id, filename=record.filename)
     mapping, unmapped = map_headers(headers, json.loads(record.mapping))
     out = OrgOut(
         org_id=record.id,
@@ -270,7 +268,7 @@ def owned_view(settings: Settings, principal: Principal, org_id: str) -> OrgView
     """The org's view, if the principal may read it (NotFoundError when it belongs to someone else)."""
     result = view(settings, org_id)
     if not ownership.readable(result.owner, principal):
-        raise ownership.not_found("org", org_id)
+        ownership.check(settings, "org", org_id, principal)  # shared with the team, or a 404
     return result
 
 
@@ -373,13 +371,13 @@ def scenario(settings: Settings, org_id: str, spec: Any) -> dict[str, Any]:
     return outcome.to_dict()  # type: ignore[no-any-return]
 
 
-def scenario_view(outcome: dict[str, Any], lang: str) -> dict[str, Any]:
+def scenario_view(outcome: dict[str, Any], lang: str, name: str = "") -> dict[str, Any]:
     """Rows for the scenario page (changed metrics first, named in `lang`) and the before/after chart."""
     from advisor.org.present import format_delta, format_number
     from advisor.org.types import Metric
-    from advisor.plan.charts import render_svg
     from advisor.plan.document import Chart
     from advisor.plan.labels import metric_label
+    from api.charts import svg_of
 
     labels = {m["id"]: metric_label(Metric(**m), lang) for m in outcome["after"]}
     rows = [
@@ -399,7 +397,7 @@ def scenario_view(outcome: dict[str, Any], lang: str) -> dict[str, Any]:
     chart = None
     if changed:
         pairs = tuple((labels[d["id"]], float(d["before"]), float(d["after"])) for d in changed[:12])
-        chart = Markup(render_svg(Chart(title="", style="before_after", rows=pairs)))  # noqa: S704 - escaped
+        chart = svg_of(Chart(title="", style="before_after", rows=pairs), name)
     return {"changes": rows, "chart": chart, "applied": outcome["applied"], "warnings": outcome["warnings"]}
 
 

@@ -14,6 +14,7 @@ from advisor.config import Settings
 from advisor.errors import InputError
 from api import org_service, ownership
 from api.deps import Principal
+from api.i18n import translator
 
 EDITS = ("hire", "move", "add_manager", "attrition")
 ROLES = ("sdr", "ae", "am", "se", "manager", "director", "other")
@@ -159,4 +160,5 @@ def submit(settings: Settings, principal: Principal, org_id: str, lang: str, for
         save(settings, principal, org_id, name, spec)
     data = page_data(settings, principal, org_id, lang, {}, spec)
     outcome = org_service.scenario(settings, org_id, checked)
-    return {**data, **org_service.scenario_view(outcome, lang), "saved_as": name}
+    chart_name = translator(lang)("scenario_title")
+    return {**data, **org_service.scenario_view(outcome, lang, chart_name), "saved_as": name}

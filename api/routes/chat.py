@@ -29,8 +29,10 @@ from api.sse import SSE_HEADERS, sse_event, wants_event_stream
 router = APIRouter(prefix="/api", tags=["chat"], dependencies=[Depends(require_api_key)])
 
 _SSE_DOC = (
-    "With `Accept: text/event-stream` the answer streams as Server-Sent Events (see `api/sse.py` for the event "
-    "names), ending with one `final` event holding the grounded answer (this schema), or an `error` event."
+    "With `Accept: text/event-stream` the answer streams as Server-Sent Events: `status` "
+    '(`{"status": "checking_sources"}`) while sources are checked, `text` (`{"text": ...}`) for each piece of the '
+    "answer once grounding has kept it (the pieces concatenate to the answer), then one `final` event holding the "
+    "grounded answer (this schema), or an `error` event. Nothing that grounding withdraws is ever sent."
 )
 
 
@@ -44,7 +46,7 @@ def _before_asking(settings: Settings, principal: Principal, body: ChatRequest) 
 
 
 async def answer_events(request: Request, body: ChatRequest, principal: Principal) -> AsyncIterator[bytes]:
-    """The SSE body: progress events, then the final grounded answer (or an error event)."""
+    """The SSE body: `status` while sources are checked, `text` for each verified piece, then `final` (or `error`)."""
     settings = request.app.state.settings
     try:
         async for event in chat_runner.stream(
@@ -54,8 +56,10 @@ async def answer_events(request: Request, body: ChatRequest, principal: Principa
                 answer = event.answer.to_dict()
                 await run_in_threadpool(_claim, settings, principal, answer)
                 yield sse_event("final", answer)
+            elif getattr(event, "status", None):
+                yield sse_event("status", {"status": event.status})
             else:
-                yield sse_event("token", {"text": event.text})
+                yield sse_event("text", {"text": event.text})
     except AdvisorError as exc:
         yield sse_event("error", {"detail": str(exc), "error": type(exc).__name__, "status": status_for(exc)})
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from web_server import live_server, web_settings  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

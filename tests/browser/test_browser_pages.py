@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from page_checks import axe_violations, no_horizontal_overflow, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -23,15 +25,35 @@ def _ask(page: Any, question: str) -> Any:
     return answer
 
 
-def test_question_streams_and_citations_open_their_passage(page: Any) -> None:
+# Records every text the answer box shows while the answer streams, to prove none of it is later withdrawn.
+WATCH = """() => {
+  window.__shown = [];
+  new MutationObserver(() => {
+    const box = [...document.querySelectorAll('.message.assistant')].pop();
+    if (box) window.__shown.push(box.innerText);
+  }).observe(document.getElementById('messages'), {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def test_question_streams_only_verified_text_and_citations_open_their_passage(page: Any) -> None:
     page.goto("/chat")
+    page.evaluate(WATCH)
     page.fill("#question", "What span of control should a first-line sales manager have?")
     page.click("#ask")
-    # the streamed draft appears first, then the grounded answer replaces it
-    page.locator(".message.assistant p.streamed, .message.assistant .answer-text").first.wait_for()
+    page.locator(
+        ".message.assistant .checking"
+    ).first.wait_for()  # "checking sources" while nothing is verified
     answer = page.locator(".message.assistant").last
     answer.locator(".answer-text").wait_for()
-    assert answer.inner_text().strip()
+    final = answer.locator(".answer-text").inner_text()
+    assert final.strip()
+    for shown in page.evaluate("window.__shown"):
+        # everything shown before the end is the checking state or a prefix of verified, kept sentences
+        text = shown.replace("Checking sources…", "").strip()
+        assert not text or all(part.strip() in final for part in text.split("\n") if part.strip()), text
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", final)]
+    assert numbers and sorted(set(numbers)) == list(range(1, max(numbers) + 1))  # contiguous from 1
+    assert "[S" not in final and "[M:" not in final
     links = answer.locator("a.cite")
     assert links.count() >= 1
     links.first.click()
@@ -103,3 +125,55 @@ def test_api_docs_render_from_vendored_assets(page: Any) -> None:
     page.locator(".opblock").first.wait_for()
     assert page.locator(".opblock").count() >= 15
     assert page.csp_violations == []
+
+
+def test_chat_tools_feedback_and_export(page: Any) -> None:
+    answer = _ask(page, "What is a good SDR to AE ratio?")
+    answer.locator("button.rate[data-rating='1']").click()
+    page.wait_for_selector(".message.assistant button.rate[data-rating='1'][aria-pressed=true]")
+    page.reload()
+    assert (
+        page.locator(".message.assistant button.rate[data-rating='1']").get_attribute("aria-pressed")
+        == "true"
+    )
+    with page.expect_download() as info:
+        page.click("#export-conversation")
+    exported = Path(info.value.path()).read_text(encoding="utf-8")
+    assert exported.startswith("# What is a good SDR to AE ratio?") and "Feedback: helpful" in exported
+    page.fill("#conversation-actions input[name=name]", "Ratio question")
+    page.click("#conversation-actions .rename button")
+    assert page.locator("#conversation-list").get_by_text("Ratio question").count() == 1
+    page.locator(".message.assistant button.regenerate").last.click()
+    page.locator(".message.assistant .answer-text").nth(1).wait_for()
+    assert page.locator(".message.assistant").count() == 2
+    assert axe_violations(page) == []
+
+
+def test_two_browser_sessions_keep_their_own_conversations(
+    browser: Any, browser_server: str, page: Any
+) -> None:
+    _ask(page, "How do we reduce SDR turnover?")
+    other = browser.new_context(base_url=browser_server)
+    stranger = other.new_page()
+    stranger.goto("/chat")
+    assert "How do we reduce SDR turnover?" not in stranger.locator("#conversation-list").inner_text()
+    page.goto("/chat")
+    assert "How do we reduce SDR turnover?" in page.locator("#conversation-list").inner_text()
+    other.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chat_page_at_desktop_and_phone_widths(page: Any, lang: str) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"/chat?lang={lang}")
+    assert axe_violations(page) == []
+    screenshot(page, f"chat-{lang}-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/chat?lang={lang}")
+    ask = page.locator("#ask").bounding_box()
+    box = page.locator("#question").bounding_box()
+    assert box["y"] + box["height"] <= 844, "the question box is below the fold"
+    assert ask["height"] < 2.2 * 16 * 1.5, "the ask button wraps"
+    assert no_horizontal_overflow(page)
+    assert axe_violations(page) == []
+    screenshot(page, f"chat-{lang}-390")

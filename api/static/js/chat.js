@@ -160,10 +160,12 @@
       await readEvents(response, (name, data) => {
         // a draft token may still be withdrawn by grounding: only verified sentences and the final answer are shown
         if (name === "status") {
-          if (!verified.length) checking(box, data.text);
-        } else if (name === "sentence" || name === "verified") {
+          if (!verified.length) checking(box);
+        } else if (name === "text") {
+          // verified text only: the pieces concatenate to the final answer (markers are numbered once it arrives)
           verified.push(data.text);
-          box.replaceChildren(el("p", { class: "verified", text: verified.join(" ") }), el("p", { class: "checking muted", role: "status", text: labels.checking }));
+          const shown = verified.join("").replace(MARKER, "");
+          box.replaceChildren(el("p", { class: "verified", text: shown }), el("p", { class: "checking muted", role: "status", text: labels.checking }));
         } else if (name === "final") {
           renderAnswer(box, data);
           if (data.conversation_id) {
