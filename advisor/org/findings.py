@@ -232,9 +232,9 @@ def _overall(rule: Rule, metric: Metric, benchmark: Benchmark | None) -> Finding
             return None
         fields = _common(metric, benchmark)
         texts = _texts(rule, fields, _localised(metric, benchmark), many=False)
-        evidence = {"metric_id": metric.id, "value": None, "unit": metric.unit, "comparison": "missing",
-                    "note": metric.note}  # fmt: skip
-        return _make(rule, metric, benchmark, rule.severity, evidence, texts, rule.id)
+        missing = {"metric_id": metric.id, "value": None, "unit": metric.unit, "comparison": "missing",
+                   "note": metric.note}  # fmt: skip
+        return _make(rule, metric, benchmark, rule.severity, missing, texts, rule.id)
     threshold = rule.threshold(benchmark)
     if metric.value is None or threshold is None:
         return None
@@ -243,7 +243,7 @@ def _overall(rule: Rule, metric: Metric, benchmark: Benchmark | None) -> Finding
         return None
     texts = _texts(rule, _common(metric, benchmark), _localised(metric, benchmark, value=metric.value,
                    threshold=threshold), many=False)  # fmt: skip
-    evidence = {
+    evidence: dict[str, Any] = {
         "metric_id": metric.id,
         "value": metric.value,
         "unit": metric.unit,
@@ -271,7 +271,9 @@ def _per_group(rule: Rule, metric: Metric, benchmark: Benchmark | None) -> Findi
         return None
     breaches.sort(key=lambda item: (-abs(item[1] - threshold), item[0]))
     severity = min((item[2] for item in breaches), key=SEVERITIES.index)
-    groups = [{"group": g, "name": str(names.get(g, g)), "value": v} for g, v, _ in breaches]
+    groups: list[dict[str, Any]] = [
+        {"group": g, "name": str(names.get(g, g)), "value": v} for g, v, _ in breaches
+    ]
     evidence: dict[str, Any] = {
         "metric_id": metric.id,
         "unit": metric.unit,

@@ -442,7 +442,7 @@ def _remove_managers(
         for pick in reports.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index:
             target = _receiver(_report_counts(df, _active(df, as_of)), df, leaving)
             df.loc[pick, "manager_id"] = target
-            moved.append(f"{df.at[pick, 'rep_id']} → {target}")
+            moved.append(f"{df.at[pick, 'rep_id']!s} → {target}")
         where = df.index[df["rep_id"].eq(leaving)]
         if "exit_date" not in df:  # a status roster: no date to leave on
             df = df.drop(index=where)

@@ -57,7 +57,10 @@ class SignalConfig(BaseModel):
     min_gap_pct: float = 25
     min_gap_pp: float = 10
     metrics: list[SignalMetric]
-    dimension_labels: dict[Literal["en", "zh"], dict[str, str]]
+    dimension_labels: dict[str, dict[str, str]]  # en and zh
+    value_labels: dict[
+        str, dict[str, str]
+    ] = {}  # en and zh: coded values (segment, channel, role) as people read
     no_bookings: NoBookings = NoBookings()
 
     def test(self, lang: str = "en") -> str:
@@ -166,11 +169,13 @@ def _finding(
         if len(outliers) == 1:
             only = outliers[0]
             value = format_number(only["value"], metric.unit, lang=lang)
-            title = _text(lang, "title", name=only["name"], **common)
-            message = _text(lang, "message", name=only["name"], value=value, size=int(only["size"]), **common)
+            name = config.value_labels.get(lang, {}).get(only["name"], only["name"])
+            title = _text(lang, "title", name=name, **common)
+            message = _text(lang, "message", name=name, value=value, size=int(only["size"]), **common)
         else:
             furthest = sep.join(
-                f"{o['name']} ({format_number(o['value'], metric.unit, lang=lang)})"
+                f"{config.value_labels.get(lang, {}).get(o['name'], o['name'])} "
+                f"({format_number(o['value'], metric.unit, lang=lang)})"
                 for o in outliers[:MAX_NAMED]
             )
             title = _text(lang, "title_many", count=len(outliers), **common)
@@ -229,7 +234,7 @@ def group_signals(
             numbers = np.array(list(kept.values()), dtype=float)
             median = float(np.median(numbers))
             best = float(numbers.max() if spec.better == "higher" else numbers.min())
-            outliers = []
+            outliers: list[dict[str, Any]] = []
             for group, value in kept.items():
                 gap = _worse_by(value, median, unit=metric.unit, better=spec.better, config=config)
                 if gap is not None and leavers.get(group, 0) >= spec.min_leavers:

@@ -181,8 +181,8 @@ def _benchmarks(ctx: Context) -> list[Block]:
     headers = tuple(ctx.say(f"headers.{h}") for h in ("metric", "benchmark", "document"))
     rows = []
     for bench in used.values():
-        metric = ctx.analysis.metric(bench.metric_id)
-        label = metric_label(metric, ctx.lang) if metric else bench.metric_id
+        about = ctx.analysis.metric(bench.metric_id)
+        label = metric_label(about, ctx.lang) if about else bench.metric_id
         secondary = ctx.say("sources.secondary") if bench.secondary else ""
         rows.append(
             (label, f"{benchmark_range(bench, ctx.lang)} ({citation(ctx, bench)})", bench.source + secondary)

@@ -115,7 +115,7 @@ def edits_text(edits: dict[str, Any], lang: str) -> str:
             ]
         elif kind == "ramp_months_saved":
             phrases += [
-                say(lang, "edits.ramp", key=value_label("segment", k, lang), n=f"{n:g}")
+                say(lang, "edits.ramp", curve=value_label("segment", k, lang), n=f"{n:g}")
                 for k, n in amount.items()
             ]
         elif kind == "segment_attrition_pp":

@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from datetime import date
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -127,10 +128,8 @@ def _channel_move(rec: Recommendation, metrics: Metrics, roster: Roster) -> Scen
     inside = int(reps["channel"].eq("inside").sum())
     known = int(reps["channel"].isin(["inside", "field"]).sum())
     share = float(threshold) / _PCT
-    if rec.lead.direction == "above":
-        count, target = math.ceil(inside - share * known), "field"
-    else:
-        count, target = math.ceil(share * known - inside), "inside"
+    target: Literal["inside", "field"] = "field" if rec.lead.direction == "above" else "inside"
+    count = math.ceil(inside - share * known) if target == "field" else math.ceil(share * known - inside)
     if count <= 0:
         return None
     return ScenarioSpec(move={target: count}, move_segment=segment)

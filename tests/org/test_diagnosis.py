@@ -195,3 +195,23 @@ def test_a_crm_export_without_dates_gives_span_territory_and_revenue(benchmarks:
     assert values["span_of_control_mean"] == 2 and values["revenue_per_rep"] == 250000
     assert values["territory_load_cv"] == 0 and values["turnover_rate"] is None
     assert {"turnover_not_measurable", "signal:no_bookings"} <= _ids(result)
+
+
+def test_hires_are_sized_per_segment_from_capacity_and_ramp(benchmarks: BenchmarkSet) -> None:
+    from advisor.org.profile import Profile
+
+    rows = [
+        DIRECTOR,
+        *team("M1", 6, segment="mid_market"),
+        *team("M2", 6, segment="enterprise", territory="South"),
+    ]
+    profile = Profile(bookings_target_usd=12 * 600000 * 1.5, expected_turnover_pct=0)
+    result = analyze(roster_of(rows), benchmarks=benchmarks, profile=profile)
+    hires = result.metric("hires_by_segment")
+    assert hires is not None
+    # gap 10.8M - 7.2M = 3.6M, shared half and half; over 12 months a mid-market hire yields
+    # 600k x (0 + .25 + .5 + .75 + 1 x 8) / 12 = 475k -> 1.8M / 475k = 3.8 -> 4 hires; an enterprise hire
+    # 600k x (0 + .125 + ... + .875 + 1 x 4) / 12 = 375k -> 1.8M / 375k = 4.8 -> 5 hires
+    assert hires.by["segment"] == {"enterprise": 5.0, "mid_market": 4.0}
+    assert hires.value == 9
+    assert hires.inputs["yield_per_hire_usd"] == pytest.approx({"enterprise": 375000, "mid_market": 475000})

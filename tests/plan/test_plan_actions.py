@@ -76,3 +76,17 @@ def test_under_span_scenario_consolidates_and_sets_the_kpi_target() -> None:
     assert changes["span_of_control_mean"] == pytest.approx((26 / 6, 26 / 4))
     assert changes["managers_outside_span"] == (6, 1)
     assert "span_split" not in {r.action.id for r in analysis.recommendations}
+
+
+def test_a_growth_goal_sets_the_bookings_target() -> None:
+    from advisor.org.profile import Profile
+    from advisor.plan.analysis import goal_profile
+
+    case = next(c for c in CASES if c.id == "actions-over-span-en")
+    assert case.org is not None
+    roster = load_roster(case.org.roster)
+    bookings = float(roster.df["bookings"].fillna(0).sum())
+    grown = goal_profile("grow enterprise bookings 40% next year", Profile(), roster)
+    assert grown.bookings_target_usd == pytest.approx(bookings * 1.4)
+    assert goal_profile("keep the team happy", Profile(), roster).bookings_target_usd is None
+    assert goal_profile("grow 40%", Profile(bookings_target_usd=1.0), roster).bookings_target_usd == 1.0
