@@ -185,7 +185,12 @@ def _benchmarks(ctx: Context) -> list[Block]:
         label = metric_label(about, ctx.lang) if about else bench.metric_id
         secondary = ctx.say("sources.secondary") if bench.secondary else ""
         rows.append(
-            (label, f"{benchmark_range(bench, ctx.lang)} ({citation(ctx, bench)})", bench.source + secondary)
+            # the full title is English: a Chinese plan names the publisher and year
+            (
+                label,
+                f"{benchmark_range(bench, ctx.lang)} ({citation(ctx, bench)})",
+                (bench.source if ctx.lang == "en" else citation(ctx, bench)) + secondary,
+            )
         )
     return [Paragraph(ctx.say("sources.benchmarks"), lead=True), Paragraph(ctx.say("sources.benchmark_rule")),
             Table(headers, tuple(rows))]  # fmt: skip

@@ -21,6 +21,7 @@ from advisor.plan.analysis import analyse
 from advisor.plan.document import Plan
 from advisor.plan.draft import draft_plan
 from advisor.plan.labels import labels
+from advisor.plan.render import render_plan
 from evals.cases import Case, load_suites
 
 CASES = load_suites(["plan_actions"])[0].cases
@@ -53,6 +54,10 @@ def test_expected_actions_in_contradicting_ones_out_every_number_traced(
     assert missing == [], f"{case.id}: expected actions missing"
     found = [item for item in case.forbidden if item in whole]
     assert found == [], f"{case.id}: contradicting actions or raw values present"
+    markdown = render_plan(plan, "md").decode()
+    assert "[M:" not in markdown and "benchmarks.md" not in markdown  # no internal ids or file names in prose
+    if case.lang == "zh":  # Chinese throughout: publishers in Chinese, no English source titles
+        assert not any(leak in markdown for leak in ("Industry practice", "How to Predict", "secondary sources"))
     facts = traceable_texts(plan)
     for text in texts:
         for mention in extract_numbers(CITATION.sub("", text)):
