@@ -60,7 +60,8 @@ class Settings(BaseSettings):
         "local", description="Registered embedding backend: `local` runs a sentence-transformers folder."
     )
     embedding_base_url: str | None = Field(
-        None, description="OpenAI-compatible server for the `openai` embedding backend (default: the chat server's)."
+        None,
+        description="OpenAI-compatible server for the `openai` embedding backend (default: the chat server's).",
     )
     chat_backend: str = Field(
         "local",
@@ -121,6 +122,9 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(None, description="When set, /api and /v1 require `Bearer <key>`.")
     max_upload_mb: float = Field(20.0, gt=0, description="Largest accepted upload, in MB.")
     rate_limit_per_minute: int = Field(600, ge=0, description="Requests per client per minute (0 = off).")
+    rate_limit_shared: bool = Field(
+        False, description="Count rate limits in the state database, so one budget holds across all workers."
+    )
     trusted_proxies: str = Field(
         "",
         description="Comma-separated proxy addresses or networks whose X-Forwarded-For is believed (empty: none).",
@@ -137,7 +141,12 @@ class Settings(BaseSettings):
     )
 
     @field_validator(
-        "openai_base_url", "embedding_base_url", "chroma_url", "database_url", "judge_model", "knowledge_dir",
+        "openai_base_url",
+        "embedding_base_url",
+        "chroma_url",
+        "database_url",
+        "judge_model",
+        "knowledge_dir",
         mode="before",
     )
     @classmethod

@@ -34,6 +34,8 @@ _TOKEN_CACHE_SECONDS = 60.0
 class CounterStore(ABC):
     """Where the buckets live; `take` must be atomic for one key (one lock, one transaction)."""
 
+    blocking = False  # True when `take` does I/O: the middleware then calls it off the event loop
+
     @abstractmethod
     def take(self, key: str, *, capacity: float, refill_per_second: float, now: float) -> float:
         """Take one token from `key`'s bucket: 0.0 when allowed, else the seconds until one is available."""
@@ -64,6 +66,21 @@ class MemoryCounterStore(CounterStore):
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class DatabaseCounterStore(CounterStore):
+    """Buckets in the state database (`advisor.counters`): one budget per key across every worker and machine."""
+
+    blocking = True
+
+    def __init__(self, settings: Settings) -> None:
+        from advisor.counters import SharedBuckets
+
+        self._buckets = SharedBuckets(settings)
+
+    def take(self, key: str, *, capacity: float, refill_per_second: float, now: float) -> float:
+        """Take one token; the time is the database-wide wall clock, not the caller's per-process monotonic one."""
+        return self._buckets.take(key, capacity=capacity, refill_per_second=refill_per_second)
 
 
 class RateLimiter:
@@ -181,6 +198,8 @@ class RateLimitMiddleware:
     ) -> None:
         self.app = app
         per_minute = settings.rate_limit_per_minute
+        if store is None and settings.rate_limit_shared:
+            store = DatabaseCounterStore(settings)
         self.limiter = RateLimiter(per_minute, store=store) if per_minute > 0 else None
         try:
             self.trusted = parse_networks(settings.trusted_proxies)
@@ -200,7 +219,11 @@ class RateLimitMiddleware:
         if self.limiter is None or scope["type"] != "http" or scope["path"].startswith(UNLIMITED_PREFIXES):
             await self.app(scope, receive, send)
             return
-        wait = self.limiter.acquire(await self.key(scope))
+        key = await self.key(scope)
+        if self.limiter.store.blocking:
+            wait = await run_in_threadpool(self.limiter.acquire, key)
+        else:
+            wait = self.limiter.acquire(key)
         if wait > 0:
             await _too_many(send, scope, wait)
             return

@@ -1,4 +1,4 @@
-"""Counters shared by every worker (the cross-worker rate limit)."""
+"""Token buckets shared by every worker (the cross-worker rate limit)."""
 
 from __future__ import annotations
 
@@ -12,16 +12,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """Create `shared_counters`."""
+    """Create `shared_buckets`."""
     op.create_table(
-        "shared_counters",
+        "shared_buckets",
         sa.Column("key", sa.String(length=200), nullable=False),
-        sa.Column("window", sa.Integer(), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("key", "window"),
+        sa.Column("tokens", sa.Float(), nullable=False),
+        sa.Column("at", sa.Float(), nullable=False),
+        sa.Column("allowed", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
     )
 
 
 def downgrade() -> None:
-    """Drop `shared_counters`."""
-    op.drop_table("shared_counters")
+    """Drop `shared_buckets`."""
+    op.drop_table("shared_buckets")
