@@ -22,10 +22,10 @@ from evals.specs import check_score_name
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
-Kind = Literal["retrieval", "answer", "plan"]
+Kind = Literal["retrieval", "answer", "plan", "ingest"]
 Split = Literal["dev", "test"]
 # how a suite's cases are run when the suite file does not say
-DEFAULT_KINDS: dict[str, Kind] = {"retrieval": "retrieval", "plans": "plan"}
+DEFAULT_KINDS: dict[str, Kind] = {"retrieval": "retrieval", "plans": "plan", "ingest": "ingest"}
 
 
 class OrgSpec(BaseModel):

@@ -15,9 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from langchain_core.embeddings import Embeddings
+
 from advisor.kb.clean import clean_text
+from advisor.kb.coherence import SemanticJudge
 from advisor.text.lang import HAN
 
 if TYPE_CHECKING:
@@ -115,10 +119,15 @@ def score_cut(marked: str, cleaned: str) -> CutScore:
     return CutScore(len(spans), caught, clean_sentences, damaged, len(cut), sum(spam[i] for i in cut))
 
 
+@lru_cache(maxsize=2)
+def _judge(embeddings: Embeddings) -> SemanticJudge:
+    return SemanticJudge(embeddings)
+
+
 def run_ingest(case: Case, *, suite: Suite, harness: Harness, result: CaseResult) -> None:
     """Clean the case's paragraph as ingest does and score the cut against its labelled fragments."""
     raw, _ = parse_marked(case.prompt)
-    cleaned = clean_text(raw, lang=case.lang)
+    cleaned = clean_text(raw, lang=case.lang, judge=_judge(harness.embedder))
     score = score_cut(case.prompt, cleaned)
     result.answer = cleaned
     result.scores["spam_recall"] = score.recall

@@ -17,13 +17,14 @@ from advisor.errors import ConfigError, InputError, ModelError
 from advisor.kb.store import corpus_fingerprint
 from evals.cases import SUITES_DIR, Case, Suite, load_suites
 from evals.harness import AskAdvisor, Harness
+from evals.ingest import run_ingest
 from evals.judge import get_judge
 from evals.kinds import run_answer, run_plan, run_retrieval
 from evals.results import SPLITS, CaseResult, EvalRun, SuiteResult
 from evals.specs import MODES
 
 Progress = Callable[[int, int, CaseResult], None]
-_RUNNERS = {"retrieval": run_retrieval, "answer": run_answer, "plan": run_plan}
+_RUNNERS = {"retrieval": run_retrieval, "answer": run_answer, "plan": run_plan, "ingest": run_ingest}
 
 
 def _blank(case: Case) -> CaseResult:
@@ -86,7 +87,7 @@ def run_suites(
         judge=get_judge(settings),
         judge_runs=judge_runs,
     )
-    uses_kb = any(case.kind != "plan" for suite in suites for case in suite.cases)
+    uses_kb = any(case.kind in ("retrieval", "answer") for suite in suites for case in suite.cases)
     if uses_kb:
         harness.warm_up()
     total = sum(len(suite.cases) for suite in suites)

@@ -49,6 +49,9 @@ SCORES = {
         ScoreSpec("refusal_precision", "refusals that were warranted"),
         ScoreSpec("refusal_recall", "out-of-scope questions refused"),
         ScoreSpec("section_coverage", "plan sections present with content"),
+        ScoreSpec("spam_recall", "spliced spam fragments cut by cleaning"),
+        ScoreSpec("cut_precision", "cut text that was spam"),
+        ScoreSpec("false_cut_rate", "clean sentences that lost text", higher_is_better=False, tolerance=0.01),
         ScoreSpec("errors", "cases that raised an error", higher_is_better=False, tolerance=None),
         # timings depend on the machine, so they are compared only when a suite sets a (relative) tolerance
         ScoreSpec(

@@ -17,8 +17,10 @@ text is not embedded at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
 
 SCALE = 4.0
 ZH_SCALE = 0.0
@@ -53,30 +55,26 @@ GUIDANCE_PROTOTYPES = (
 )
 
 
-class Encoder(Protocol):
-    """Anything that embeds texts as normalised vectors (`advisor.models.SentenceEmbeddings`)."""
-
-    def encode(self, texts: list[str]) -> Any:
-        """One normalised vector per text."""
-        ...
-
-
 class SemanticJudge:
     """Weights sentences by how much closer they sit to spam prototypes than to guidance prototypes."""
 
-    def __init__(self, encoder: Encoder) -> None:
-        self.encoder = encoder
+    def __init__(self, embeddings: Embeddings) -> None:
+        self.embeddings = embeddings
         self._prototypes: tuple[Any, Any] | None = None
 
     def __repr__(self) -> str:
-        return f"SemanticJudge({self.encoder!r})"
+        return f"SemanticJudge({self.embeddings!r})"
 
     def _vectors(self) -> tuple[Any, Any]:
         if self._prototypes is None:
-            spam = self.encoder.encode(list(SPAM_PROTOTYPES))
-            guidance = self.encoder.encode(list(GUIDANCE_PROTOTYPES))
-            self._prototypes = (spam, guidance)
+            self._prototypes = (self._embed(SPAM_PROTOTYPES), self._embed(GUIDANCE_PROTOTYPES))
         return self._prototypes
+
+    def _embed(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        vectors = np.asarray(self.embeddings.embed_documents(list(texts)), dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     def weights(self, texts: Iterable[str], *, lang: str) -> dict[str, float]:
         """The semantic weight of each distinct text, embedded in one batch."""
@@ -85,6 +83,6 @@ class SemanticJudge:
         if not unique or not scale:
             return {}
         spam, guidance = self._vectors()
-        vectors = self.encoder.encode(unique)
+        vectors = self._embed(unique)
         margin = (vectors @ spam.T).max(axis=1) - (vectors @ guidance.T).max(axis=1)
         return {text: round(float(scale * (m - OFFSET)), 3) for text, m in zip(unique, margin, strict=True)}

@@ -77,7 +77,7 @@ def test_plans_use_rosters_with_known_problems_and_expect_every_section(suites: 
 
 def test_smoke_takes_a_few_cases_of_each_suite(suites: dict[str, Suite]) -> None:
     origin = Counter(c.suite for c in suites["smoke"].cases)
-    assert set(origin) == {"retrieval", "answers", "refusal", "plans"}
+    assert set(origin) == {"retrieval", "answers", "refusal", "plans", "ingest"}
     assert sum(origin.values()) <= 25
 
 

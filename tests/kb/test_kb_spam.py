@@ -1,0 +1,128 @@
+"""Spam detection by fit: the labelled corpus, its scoring, and cuts that need no splice residue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from kb_helpers import REPO
+
+from advisor.kb.clean import clean_text
+from advisor.kb.coherence import SemanticJudge
+from advisor.kb.spam import find_spam
+from evals.ingest import parse_marked, score_cut
+
+CORPUS = REPO / "tests" / "fixtures" / "spam"
+
+
+def _corpus(lang: str) -> list[dict[str, object]]:
+    return yaml.safe_load((CORPUS / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def _totals(lang: str, split: str, judge: SemanticJudge | None = None) -> tuple[float, float]:
+    fragments = caught = sentences = damaged = 0
+    for row in _corpus(lang):
+        if row["split"] != split:
+            continue
+        raw, _ = parse_marked(str(row["question"]))
+        score = score_cut(str(row["question"]), clean_text(raw, lang=lang, judge=judge))
+        fragments, caught = fragments + score.fragments, caught + score.caught
+        sentences, damaged = sentences + score.clean_sentences, damaged + score.damaged
+    return caught / fragments, damaged / sentences
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_corpus_has_forty_spliced_paragraphs_clean_look_alikes_and_a_held_out_split(lang: str) -> None:
+    rows = _corpus(lang)
+    spans = {str(r["id"]): parse_marked(str(r["question"]))[1] for r in rows}
+    assert sum(1 for s in spans.values() if s) >= 40
+    assert all(len(s) <= 2 for s in spans.values())
+    clean = [r for r in rows if "clean" in r["tags"]]  # type: ignore[operator]
+    assert len(clean) >= 10 and not any(spans[str(r["id"])] for r in clean)
+    assert {r["split"] for r in rows} == {"dev", "test"}
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_parse_and_score_a_cut_exactly() -> None:
+    marked = "Coach every week. ⟦Buy cheap leads now!⟧ Review the plan."
+    raw, spans = parse_marked(marked)
+    assert raw == "Coach every week. Buy cheap leads now! Review the plan." and spans == [(18, 38)]
+    perfect = score_cut(marked, "Coach every week. Review the plan.")
+    assert (perfect.recall, perfect.false_cut_rate, perfect.precision) == (1.0, 0.0, 1.0)
+    sloppy = score_cut(marked, "Coach every. Buy cheap leads now! Review the plan.")
+    assert (sloppy.recall, sloppy.false_cut_rate, sloppy.precision) == (0.0, 0.5, 0.0)
+    assert score_cut(marked, raw).precision is None  # nothing cut
+
+
+@pytest.mark.parametrize(("lang", "recall", "false_cuts"), [("en", 0.95, 0.02), ("zh", 0.9, 0.0)])
+def test_lexical_cleaner_meets_its_dev_figures(lang: str, recall: float, false_cuts: float) -> None:
+    measured_recall, measured_false = _totals(lang, "dev")
+    assert measured_recall >= recall and measured_false <= false_cuts
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_held_out_paragraphs_lose_no_clean_sentence(lang: str) -> None:
+    recall, false_cuts = _totals(lang, "test")
+    assert false_cuts == 0.0 and recall >= 0.55  # what was measured once the design was frozen (see spam.py)
+
+
+def test_an_unseen_english_article_loses_its_three_kinds_of_advert() -> None:
+    text = (
+        "Hire account executives a quarter before the pipeline needs them. "
+        "WhatsApp: +44 7700 900456, +44 7700 900789, +44 7700 900321 for bulk number lists. "
+        "Ramp takes four months, 购买数据 so plan capacity with that delay in mind.\n\n"
+        "Coach every rep on one recorded call a week. LeadForge: 90 Million Verified Contacts, Updated Daily!"
+    )
+    cleaned = clean_text(text, lang="en")
+    for spam in ("WhatsApp", "7700", "购买数据", "LeadForge", "Verified Contacts"):
+        assert spam not in cleaned
+    assert "Hire account executives a quarter before the pipeline needs them." in cleaned
+    assert "Ramp takes four months, so plan capacity with that delay in mind." in cleaned
+    assert "Coach every rep on one recorded call a week." in cleaned
+
+
+def test_chinese_spam_without_splice_residue_is_cut() -> None:
+    text = "配额应当根据团队产能来设定，购买精准企业主手机号码名单请加微信而不是根据管理层的期望。"
+    assert clean_text(text, lang="zh") == "配额应当根据团队产能来设定，而不是根据管理层的期望。"
+
+
+def test_headings_tables_and_a_gloss_in_brackets_are_never_cut() -> None:
+    for line in ("# Buy Verified Phone Lists | Cheap", "| WhatsApp | +44 20 7946 0000 | list |"):
+        assert clean_text(line, lang="en") == line
+    assert find_spam("An SDR (销售发展代表) books meetings for account executives.", lang="en") == []
+
+
+def test_fragments_name_their_evidence() -> None:
+    line = "Review the pipeline weekly call +44 20 7946 0000 to buy verified CEO email lists and coach reps."
+    (fragment,) = find_spam(line, lang="en")
+    assert line[fragment.start : fragment.end] == "call +44 20 7946 0000 to buy verified CEO email lists"
+    assert {"phone", "contact"} <= set(fragment.kinds)
+
+
+@pytest.mark.integration
+def test_semantic_judge_is_deterministic_and_batches_once(tmp_path: Path) -> None:
+    from advisor.config import load_settings
+    from advisor.models import get_embedder
+
+    embeddings = get_embedder(load_settings(home=tmp_path))
+    calls: list[int] = []
+
+    class Counting(type(embeddings)):  # type: ignore[misc]
+        """The real model, counting its batches."""
+
+        def __init__(self) -> None:
+            self.__dict__.update(embeddings.__dict__)
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            calls.append(len(texts))
+            return super().embed_documents(texts)
+
+    judge = SemanticJudge(Counting())
+    text = "Keep the team small. Join our WhatsApp group for daily verified leads!\n\nCoach weekly. Buy lists today!"
+    first = clean_text(text, lang="en", judge=judge)
+    assert clean_text(text, lang="en", judge=judge) == first
+    assert len(calls) == 4  # the two prototype sets once, then one batch per document
+    assert "WhatsApp" not in first and first.startswith("Keep the team small.")
+    clean_text("季度复盘时逐一检查商机。购买数据请加微信！", lang="zh", judge=judge)
+    assert len(calls) == 4  # Chinese is not embedded
