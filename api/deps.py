@@ -21,7 +21,12 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+async def _settings(request: Request) -> Settings:
+    # async: a plain `def` dependency would cost every request a hop through the threadpool
+    return get_settings(request)
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
 
 BROWSER_SESSION_COOKIE = "advisor_sid"
 _SESSION_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -43,7 +48,7 @@ class Principal:
         return self.owner
 
 
-def ensure_browser_session(request: Request) -> None:
+async def ensure_browser_session(request: Request) -> None:
     """Pages' dependency: the visitor's anonymous session id from its cookie, or a new one the page will set."""
     sid = request.cookies.get(BROWSER_SESSION_COOKIE, "")
     if _SESSION_ID.match(sid):
@@ -53,7 +58,7 @@ def ensure_browser_session(request: Request) -> None:
         request.state.new_browser_session = True
 
 
-def get_principal(request: Request) -> Principal:
+async def get_principal(request: Request) -> Principal:
     """The signed-in user (`request.state.user_id`, set by sign-in), else the browser session, else the key holder."""
     user_id = getattr(request.state, "user_id", None)
     if user_id:

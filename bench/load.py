@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -144,9 +145,8 @@ def _wait_ready(base: str, server: subprocess.Popen[bytes], home: Path, timeout:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(
-                f"advisor serve exited: {(server.stderr.read() if server.stderr else b'').decode()[-2000:]}"
-            )
+            log = (home / "server.log").read_text(encoding="utf-8", errors="replace")
+            raise SystemExit(f"advisor serve exited:\n{log[-2000:]}")
         try:
             if httpx.get(base + "/readyz", timeout=5).status_code == 200:
                 return
@@ -164,8 +164,16 @@ def main() -> None:
         "--clients", type=int, default=50, help="Concurrent clients on the metrics endpoints."
     )
     parser.add_argument("--chats", type=int, default=10, help="Concurrent streaming chat clients.")
-    parser.add_argument("--port", type=int, default=8765, help="Loopback port for the server.")
+    parser.add_argument(
+        "--port", type=int, default=0, help="Loopback port for the server (default: a free one)."
+    )
     args = parser.parse_args()
+    if not args.port:
+        with (
+            socket.socket() as probe
+        ):  # another benchmark or server may hold a fixed port on a shared machine
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
     base = f"http://127.0.0.1:{args.port}"
     with tempfile.TemporaryDirectory(prefix="advisor-load-") as home:
         server = _start_server(Path(home), args.port)
