@@ -402,17 +402,31 @@ def scenario_view(outcome: dict[str, Any], lang: str, name: str = "") -> dict[st
 
 
 def plan_document(
-    settings: Settings, org_id: str, *, fmt: str, goal: str | None, lang: str
+    settings: Settings, org_id: str, *, fmt: str, goal: str | None, lang: str, inputs: Any = None
 ) -> tuple[bytes, str]:
-    """The org's plan in one format (drafted once per upload version, goal and language), with its media type."""
+    """The org's plan in one format (drafted once per view and inputs), with its media type.
+
+    `inputs` (`api.plans.PlanInputs`) lays the form's goal, language and figures over the uploaded profile; without
+    it the plan uses `goal` and `lang` alone.
+    """
     from advisor.plan.draft import draft_plan
     from advisor.plan.render import render_plan
+    from api.plans import PlanInputs
 
     result = view(settings, org_id)
-    key = f"plan:{lang}:{goal or ''}"
+    chosen = inputs or PlanInputs(goal=goal or "", lang=lang)  # type: ignore[arg-type]
+    key = f"plan:{chosen.model_dump_json()}"
     if key not in result.cache:
+        as_of = result.options.as_of or result.roster.as_of
         result.cache[key] = draft_plan(
-            result.roster, settings=settings, profile=result.profile, goal=goal, lang=lang
+            result.roster,
+            settings=settings,
+            profile=chosen.profile(result.profile),
+            goal=chosen.goal or None,
+            lang=chosen.lang,
+            as_of=as_of,
+            period_start=_period_start(result.options, as_of),
+            benchmarks=bundled_benchmarks(),
         )
     plan = result.cache[key]
     data = _dumps(plan.to_dict()) if fmt == "json" else render_plan(plan, fmt)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from advisor.db import Base, session
 from advisor.errors import NotFoundError
 from api.deps import Principal
 
-Kind = Literal["conversation", "org", "scenario"]
+Kind = Literal["conversation", "org", "scenario", "plan"]
 
 
 class OwnedItem(Base):

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
+from pydantic import ValidationError
 
 from advisor.config import Settings
 from advisor.errors import InputError
-from api import org_people, org_service, ownership, scenarios
+from api import org_people, org_service, ownership, plans, scenarios
 from api.auth import require_login
 from api.charts import dashboard_charts
 from api.deps import Principal, PrincipalDep, SettingsDep, ensure_browser_session
@@ -265,44 +266,76 @@ async def run_scenario(
     return render(request, "org_scenario.html", data, status_code=400 if data.get("error") else 200)
 
 
+PlanId = Annotated[str, Query(max_length=40, pattern=r"^[A-Za-z0-9_-]*$")]
+
+
+def _plan_data(
+    settings: Settings, principal: Principal, org_id: str, plan_id: str, lang: str
+) -> dict[str, Any]:
+    org_service.owned_view(settings, principal, org_id)
+    kept = plans.saved(settings, principal, org_id)
+    inputs = plans.load(settings, principal, org_id, plan_id) if plan_id else plans.PlanInputs(lang=lang)  # type: ignore[arg-type]
+    return {
+        "org_id": org_id,
+        "name": org_service.display_name(settings, org_id),
+        "saved": kept,
+        "plan_id": plan_id,
+        "inputs": inputs,
+        "drafted": bool(plan_id),
+    }
+
+
 @router.get("/orgs/{org_id}/plan")
 async def plan_page(
-    request: Request, settings: SettingsDep, principal: PrincipalDep, org_id: str
+    request: Request, settings: SettingsDep, principal: PrincipalDep, org_id: str, plan: PlanId = ""
 ) -> Response:
-    """The plan form (drafting happens on submit)."""
-    await run_in_threadpool(org_service.owned_view, settings, principal, org_id)
-    lang = pick_language(request)
-    return render(
-        request, "org_plan.html", {"org_id": org_id, "drafted": False, "plan_lang": lang, "goal": ""}
-    )
+    """The plan form and saved plans; with `plan`, that plan drafted, shown and ready to download."""
+    data = await run_in_threadpool(_plan_data, settings, principal, org_id, plan, pick_language(request))
+    return render(request, "org_plan.html", data)
 
 
 @router.post("/orgs/{org_id}/plan")
 async def draft_plan(
-    request: Request,
-    settings: SettingsDep,
-    principal: PrincipalDep,
-    org_id: str,
-    goal: Annotated[str, Form(max_length=1000)] = "",
-    plan_lang: Annotated[str, Form(pattern="^(en|zh)$")] = "en",
+    request: Request, settings: SettingsDep, principal: PrincipalDep, org_id: str
 ) -> Response:
-    """Draft the plan, then show it with download links."""
+    """Save the form's plan inputs for this org, draft the plan, then show it with download links."""
+    try:
+        inputs = plans.from_form(await request.form())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        raise InputError(f"Plan form: `{field}` {first['msg']}.") from exc
     await run_in_threadpool(org_service.owned_view, settings, principal, org_id)
     async with request.app.state.model_queue.slot():
         await run_in_threadpool(
-            org_service.plan_document, settings, org_id, fmt="html", goal=goal or None, lang=plan_lang
+            org_service.plan_document,
+            settings,
+            org_id,
+            fmt="html",
+            goal=None,
+            lang=inputs.lang,
+            inputs=inputs,
         )
-    context = {"org_id": org_id, "drafted": True, "plan_lang": plan_lang, "goal": goal}
-    return render(request, "org_plan.html", context)
+    plan_id = await run_in_threadpool(plans.save, settings, principal, org_id, inputs)
+    return redirect(request, f"/orgs/{org_id}/plan?plan={plan_id}")
 
 
 async def _plan_bytes(
-    request: Request, settings: Settings, principal: Principal, org_id: str, fmt: str, lang: str, goal: str
+    request: Request,
+    settings: Settings,
+    principal: Principal,
+    org_id: str,
+    fmt: str,
+    *,
+    plan_id: str,
+    lang: str,
+    goal: str,
 ) -> tuple[bytes, str]:
     await run_in_threadpool(org_service.owned_view, settings, principal, org_id)  # another's org is a 404
+    inputs = await run_in_threadpool(plans.load, settings, principal, org_id, plan_id) if plan_id else None
     async with request.app.state.model_queue.slot():
         return await run_in_threadpool(
-            org_service.plan_document, settings, org_id, fmt=fmt, goal=goal or None, lang=lang
+            org_service.plan_document, settings, org_id, fmt=fmt, goal=goal or None, lang=lang, inputs=inputs
         )
 
 
@@ -312,11 +345,14 @@ async def plan_view(
     settings: SettingsDep,
     principal: PrincipalDep,
     org_id: str,
+    plan: PlanId = "",
     plan_lang: PlanLang = "en",
     goal: Goal = "",
 ) -> Response:
     """The plan's HTML, sandboxed for display in the plan page's frame."""
-    data, media_type = await _plan_bytes(request, settings, principal, org_id, "html", plan_lang, goal)
+    data, media_type = await _plan_bytes(
+        request, settings, principal, org_id, "html", plan_id=plan, lang=plan_lang, goal=goal
+    )
     return Response(data, media_type=media_type, headers={"Content-Security-Policy": REPORT_CSP})
 
 
@@ -327,13 +363,16 @@ async def plan_download(
     principal: PrincipalDep,
     org_id: str,
     fmt: str,
+    plan: PlanId = "",
     plan_lang: PlanLang = "en",
     goal: Goal = "",
 ) -> Response:
     """The plan as a Markdown, HTML or PDF download."""
     if fmt not in ("md", "html", "pdf"):
         raise InputError(f"Unknown plan format `{fmt}`; use md, html or pdf.")
-    data, media_type = await _plan_bytes(request, settings, principal, org_id, fmt, plan_lang, goal)
+    data, media_type = await _plan_bytes(
+        request, settings, principal, org_id, fmt, plan_id=plan, lang=plan_lang, goal=goal
+    )
     disposition = f'attachment; filename="plan-{org_id[:8]}-{plan_lang}.{fmt}"'
     return Response(
         data,

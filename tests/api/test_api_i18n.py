@@ -24,6 +24,7 @@ DYNAMIC = {
     "people_": ("manager", "role", "channel", "territory", "status"),
     "status_": ("active", "left"),
     "org_": ("metrics", "findings"),
+    "plan_": ("recruiting_usd", "onboarding_usd", "vacancy_months", "monthly_salary_usd"),
 }
 # the same word in both languages on purpose
 SAME_IN_BOTH = {"evals_download_json", "nav_api"}

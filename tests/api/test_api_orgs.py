@@ -292,3 +292,42 @@ def test_scenario_built_with_the_form_is_saved_and_compared(client: TestClient) 
     assert 'id="scenario-compare"' in compared
     bad = client.post(f"/orgs/{org_id}/scenario", data={"edit": ["hire"], "target": [""], "amount": ["2"]})
     assert bad.status_code == 400 and "Edit 1" in bad.text
+
+
+def test_plan_inputs_are_a_form_saved_per_org(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from api import org_service
+
+    drafted: list[object] = []
+
+    def fake_plan(
+        settings: object, org_id: str, *, fmt: str, goal: object, lang: str, inputs: object = None
+    ) -> tuple[bytes, str]:
+        drafted.append(inputs)
+        return f"plan {fmt}".encode(), org_service.MEDIA_TYPES[fmt]
+
+    monkeypatch.setattr(
+        org_service, "plan_document", fake_plan
+    )  # drafting itself is the plan tests' business
+    org_id = _page_upload(client)
+    form = {"goal": "Grow enterprise 40%", "lang": "zh", "bookings_target_usd": "5000000", "recruiting_usd": "20000",
+            "quota_per_rep_usd": ""}  # fmt: skip
+    page = client.post(f"/orgs/{org_id}/plan", data=form)
+    assert (
+        page.status_code == 200
+        and "Grow enterprise 40% (zh)" in page.text
+        and 'id="plan-downloads"' in page.text
+    )
+    plan_id = page.url.params["plan"]
+    chosen = drafted[-1]
+    assert (
+        chosen.bookings_target_usd == 5_000_000 and chosen.quota_per_rep_usd is None and chosen.lang == "zh"
+    )
+    from advisor.org.profile import Profile
+
+    profile = chosen.profile(Profile())
+    assert profile.bookings_target_usd == 5_000_000 and profile.costs.recruiting_usd == 20000
+    download = client.get(f"/orgs/{org_id}/plan/download.pdf?plan={plan_id}")
+    assert download.status_code == 200 and download.content == b"plan pdf"
+    assert TestClient(client.app).get(f"/orgs/{org_id}/plan/download.md?plan={plan_id}").status_code == 404
+    bad = client.post(f"/orgs/{org_id}/plan", data={"bookings_target_usd": "-5"})
+    assert bad.status_code == 400 and "bookings_target_usd" in bad.text
