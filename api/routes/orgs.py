@@ -26,6 +26,7 @@ from api.schemas import (
     PreviewOut,
     RenameRequest,
 )
+from api.serialize import finding_out, metric_out
 
 router = APIRouter(prefix="/api/orgs", tags=["orgs"], dependencies=[Depends(require_api_key)])
 Lang = Annotated[Literal["en", "zh"], Query(description="Language of labels, titles and messages.")]
@@ -172,13 +173,18 @@ async def put_options(
     return view.options
 
 
+async def _json_body(settings: Settings, principal: Principal, org_id: str, kind: str, lang: str) -> Response:
+    # the fast path answers from memory on the event loop; the first call (or one after a re-check) goes to a thread
+    body = org_service.recent_json(principal, org_id, kind, lang) or await run_in_threadpool(
+        org_service.cached_json, settings, principal, org_id, kind, lang
+    )
+    return Response(body, media_type="application/json")
+
+
 @router.get("/{org_id}/metrics", response_model=MetricsOut)
 async def metrics(settings: SettingsDep, principal: PrincipalDep, org_id: str, lang: Lang = "en") -> Response:
     """Every metric computed on the roster: value, unit, formula, inputs and per-group values."""
-    body = org_service.recent_json(principal, org_id, "metrics", lang) or await run_in_threadpool(
-        org_service.cached_json, settings, principal, org_id, "metrics", lang
-    )
-    return Response(body, media_type="application/json")
+    return await _json_body(settings, principal, org_id, "metrics", lang)
 
 
 @router.get("/{org_id}/findings", response_model=FindingsOut)
@@ -186,10 +192,7 @@ async def findings(
     settings: SettingsDep, principal: PrincipalDep, org_id: str, lang: Lang = "en"
 ) -> Response:
     """Metrics compared with published benchmarks: severity, evidence and the topics that address them."""
-    body = org_service.recent_json(principal, org_id, "findings", lang) or await run_in_threadpool(
-        org_service.cached_json, settings, principal, org_id, "findings", lang
-    )
-    return Response(body, media_type="application/json")
+    return await _json_body(settings, principal, org_id, "findings", lang)
 
 
 def _export(
@@ -197,17 +200,9 @@ def _export(
 ) -> tuple[bytes, str]:
     view = org_service.owned_view(settings, principal, org_id)
     if kind == "metrics":
-        header, rows = exports.metric_rows(
-            MetricsOut.model_validate_json(
-                org_service.cached_json(settings, principal, org_id, kind, lang)
-            ).metrics
-        )
+        header, rows = exports.metric_rows([metric_out(m, lang) for m in view.metrics])
     else:
-        header, rows = exports.finding_rows(
-            FindingsOut.model_validate_json(
-                org_service.cached_json(settings, principal, org_id, kind, lang)
-            ).findings
-        )
+        header, rows = exports.finding_rows([finding_out(f, lang) for f in view.findings])
     stem = view.filename.rsplit(".", 1)[0]
     return exports.table_bytes(header, rows, fmt, sheet=kind), f"{stem}-{kind}.{fmt}"
 
