@@ -56,8 +56,8 @@ async def answer_events(request: Request, body: ChatRequest, principal: Principa
                 answer = event.answer.to_dict()
                 await run_in_threadpool(_claim, settings, principal, answer)
                 yield sse_event("final", answer)
-            elif getattr(event, "status", None):
-                yield sse_event("status", {"status": event.status})
+            elif status := getattr(event, "status", None):
+                yield sse_event("status", {"status": status})
             else:
                 yield sse_event("text", {"text": event.text})
     except AdvisorError as exc:
