@@ -164,7 +164,12 @@
         } else if (name === "text") {
           // verified text only: the pieces concatenate to the final answer (markers are numbered once it arrives)
           verified.push(data.text);
-          const shown = verified.join("").replace(MARKER, "");
+          // numbered in order of first citation, as the final answer will number them
+          const seen = new Map();
+          const shown = verified.join("").replace(MARKER, (all, id) => {
+            if (!seen.has(id)) seen.set(id, seen.size + 1);
+            return "[" + seen.get(id) + "]";
+          });
           box.replaceChildren(el("p", { class: "verified", text: shown }), el("p", { class: "checking muted", role: "status", text: labels.checking }));
         } else if (name === "final") {
           renderAnswer(box, data);
