@@ -77,3 +77,16 @@ def test_search_rename_export_and_delete(client: TestClient) -> None:
     assert other.delete(f"/api/conversations/{spans}").status_code == 404
     assert client.post(f"/chat/{spans}/delete").status_code == 200
     assert [c["title"] for c in client.get("/api/conversations").json()] == ["What SDR to AE ratio?"]
+
+
+def test_chat_page_offers_your_own_orgs_by_file_name(client: TestClient) -> None:
+    from web_server import ROSTERS
+
+    with (ROSTERS / "problem_team.csv").open("rb") as handle:
+        upload = client.post(
+            "/orgs", files={"file": ("q4-team.csv", handle, "text/csv")}, follow_redirects=False
+        )
+    org_id = upload.headers["location"].split("/")[2]
+    page = client.get(f"/chat?org={org_id}").text
+    assert f'<option value="{org_id}" selected>q4-team.csv (' in page
+    assert "q4-team.csv" not in TestClient(client.app).get("/chat").text
