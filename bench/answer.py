@@ -74,7 +74,7 @@ def main() -> None:
     from langchain_core.prompts import ChatPromptTemplate
 
     from advisor.chat.advisor import Advisor
-    from advisor.chat.events import FinalEvent, TokenEvent
+    from advisor.chat.events import FinalEvent, TextEvent
     from advisor.chat.numbers import untraceable_numbers
     from advisor.chat.sentences import citation_ids
     from advisor.config import load_settings
@@ -102,7 +102,7 @@ def main() -> None:
         started = time.perf_counter()
         answer = None
         for event in advisor.stream(question):
-            if isinstance(event, TokenEvent):
+            if isinstance(event, TextEvent):
                 stamps.append(time.perf_counter())
             elif isinstance(event, FinalEvent):
                 answer = event.answer

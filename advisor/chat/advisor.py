@@ -1,13 +1,17 @@
-"""The advisor: question (+ conversation, + org) -> evidence -> model -> grounding -> `Answer`, streamed or not.
+"""The advisor: question (+ conversation, + org) -> intent -> evidence -> composed or written answer -> `Answer`.
 
-The fixed pipeline serves models without tool calling (the embedded default); a model that calls tools runs the
-bounded agent loop instead. Both end in the same grounding, and both fall back to an extractive answer composed
-from the evidence when the model's draft is unusable.
+The pipeline owns the structure of an answer: the question's intent picks the answer units, and the composer writes
+a lead and a cited list from them (`advisor.chat.composer`). The embedded model is not asked to write: measured on
+the held-out questions, none of its drafts survived grounding, so generating one only cost ~3 s per answer. A capable
+model (`capable_model`, or one that calls tools, which runs the bounded agent loop) writes the answer from the same
+evidence and intent; grounding checks each sentence as the draft streams, and the verified ones are sent once at
+least `MIN_GROUNDED_SENTENCES` stand (too few, and the composed answer is sent instead). Only verified text streams.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import threading
 import time
@@ -21,10 +25,12 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from advisor.chat.agent import AgentState, run_agent
 from advisor.chat.answer import Answer
-from advisor.chat.events import Event, FinalEvent, TokenEvent
+from advisor.chat.composer import ROLES as INTENT_ROLES
+from advisor.chat.composer import compose
+from advisor.chat.events import Event, FinalEvent, StatusEvent, TextEvent
 from advisor.chat.evidence import EvidencePack, passage_evidence
-from advisor.chat.extractive import compose
-from advisor.chat.grounding import GroundedSentence, GroundedText, draft_problem, ground
+from advisor.chat.grounding import GroundedSentence, GroundedText, Grounder, draft_problem
+from advisor.chat.intent import Intent, classify
 from advisor.chat.memory import add_turn, create_conversation, recent_turns
 from advisor.chat.org_context import OrgContext
 from advisor.chat.rewrite import standalone_question
@@ -35,10 +41,14 @@ from advisor.errors import ConfigError, InputError
 from advisor.models import get_chat_model, get_embedder, supports_tools
 from advisor.prompts import render_prompt
 from advisor.text.lang import Lang, detect_lang
+from advisor.text.sentences import split_sentences
 
 # fewer grounded sentences than this and the answer is composed from the evidence instead
 MIN_GROUNDED_SENTENCES = 2
 MAX_QUESTION_CHARS = 2000
+# excerpt budget when no model reads the evidence: the composer may quote any sentence of a passage
+COMPOSE_CHARS = 1200
+DEEPEN = 3  # further sections of the top documents the composer may draw on
 Path = Literal["generated", "extractive", "refused"]
 _Steps = Generator[Event, None, Answer]  # a pipeline step streams events and returns the answer it reached
 
@@ -49,6 +59,7 @@ class _Run:
 
     question: str
     lang: Lang
+    intent: Intent = "actions"
     started: float = field(default_factory=time.perf_counter)
     timings: dict[str, float] = field(default_factory=dict)
     _mark: float = field(default_factory=time.perf_counter)
@@ -136,7 +147,7 @@ class Advisor:
         org: OrgContext | None = None,
         lang: Lang | None = None,
     ) -> Iterator[Event]:
-        """Answer one question, yielding tokens as the model writes them and the grounded answer last."""
+        """Answer one question, yielding a status, verified text as it is ready, and the grounded answer last."""
         question = question.strip()
         if not question:
             raise InputError("The question is empty; ask about your sales organisation.")
@@ -198,55 +209,77 @@ class Advisor:
 
     # the pipeline -----------------------------------------------------------------------------------------------
 
+    @property
+    def writes_answers(self) -> bool:
+        """Whether the chat model writes answers (a capable or tool-calling model) rather than the composer."""
+        return self.settings.capable_model or self.uses_agent
+
     def _answer(self, run: _Run, standalone: str, org: OrgContext | None) -> _Steps:
         declined = declined_request(run.question)
         if declined:
             return (yield from self._refuse(run, declined))
-        passages = search_passages(self.retriever, standalone, k=self.settings.retrieval_k, lang=run.lang)
+        names = org.names() if org else {}
+        run.intent = classify(standalone, lang=run.lang, embedder=self.embedder, roster_names=names).intent
+        writes = self.writes_answers and (run.lang == "en" or self.settings.multilingual_model)
+        passages = search_passages(
+            self.retriever,
+            standalone,
+            k=self.settings.retrieval_k,
+            lang=run.lang,
+            deepen=0 if writes else DEEPEN,
+            roles=INTENT_ROLES.get(run.intent, ())[:1],
+        )
         run.lap("retrieve_ms")
         metric_items = org.evidence_for(standalone, lang=run.lang) if org else []
         run.lap("org_ms")
-        passage_items = passage_evidence(passages, query=standalone, max_chars=self.settings.evidence_chars)
+        chars = self.settings.evidence_chars if writes else max(self.settings.evidence_chars, COMPOSE_CHARS)
+        passage_items = passage_evidence(passages, query=standalone, max_chars=chars)
         pack = EvidencePack(tuple(metric_items + passage_items))
         relevance = 1.0 if metric_items else pack.best_score
         scope = decide(
-            standalone, relevance=relevance, embedder=self.embedder, min_relevance=self.settings.min_relevance
+            standalone,
+            relevance=relevance,
+            embedder=self.embedder,
+            min_relevance=self.settings.min_relevance,
+            about_org=bool(metric_items),
         )
         run.lap("scope_ms")
         if not scope.in_scope:
             assert scope.reason is not None
             return (yield from self._refuse(run, scope.reason))
-        if run.lang == "zh" and not self.settings.multilingual_model:
-            # the embedded model cannot write Chinese: compose the answer from the Chinese evidence
-            return (yield from self._extractive(run, standalone, pack, reason="language"))
+        yield StatusEvent("checking_sources")
+        if not writes:
+            reason = "language" if run.lang == "zh" and self.writes_answers else "composed"
+            return (yield from self._composed(run, standalone, pack, reason=reason))
         if self.uses_agent:
             return (yield from self._agent_answer(run, standalone, org, pack))
-        messages = self._messages(run.lang, standalone, pack)
+        messages = self._messages(run, standalone, pack)
         run.lap("prompt_ms")
-        draft = yield from self._generate(run, messages)
-        return (yield from self._finish(run, standalone, pack, draft))
+        return (yield from self._written(run, standalone, pack, self._generate(run, messages)))
 
-    def _messages(self, lang: str, question: str, pack: EvidencePack) -> list[BaseMessage]:
-        user = render_prompt(f"answer/user.{lang}.j2", evidence=list(pack), question=question)
+    def _messages(self, run: _Run, question: str, pack: EvidencePack) -> list[BaseMessage]:
+        user = render_prompt(
+            f"answer/user.{run.lang}.j2", evidence=list(pack), question=question, intent=run.intent
+        )
         return [SystemMessage(self.system_prompt()), HumanMessage(user)]
 
-    def _generate(self, run: _Run, messages: list[BaseMessage]) -> Generator[Event, None, str]:
-        parts: list[str] = []
+    def _generate(self, run: _Run, messages: list[BaseMessage]) -> Iterator[str]:
+        """The model's draft as it streams (shown to nobody: grounding reads it)."""
+        count = 0
         try:
             for chunk in self.chat_model.stream(messages):
                 if not chunk.content:
                     continue
-                if not parts:
+                if not count:
                     run.timings["first_token_ms"] = run.since_start()
-                parts.append(str(chunk.content))
-                yield TokenEvent(parts[-1])
+                count += 1
+                yield str(chunk.content)
         except ValueError:
             # LangChain raises when a model streams no chunk at all (it ended at once): an empty draft
-            if parts:
+            if count:
                 raise
         run.lap("generate_ms")
-        run.timings["tokens"] = float(len(parts))
-        return "".join(parts)
+        run.timings["tokens"] = float(count)
 
     def _agent_answer(self, run: _Run, standalone: str, org: OrgContext | None, seed: EvidencePack) -> _Steps:
         state = AgentState(
@@ -259,45 +292,65 @@ class Advisor:
         steps = run_agent(
             standalone, model=self.chat_model, state=state, seed=seed, max_steps=self.settings.agent_max_steps
         )
-        for token in steps:
+        draft = []
+        for token in steps:  # the agent's evidence grows while it works: ground once its draft is complete
             run.timings.setdefault("first_token_ms", run.since_start())
-            yield TokenEvent(token)
+            draft.append(token)
         run.lap("generate_ms")  # the agent's own tool calls happen inside its loop and are counted here
         run.timings["agent_steps"] = float(state.steps)
-        return (yield from self._finish(run, standalone, state.pack, state.draft))
+        return (yield from self._written(run, standalone, state.pack, iter([state.draft or "".join(draft)])))
 
-    def _finish(self, run: _Run, question: str, pack: EvidencePack, draft: str) -> _Steps:
-        problem = draft_problem(draft, lang=run.lang)
-        if problem:
-            return (yield from self._extractive(run, question, pack, reason=problem, streamed=True))
-        grounded = ground(
-            draft, pack, lang=run.lang, embedder=self.embedder, forbidden=[self.system_prompt()]
-        )
+    def _written(self, run: _Run, question: str, pack: EvidencePack, draft: Iterator[str]) -> _Steps:
+        """Ground a streaming draft sentence by sentence; send verified sentences once enough of them stand."""
+        grounder = Grounder(pack, lang=run.lang, embedder=self.embedder, forbidden=[self.system_prompt()])
+        grounded = _with_missing_fields(grounder.result, pack)
+        sent = fed = 0
+        full = ""
+        for part in itertools.chain(draft, [None]):  # None marks the end: the last sentence is complete then
+            full += part or ""
+            sentences = split_sentences(full)
+            complete = sentences if part is None else sentences[:-1]
+            for sentence in complete[fed:]:
+                grounder.feed(sentence)
+            fed = max(fed, len(complete))
+            if len(grounder.result.sentences) >= MIN_GROUNDED_SENTENCES:
+                grounded = _with_missing_fields(grounder.result, pack)
+                pieces = grounded.pieces()
+                for piece in pieces[sent:]:
+                    run.timings.setdefault("first_text_ms", run.since_start())
+                    yield TextEvent(piece)
+                sent = len(pieces)
         run.lap("ground_ms")
-        if len(grounded.sentences) < MIN_GROUNDED_SENTENCES:
-            return (
-                yield from self._extractive(run, question, pack, reason="too_little_grounded", streamed=True)
-            )
-        run.timings["dropped_sentences"] = float(len(grounded.dropped))
-        return self._build(run, _with_missing_fields(grounded, pack), pack, "generated")
+        problem = draft_problem(full, lang=run.lang)
+        if len(grounder.result.sentences) < MIN_GROUNDED_SENTENCES:
+            return (yield from self._composed(run, question, pack, reason=problem or "too_little_grounded"))
+        run.timings["dropped_sentences"] = float(len(grounder.result.dropped))
+        return self._build(run, grounded, pack, "generated")
 
-    def _extractive(
-        self, run: _Run, question: str, pack: EvidencePack, *, reason: str, streamed: bool = False
-    ) -> _Steps:
-        composed = compose(question, pack, lang=run.lang, embedder=self.embedder)
-        run.lap("ground_ms")
+    def _composed(self, run: _Run, question: str, pack: EvidencePack, *, reason: str) -> _Steps:
+        composed = compose(question, pack, intent=run.intent, lang=run.lang, embedder=self.embedder)
+        run.lap("compose_ms")
         if not composed.sentences:
             return (yield from self._refuse(run, "low_relevance"))
-        answer = self._build(run, _with_missing_fields(composed, pack), pack, "extractive")
+        grounded = _with_missing_fields(composed, pack)
+        for piece in grounded.pieces():
+            run.timings.setdefault("first_text_ms", run.since_start())
+            yield TextEvent(piece)
+        answer = self._build(run, grounded, pack, "extractive")
         answer.fallback_reason = reason
-        if not streamed:  # nothing was generated: the composed text is the stream
-            yield TokenEvent(answer.answer)
         return answer
 
     def _refuse(self, run: _Run, reason: str) -> _Steps:
         text = render_prompt(f"answer/refusal.{run.lang}.j2", reason=reason)
-        yield TokenEvent(text)
-        return Answer(answer=text, refused=True, refusal_reason=reason, language=run.lang, path="refused")
+        yield TextEvent(text)
+        return Answer(
+            answer=text,
+            refused=True,
+            refusal_reason=reason,
+            language=run.lang,
+            path="refused",
+            intent=run.intent,
+        )
 
     def _build(self, run: _Run, grounded: GroundedText, pack: EvidencePack, path: Path) -> Answer:
         cited = grounded.cited_ids
@@ -307,6 +360,7 @@ class Advisor:
             metrics_used=[cid[2:] for cid in cited if cid.startswith("M:")],
             language=run.lang,
             path=path,
+            intent=run.intent,
         )
 
 
@@ -315,7 +369,9 @@ def _with_missing_fields(grounded: GroundedText, pack: EvidencePack) -> Grounded
     missing = [item for item in pack if item.missing and item.id not in grounded.cited_ids]
     if not missing:
         return grounded
-    extra = [GroundedSentence(item.text, (item.id,), "kept") for item in missing]
+    extra = [
+        GroundedSentence(item.text, (item.id,), "kept") for item in missing if item.text not in grounded.text
+    ]
     return GroundedText(
         extra + grounded.sentences, grounded.dropped, grounded.invalid_citations, grounded.lang
     )

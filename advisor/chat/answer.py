@@ -30,7 +30,10 @@ class Answer:
     path: Literal["generated", "extractive", "refused"] = "generated"
     timings: dict[str, float] = field(default_factory=dict)
     conversation_id: str | None = None
-    fallback_reason: str | None = None  # why an extractive answer replaced the model's draft
+    fallback_reason: str | None = None  # why the answer was composed rather than written by the model
+    intent: str | None = (
+        None  # what the question asks for: causes, actions, decision, figure, definition, ...
+    )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the documented contract)."""

@@ -30,6 +30,8 @@ class Evidence:
     lang: str
     score: float = 0.0
     missing: bool = False  # a metric the roster cannot give; its text says which field to add
+    role: str = ""  # the passage section's answer-unit role (causes, actions, figures, ...), if annotated
+    asked: float = 0.0  # how close the question is to one its document lists as answered (0..1)
 
     @classmethod
     def from_passage(cls, passage: Passage, *, id: str, text: str) -> Evidence:
@@ -43,6 +45,8 @@ class Evidence:
             section=passage.section,
             lang=passage.lang,
             score=passage.score,
+            role=passage.role,
+            asked=passage.scores.get("question", 0.0),
         )
 
     @property

@@ -20,7 +20,7 @@ from advisor.chat.injection import looks_like_injection
 from advisor.chat.numbers import untraceable_numbers
 from advisor.chat.support import MARGIN, THRESHOLDS, evidence_units, support_matrix
 from advisor.text.lang import is_language
-from advisor.text.sentences import join_sentences, split_sentences
+from advisor.text.sentences import Sentence, split_sentences
 from advisor.text.tokens import key_terms, overlap
 
 Action = Literal["kept", "attached", "rewritten"]
@@ -36,6 +36,7 @@ class GroundedSentence:
     text: str
     citations: tuple[str, ...]
     action: Action = "kept"
+    item: bool = False  # shown as a list item (the composer's reasons and steps) rather than in the prose
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,26 @@ class GroundedText:
 
     @property
     def text(self) -> str:
-        """The grounded prose with citation markers, e.g. "Turnover is high [S1]."."""
-        return join_sentences([cite(s.text, s.citations) for s in self.sentences], lang=self.lang)
+        """The grounded prose with citation markers, e.g. "Turnover is high [S1]."; list items as `- ` lines."""
+        return "".join(self.pieces())
+
+    def pieces(self) -> list[str]:
+        """The text as it streams: one piece per sentence or list item, which concatenate to `text`."""
+        pieces: list[str] = []
+        previous: GroundedSentence | None = None
+        for sentence in self.sentences:
+            body = cite(sentence.text, sentence.citations)
+            if sentence.item:
+                pieces.append(
+                    ("\n" if previous and previous.item else "\n\n" if previous else "") + f"- {body}"
+                )
+            elif previous is None:
+                pieces.append(body)
+            else:
+                gap = "\n\n" if previous.item else ("" if self.lang == "zh" else " ")
+                pieces.append(gap + body)
+            previous = sentence
+        return pieces
 
     def __str__(self) -> str:
         return self.text
@@ -108,6 +127,69 @@ def _rewrite(
     return (units[best][1], units[best][0]) if scores[best] >= THRESHOLDS[lang] else None
 
 
+class Grounder:
+    """Grounds a draft one sentence at a time, so a stream can show each sentence as soon as it is verified."""
+
+    def __init__(
+        self,
+        pack: EvidencePack,
+        *,
+        lang: str,
+        embedder: Embeddings,
+        forbidden: Sequence[str] = (),
+        threshold: float | None = None,
+        margin: float = MARGIN,
+    ) -> None:
+        self.pack, self.lang, self.embedder, self.margin = pack, lang, embedder, margin
+        self.threshold = THRESHOLDS.get(lang, THRESHOLDS["en"]) if threshold is None else threshold
+        self.result = GroundedText(lang=lang)
+        self._forbidden = [terms for terms in (key_terms(text) for text in forbidden) if terms]
+        self._ids = [item.id for item in pack]
+        self._metric_texts = [item.text for item in pack if item.kind == "metric"]
+        self._seen: set[str] = set()
+
+    def feed(self, sentence: Sentence) -> GroundedSentence | None:
+        """The sentence as grounding keeps it (cited, perhaps rewritten from its evidence), or None if dropped."""
+        result, ids = self.result, self._ids
+        leaked = any(overlap(terms, sentence.text) >= _LEAK_OVERLAP for terms in self._forbidden)
+        if looks_like_injection(sentence.text) or leaked:
+            result.dropped.append(DroppedSentence(sentence.text, "injection"))
+            return None
+        scores = support_matrix([sentence.text], self.pack.texts(), lang=self.lang, embedder=self.embedder)[0]
+        result.invalid_citations.extend(cid for cid in sentence.cited if cid not in self.pack)
+        by_score = sorted(range(len(ids)), key=lambda j: -scores[j])
+        # a citation the model made stands when the evidence supports it at least loosely
+        chosen = [
+            cid
+            for cid in sentence.cited
+            if cid in self.pack and scores[ids.index(cid)] >= self.threshold - self.margin
+        ]
+        action: Action = "kept"
+        if not chosen and by_score:
+            best = scores[by_score[0]]
+            second = scores[by_score[1]] if len(by_score) > 1 else 0.0
+            if best >= self.threshold and (best - second >= self.margin or second >= self.threshold):
+                chosen, action = [ids[by_score[0]]], "attached"
+        if not chosen:
+            result.dropped.append(DroppedSentence(sentence.text, "unsupported"))
+            return None
+        text = sentence.text
+        checked = [self.pack.get(cid).text for cid in chosen] + self._metric_texts  # type: ignore[union-attr]
+        if untraceable_numbers(text, checked):
+            rewritten = _rewrite(text, chosen, self.pack, lang=self.lang, embedder=self.embedder)
+            if rewritten is None:
+                result.dropped.append(DroppedSentence(text, "untraceable_number"))
+                return None
+            text, chosen, action = rewritten[0], [rewritten[1]], "rewritten"
+        if text.lower() in self._seen:
+            result.dropped.append(DroppedSentence(text, "duplicate"))
+            return None
+        self._seen.add(text.lower())
+        kept = GroundedSentence(text, tuple(chosen), action)
+        result.sentences.append(kept)
+        return kept
+
+
 def ground(
     draft: str,
     pack: EvidencePack,
@@ -119,47 +201,9 @@ def ground(
     margin: float = MARGIN,
 ) -> GroundedText:
     """Ground a draft in an evidence pack: every surviving sentence is cited and its numbers trace."""
-    threshold = THRESHOLDS.get(lang, THRESHOLDS["en"]) if threshold is None else threshold
-    result = GroundedText(lang=lang)
-    forbidden_terms = [key_terms(text) for text in forbidden]
-    sentences = []
+    grounder = Grounder(
+        pack, lang=lang, embedder=embedder, forbidden=forbidden, threshold=threshold, margin=margin
+    )
     for sentence in split_sentences(draft):
-        leaked = any(overlap(terms, sentence.text) >= _LEAK_OVERLAP for terms in forbidden_terms if terms)
-        if looks_like_injection(sentence.text) or leaked:
-            result.dropped.append(DroppedSentence(sentence.text, "injection"))
-        else:
-            sentences.append(sentence)
-    ids = [item.id for item in pack]
-    scores = support_matrix([s.text for s in sentences], pack.texts(), lang=lang, embedder=embedder)
-    metric_texts = [item.text for item in pack if item.kind == "metric"]
-    seen: set[str] = set()
-    for row, sentence in enumerate(sentences):
-        result.invalid_citations.extend(cid for cid in sentence.cited if cid not in pack)
-        by_score = sorted(range(len(ids)), key=lambda j: -scores[row, j])
-        # a citation the model made stands when the evidence supports it at least loosely
-        chosen = [
-            cid for cid in sentence.cited if cid in pack and scores[row, ids.index(cid)] >= threshold - margin
-        ]
-        action: Action = "kept"
-        if not chosen and by_score:
-            best = scores[row, by_score[0]]
-            second = scores[row, by_score[1]] if len(by_score) > 1 else 0.0
-            if best >= threshold and (best - second >= margin or second >= threshold):
-                chosen, action = [ids[by_score[0]]], "attached"
-        if not chosen:
-            result.dropped.append(DroppedSentence(sentence.text, "unsupported"))
-            continue
-        text = sentence.text
-        checked = [pack.get(cid).text for cid in chosen] + metric_texts  # type: ignore[union-attr]
-        if untraceable_numbers(text, checked):
-            rewritten = _rewrite(text, chosen, pack, lang=lang, embedder=embedder)
-            if rewritten is None:
-                result.dropped.append(DroppedSentence(text, "untraceable_number"))
-                continue
-            text, chosen, action = rewritten[0], [rewritten[1]], "rewritten"
-        if text.lower() in seen:
-            result.dropped.append(DroppedSentence(text, "duplicate"))
-            continue
-        seen.add(text.lower())
-        result.sentences.append(GroundedSentence(text, tuple(chosen), action))
-    return result
+        grounder.feed(sentence)
+    return grounder.result

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.chat.evidence import METRIC_DOC, Evidence
+from advisor.chat.intent import mentions_roster
 from advisor.org.present import format_number
 from advisor.org.schema import COLUMNS
 from advisor.org.types import Benchmark, Finding, Metric
@@ -114,12 +115,13 @@ def metric_text(metric: Metric, finding: Finding | None, *, lang: str) -> str:
     label = metric.label or metric.id.replace("_", " ")
     if metric.value is None:
         return f"Your roster cannot give the {label}: {metric.note}"
-    text = f"Your team's {label} is {value} ({metric.formula}" + (f"; {inputs})." if inputs else ").")
+    # the readable sentences first (value, then the finding), the arithmetic last: the composer quotes the former
+    text = f"Your team's {label} is {value}."
     if finding is not None:
         text += f" {finding.message}"
     elif benchmark:
         text += f" Benchmark: {benchmark}."
-    return text
+    return text + f" Formula: {metric.formula}" + (f"; {inputs}." if inputs else ".")
 
 
 @dataclass
@@ -141,12 +143,16 @@ class OrgContext:
         return cls(metrics=list(metrics), findings=list(findings), missing=missing, name=name)
 
     @classmethod
-    def from_roster(cls, roster: Any, *, profile: Any = None, as_of: Any = None) -> OrgContext:
-        """Compute metrics and findings for a loaded roster."""
-        from advisor.org import compute_metrics, evaluate_findings
+    def from_roster(
+        cls, roster: Any, *, profile: Any = None, as_of: Any = None, benchmarks: Any = None
+    ) -> OrgContext:
+        """Compute metrics and findings for a loaded roster (benchmarks default to the bundled file)."""
+        from advisor.bundled import BENCHMARKS_FILE
+        from advisor.org import analyze, load_benchmarks
 
-        metrics = compute_metrics(roster, as_of=as_of, profile=profile)
-        findings = evaluate_findings(metrics, profile=profile)
+        bench = benchmarks if benchmarks is not None else load_benchmarks(BENCHMARKS_FILE)
+        result = analyze(roster, benchmarks=bench, profile=profile, as_of=as_of)
+        metrics, findings = result.metrics, result.findings
         context = cls.from_metrics(metrics, findings, name=str(getattr(roster, "source", "roster")))
         context.roster = roster
         return context
@@ -163,6 +169,37 @@ class OrgContext:
         )
         return related[0] if related else None
 
+    def names(self) -> dict[str, tuple[str, ...]]:
+        """What a question may call a part of the roster (full and first names, rep ids, territories, segments),
+        each with the strings the findings use for it."""
+        df = getattr(self.roster, "df", None)
+        if df is None:
+            return {}
+        names: dict[str, tuple[str, ...]] = {}
+        for row in df.to_dict("records"):
+            full, rep_id = str(row.get("name") or "").strip(), str(row.get("rep_id") or "").strip()
+            if full and full != "nan":
+                refs = (full, rep_id) if rep_id else (full,)
+                names.setdefault(full, refs)
+                names.setdefault(full.split()[0], refs)
+            for column in ("territory", "segment"):
+                value = str(row.get(column) or "").strip()
+                if value and value != "nan":
+                    names.setdefault(value, (value,))
+        return names
+
+    def named(self, question: str) -> tuple[str, tuple[str, ...]] | None:
+        """The roster name a question mentions and the strings it goes by, or None."""
+        names = self.names()
+        name = mentions_roster(question, names)
+        return (name, names[name]) if name else None
+
+    def findings_about(self, refs: Sequence[str]) -> list[Finding]:
+        """Findings whose message names one of `refs` (a person, their rep id, a territory), most severe first."""
+        order = {"high": 0, "medium": 1, "low": 2, "info": 3}
+        about = [f for f in self.findings if any(re.search(rf"\b{re.escape(r)}\b", f.message) for r in refs)]
+        return sorted(about, key=lambda f: order.get(f.severity, 4))
+
     def relevant_metric_ids(self, question: str) -> list[str]:
         """Metrics the question touches, by their terms; for a whole-org question, those with findings."""
         lowered = question.lower()
@@ -173,17 +210,26 @@ class OrgContext:
         return [mid for mid in dict.fromkeys(ids) if mid in present][:4]
 
     def evidence_for(self, question: str, *, lang: str) -> list[Evidence]:
-        """`M:metric_id` evidence for the metrics a question touches, in the answer's language."""
+        """`M:metric_id` evidence for the metrics a question touches, in the answer's language; a question naming
+        a person, team or territory of the roster gets the findings about it first."""
+        named = self.named(question)
+        about: dict[str, Finding] = {}
+        for finding in self.findings_about(named[1]) if named else []:
+            about.setdefault(finding.metric_id, finding)
+        ids = [*about, *self.relevant_metric_ids(question)]
+        if named and not ids:
+            ids = [f.metric_id for f in self.findings if f.severity in ("high", "medium")]
         items = []
-        for metric_id in self.relevant_metric_ids(question):
+        for metric_id in list(dict.fromkeys(ids))[:4]:
             metric = self.metric(metric_id)
-            assert metric is not None
+            if metric is None:
+                continue
             label = metric.label or metric_id.replace("_", " ")
             items.append(
                 Evidence(
                     id=f"M:{metric_id}",
                     kind="metric",
-                    text=metric_text(metric, self.finding_for(metric_id), lang=lang),
+                    text=metric_text(metric, about.get(metric_id) or self.finding_for(metric_id), lang=lang),
                     doc_id=METRIC_DOC,
                     title=METRIC_LABELS_ZH.get(metric_id, label) if lang == "zh" else label,
                     section=metric_id,

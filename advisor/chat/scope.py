@@ -44,6 +44,11 @@ DOMAIN = (
     "sales territories, segmentation, capacity planning and how many reps to hire",
     "SDR burnout, coaching and sales compensation",
     "sales headcount, tenure and cost of replacing a salesperson",
+    "sales channel strategy: direct sales, channel partners, resellers and online",
+    "marketing and sales alignment: leads, handoffs, qualified leads and shared goals",
+    "customer engagement: where and how buyers and customers engage with sellers",
+    "market and customer segmentation for sales coverage",
+    "sales content, enablement material and messaging for buyers",
 )
 GENERIC = (
     "the weather forecast and temperature",
@@ -63,9 +68,12 @@ GENERIC = (
 _DOMAIN_TERMS = re.compile(
     r"\b(?:sales|sdrs?|bdrs?|account executives?|aes?|quota|attainment|turnover|attrition|churn of reps|"
     r"territor(?:y|ies)|span of control|headcount|onboarding|ramp|reps?|salespe(?:rson|ople)|pipeline|kpis?|"
-    r"inside sales|field sales|retention)\b"
+    r"inside sales|field sales|retention|channel (?:strategy|partners?|sales|conflict)|partners? channel|resellers?|"
+    r"go-to-market|gtm|marketing|leads|mqls?|sqls?|customer engagement|buyer journey|buying committee|"
+    r"segment(?:s|ation|ing)?|enablement|sales content|prospect(?:s|ing)?|outbound|inbound|customer success)\b"
     r"|销售|离职|流失|配额|团队|管理幅度|内勤|外勤|入职|培训|区域|招聘|任期|爬坡|倦怠|留存|业绩|客户经理|编制"
-    r"|提成|薪酬|激励|佣金|主管|经理|线索|漏斗|成交|拜访|人效|产能|晋升|辅导|新人|下属",
+    r"|提成|薪酬|激励|佣金|主管|经理|线索|漏斗|成交|拜访|人效|产能|晋升|辅导|新人|下属"
+    r"|渠道|市场部|营销|市场和销售|客户|买家|细分|赋能|合作伙伴|代理商|经销商|直销|外呼|呼入|商机",
     re.IGNORECASE,
 )
 
@@ -103,11 +111,16 @@ def domain_signal(question: str, *, embedder: Embeddings) -> tuple[float, float]
     return float(np.max(sims[: len(DOMAIN)])), float(np.max(sims[len(DOMAIN) :]))
 
 
-def decide(question: str, *, relevance: float, embedder: Embeddings, min_relevance: float) -> ScopeDecision:
-    """Whether to answer, given the question and the best retrieval score of its evidence."""
+def decide(
+    question: str, *, relevance: float, embedder: Embeddings, min_relevance: float, about_org: bool = False
+) -> ScopeDecision:
+    """Whether to answer, given the question and the best retrieval score of its evidence; a question the loaded
+    org's metrics answer (`about_org`: it names a metric, a person, team or territory of the roster) is in scope."""
     declined = declined_request(question)
     if declined:
         return ScopeDecision(False, declined, relevance=relevance)
+    if about_org:
+        return ScopeDecision(True, None, relevance=relevance)
     domain, generic = domain_signal(question, embedder=embedder)
     named = _DOMAIN_TERMS.search(question) is not None
     # MiniLM's similarities on Chinese are noise, so a Chinese question must name the domain itself

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, Protocol
 
 from advisor.kb.passage import Passage
+
+DEEPEN_DOCS = 3
 
 
 class PassageSearch(Protocol):
@@ -24,7 +27,24 @@ class PassageSearch(Protocol):
         ...
 
 
-def search_passages(retriever: PassageSearch, query: str, *, k: int, lang: str) -> list[Passage]:
-    """Passages in the answer's language; any language when the knowledge base has none in it."""
-    passages = retriever.search(query, k=k, lang=lang)
-    return passages or retriever.search(query, k=k)
+def search_passages(
+    retriever: PassageSearch,
+    query: str,
+    *,
+    k: int,
+    lang: str,
+    deepen: int = 0,
+    roles: Sequence[str] = (),
+) -> list[Passage]:
+    """Passages in the answer's language (any language when the knowledge base has none in it); with `deepen`,
+    up to that many more sections of the top documents, those whose role is in `roles` first, so an article's
+    causes, actions or figures reach the composer even when another of its sections ranked higher."""
+    passages = retriever.search(query, k=k, lang=lang) or retriever.search(query, k=k)
+    if not deepen or not passages:
+        return passages
+    top = list(dict.fromkeys(p.doc_id for p in passages))[:DEEPEN_DOCS]
+    seen = {p.chunk_id for p in passages}
+    found = retriever.search(query, k=4 * deepen + k, lang=passages[0].lang, doc_ids=top)
+    extra = [p for p in found if p.chunk_id not in seen]
+    extra.sort(key=lambda p: p.role not in roles)  # stable: retrieval order within each group
+    return passages + extra[:deepen]

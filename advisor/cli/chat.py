@@ -14,6 +14,7 @@ from advisor.cli.progress import ensure_knowledge
 from advisor.config import load_settings
 
 if TYPE_CHECKING:
+    from advisor.chat.events import Event
     from advisor.chat.org_context import OrgContext
 
 
@@ -39,10 +40,20 @@ def _print_citations(answer: Answer) -> None:
         console.print(f"[{citation.id}] {where}", markup=False, style="dim")
 
 
+def _show(event: Event) -> None:
+    """A streamed event: the status on stderr (it is not part of the answer), verified text on stdout."""
+    from advisor.chat.events import StatusEvent, TextEvent
+
+    if isinstance(event, StatusEvent):
+        err_console.print("checking sources…", style="dim", markup=False)
+    elif isinstance(event, TextEvent):
+        console.print(event.text, end="", markup=False, soft_wrap=True)
+
+
 def ask(
     question: str = typer.Argument(..., help="Your question, in English or Chinese."),
     as_json: bool = typer.Option(False, "--json", help="Print the Answer contract as JSON."),
-    stream: bool = typer.Option(False, "--stream", help="Print the model's draft as it is generated."),
+    stream: bool = typer.Option(False, "--stream", help="Print the answer as each sentence is verified."),
     conversation: str | None = typer.Option(None, "--conversation", help="Continue this conversation id."),
     org: Annotated[
         Path | None, typer.Option("--org", exists=True, dir_okay=False, help="Roster file to analyse.")
@@ -67,14 +78,15 @@ def ask(
         if isinstance(event, FinalEvent):
             answer = event.answer
         elif stream and not as_json:
-            err_console.print(event.text, end="", markup=False, style="dim")
+            _show(event)
     assert answer is not None
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return
-    if stream:
-        err_console.print()
-    console.print(answer.answer, markup=False)
+    if stream:  # the verified text is the answer: it streamed already
+        console.print()
+    else:
+        console.print(answer.answer, markup=False)
     _print_citations(answer)
     console.print(f"\nconversation: {answer.conversation_id}", style="dim", markup=False)
 
@@ -106,12 +118,10 @@ def chat(
         for event in advisor.stream(question, conversation_id=conversation, org=context):
             if isinstance(event, FinalEvent):
                 conversation = event.answer.conversation_id
-                # the draft streamed above; the grounded answer replaces it
-                console.print("\n", markup=False)
-                console.print(event.answer.answer, markup=False)
+                console.print()  # the answer streamed sentence by sentence above, each once verified
                 _print_citations(event.answer)
             else:
-                console.print(event.text, end="", markup=False, style="dim")
+                _show(event)
     if conversation:
         console.print(f"conversation: {conversation}", style="dim", markup=False)
 

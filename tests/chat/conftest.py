@@ -49,10 +49,11 @@ def retriever(sections: list[Passage]) -> FixtureRetriever:
 def make_advisor(
     settings: Settings, retriever: FixtureRetriever, model: ScriptedChatModel, embedder: SentenceEmbeddings
 ) -> Callable[..., Advisor]:
-    """Build an advisor over the doubles, with settings overrides."""
+    """Build an advisor over the doubles, with settings overrides; the scripted model stands for a capable one
+    (it writes the answers) unless `capable_model=False` is passed."""
 
     def make(**overrides: Any) -> Advisor:
-        merged = settings.model_copy(update=overrides)
+        merged = settings.model_copy(update={"capable_model": True, **overrides})
         return Advisor(merged, retriever=retriever, chat_model=model, embedder=embedder)
 
     return make

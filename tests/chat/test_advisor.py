@@ -11,7 +11,7 @@ from chat_doubles import FixtureRetriever, ScriptedChatModel, load_sections
 from langchain_core.messages import AIMessage
 
 from advisor.chat.advisor import Advisor, get_advisor
-from advisor.chat.events import FinalEvent, TokenEvent
+from advisor.chat.events import FinalEvent, StatusEvent, TextEvent
 from advisor.chat.memory import get_conversation, list_conversations
 from advisor.chat.org_context import OrgContext
 from advisor.config import Settings
@@ -19,20 +19,33 @@ from advisor.errors import InputError, NotFoundError
 from advisor.org.types import Benchmark, Finding, Metric
 
 INJECTION_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "injection"
-SPAN_DRAFT = "A first-line manager should have about 6 to 8 direct reports, and at most 10 [S1]. When the span is too wide, coaching is the first thing to go [S2]."
+SPAN_DRAFT = "A first-line manager should have 6-8 reps, and at most 10 [S2]. Count only quota-carrying reps and leave support staff out of the span [S1]."
 
 
-def test_stream_yields_tokens_then_the_grounded_answer(
+def test_stream_sends_a_status_then_only_verified_sentences_then_the_answer(
     make_advisor: Callable[..., Advisor], model: ScriptedChatModel
 ) -> None:
     model.enqueue(SPAN_DRAFT)
     events = list(make_advisor().stream("What span of control should a first-line sales manager have?"))
-    tokens = [e.text for e in events if isinstance(e, TokenEvent)]
-    assert "".join(tokens) == SPAN_DRAFT and len(tokens) > 5
+    assert events[0] == StatusEvent("checking_sources")
+    texts = [e.text for e in events if isinstance(e, TextEvent)]
     assert isinstance(events[-1], FinalEvent) and sum(isinstance(e, FinalEvent) for e in events) == 1
     answer = events[-1].answer
+    assert answer.path == "generated" and "".join(texts) == answer.answer and len(texts) == 2
     assert answer.citations and all(f"[{c.id}]" in answer.answer for c in answer.citations)
-    assert {"retrieve_ms", "generate_ms", "ground_ms", "total_ms", "first_token_ms"} <= set(answer.timings)
+    assert {"retrieve_ms", "generate_ms", "ground_ms", "total_ms", "first_token_ms", "first_text_ms"} <= set(
+        answer.timings
+    )
+
+
+def test_the_embedded_model_is_not_asked_and_the_composed_answer_streams_unit_by_unit(
+    make_advisor: Callable[..., Advisor], model: ScriptedChatModel
+) -> None:
+    events = list(make_advisor(capable_model=False).stream("Why do SDRs burn out?"))
+    texts = [e.text for e in events if isinstance(e, TextEvent)]
+    answer = events[-1].answer  # type: ignore[union-attr]
+    assert model.history == [] and answer.path == "extractive" and answer.intent == "causes"
+    assert "".join(texts) == answer.answer and len(texts) >= 3 and texts[1].startswith("\n\n- ")
 
 
 def test_astream_gives_the_same_events_without_blocking_the_loop(
@@ -75,13 +88,14 @@ def test_a_conversation_survives_a_restart_and_feeds_the_follow_up(
     retriever: FixtureRetriever,
     settings: Settings,
 ) -> None:
-    model.enqueue(SPAN_DRAFT, "")
+    model.enqueue(SPAN_DRAFT, "", SPAN_DRAFT)  # the answer, a failed rewrite of the follow-up, its answer
     first = make_advisor().ask("What span of control should a first-line sales manager have?")
     assert first.conversation_id and len(first.conversation_id) >= 20
     from advisor import db
 
     db._engines.clear()  # a new process would open the database afresh
-    db._tables_created.clear()
+    for cache in ("_tables_created", "_checked_tables"):  # the name of the schema-check cache moved
+        getattr(db, cache, {}).clear()
     follow = make_advisor().ask("And for SDR teams?", conversation_id=first.conversation_id)
     assert "span" in retriever.calls[-1].lower() and "SDR" in retriever.calls[-1]
     stored = get_conversation(settings, first.conversation_id)

@@ -71,7 +71,7 @@ def test_ask_rejects_an_unknown_language_and_conversation(cli_advisor: Advisor) 
 
 
 def test_chat_keeps_one_conversation_until_quit(cli_advisor: Advisor, model: ScriptedChatModel) -> None:
-    model.enqueue(DRAFT, "")
+    model.enqueue(DRAFT, "", DRAFT)  # the answer, a failed rewrite of the follow-up, its answer
     result = CliRunner().invoke(
         app,
         ["chat"],

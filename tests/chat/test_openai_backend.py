@@ -15,7 +15,7 @@ import pytest
 from chat_doubles import FixtureRetriever, load_sections
 
 from advisor.chat.advisor import Advisor
-from advisor.chat.events import FinalEvent, TokenEvent
+from advisor.chat.events import FinalEvent, TextEvent
 from advisor.config import Settings, load_settings
 from advisor.models import chat_model_path, get_chat_model, supports_tools
 
@@ -76,7 +76,7 @@ def test_the_openai_backend_streams_a_grounded_answer(openai_settings: Settings)
     assert type(model).__name__ == "ChatOpenAI" and supports_tools(model)
     advisor = Advisor(openai_settings, retriever=FixtureRetriever(passages=load_sections()))
     events = list(advisor.stream("What span of control should a first-line sales manager have?"))
-    tokens = [e for e in events if isinstance(e, TokenEvent)]
+    tokens = [e for e in events if isinstance(e, TextEvent)]
     final = events[-1]
     assert isinstance(final, FinalEvent) and len(tokens) >= 2  # generated over HTTP, token by token
     assert not final.answer.refused and final.answer.citations

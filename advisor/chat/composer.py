@@ -1,0 +1,136 @@
+"""The composed answer: a lead sentence that answers the question, then the reasons or steps as a short cited list.
+
+The pipeline, not the model, owns the structure. Candidates are the evidence's own sentences (answer units), so each
+is supported and its numbers trace by construction; sentences that read badly alone are left out (table rows,
+headings, lead-ins ending in a colon, cross-references, worked examples, an opening pronoun pointing back). Each is
+scored by its support for the question, plus a bonus when its section's role is one the question's intent wants
+(causes for "why", actions for "how", figures for "how many"...) and a little of its passage's retrieval relevance.
+With an org loaded, the user's own numbers and findings lead; a question about the org then takes the guidance's
+actions as its list. Chinese answers are composed the same way from Chinese units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from langchain_core.embeddings import Embeddings
+
+from advisor.chat.evidence import Evidence, EvidencePack
+from advisor.chat.grounding import GroundedSentence, GroundedText
+from advisor.chat.intent import Intent
+from advisor.chat.support import evidence_units, support_matrix
+from advisor.text.numbers import extract_numbers
+from advisor.text.tokens import key_terms, overlap
+
+# roles each intent draws on, best first; the first earns the full bonus, the others part of it
+ROLES: dict[str, tuple[str, ...]] = {
+    "causes": ("causes", "overview", "caveats"),
+    "actions": ("actions", "checklist", "overview"),
+    "decision": ("overview", "caveats", "actions", "figures"),
+    "figure": ("figures", "definition", "overview"),
+    "definition": ("definition", "overview", "figures"),
+    "comparison": ("overview", "figures", "caveats", "definition"),
+    "my_org": ("actions", "checklist", "causes"),
+}
+ROLE_BONUS = 0.25
+RELEVANCE_WEIGHT = 0.1
+ASKED_WEIGHT = 0.2  # a document that lists the question as one it answers is the likeliest to answer it
+NUMBER_BONUS = 0.1  # a figure question is answered by a sentence with a number in it
+# list items after the lead, per intent: reasons and steps make a list, a figure or a definition needs little more
+ITEMS: dict[str, int] = {"causes": 4, "actions": 4, "my_org": 3, "decision": 3, "comparison": 3, "figure": 2,
+                         "definition": 2}  # fmt: skip
+_MIN_CHARS = {"en": 30, "zh": 12}
+_SAME_FACT = 0.6
+DANGLING = {
+    "en": re.compile(r"^(?:They|Them|This|These|Those|That|It|Its|Such|Here|Thus|Hence|Both|Either)\b"),
+    "zh": re.compile(r"^(?:这|那些|它|此|其(?!他|余|实)|该(?!公司|指标)|上述|以上)"),
+}
+_CROSS_REFERENCE = re.compile(
+    r"^see\b|\bsee (?:above|below)\b|\bfor the (?:wider picture|formulas?)\b|\bfurther reading\b|^related\b"
+    r"|参见|详见|见《|如上|上文|下文|前文",
+    re.IGNORECASE,
+)
+_EXAMPLE = re.compile(r"^(?:example|e\.g\.|for example|worked example)\b|^例如|^举例|^示例", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    evidence: Evidence
+    text: str
+    position: int
+
+
+def readable(sentence: str, *, lang: str, intent: str = "actions") -> bool:
+    """Whether a sentence reads well on its own in an answer (see the module docstring)."""
+    text = sentence.strip()
+    return (
+        len(text) >= _MIN_CHARS.get(lang, 30)
+        and "|" not in text
+        and not text.startswith("#")
+        and not text.rstrip().endswith((":", "：", "?", "？", ";", "；", ",", "，"))
+        and DANGLING["zh" if lang == "zh" else "en"].match(text) is None
+        and _CROSS_REFERENCE.search(text) is None
+        and (intent == "definition" or _EXAMPLE.match(text) is None)
+    )
+
+
+def _units(pack: EvidencePack, *, lang: str, intent: str) -> list[_Unit]:
+    units = []
+    for item in pack:
+        if item.kind == "metric" or item.role == "example" and intent != "definition":
+            continue
+        for position, text in enumerate(evidence_units(item.text)):
+            if readable(text, lang=lang, intent=intent):
+                units.append(_Unit(item, text, position))
+    return units
+
+
+def _bonus(unit: _Unit, intent: str) -> float:
+    roles = ROLES.get(intent, ())
+    bonus = 0.0
+    if unit.evidence.role in roles:
+        bonus = ROLE_BONUS if roles.index(unit.evidence.role) == 0 else ROLE_BONUS / 2
+    if intent == "figure" and extract_numbers(unit.text):
+        bonus += NUMBER_BONUS
+    return bonus + RELEVANCE_WEIGHT * unit.evidence.score + ASKED_WEIGHT * unit.evidence.asked
+
+
+def _org_sentences(pack: EvidencePack) -> list[GroundedSentence]:
+    """The user's own numbers: each metric's value and finding (its readable sentences, not the arithmetic)."""
+    sentences = []
+    for item in pack:
+        if item.kind != "metric":
+            continue
+        kept = [s for s in evidence_units(item.text) if not s.startswith(("Formula:", "公式"))][:2]
+        sentences.extend(GroundedSentence(text, (item.id,)) for text in kept)
+    return sentences
+
+
+def compose(
+    question: str, pack: EvidencePack, *, intent: Intent, lang: str, embedder: Embeddings
+) -> GroundedText:
+    """A lead and a short list of cited units answering the question (empty when nothing in the pack reads well)."""
+    lead = _org_sentences(pack)
+    units = _units(pack, lang=lang, intent=intent)
+    if not units:
+        return GroundedText(sentences=lead, lang=lang)
+    support = support_matrix([question], [u.text for u in units], lang=lang, embedder=embedder)[0]
+    scores = [float(support[i]) + _bonus(unit, intent) for i, unit in enumerate(units)]
+    order = sorted(range(len(units)), key=lambda i: -scores[i])
+    chosen: list[int] = []
+    wanted = 1 + ITEMS.get(intent, 3)
+    for i in order:
+        if any(overlap(key_terms(units[i].text), units[j].text) >= _SAME_FACT for j in chosen):
+            continue  # two documents often restate one fact (an article and the benchmarks table): say it once
+        chosen.append(i)
+        if len(chosen) == wanted:
+            break
+    picked = [GroundedSentence(units[i].text, (units[i].evidence.id,)) for i in chosen]
+    if lead:  # the user's numbers lead; the guidance follows as the list
+        return GroundedText(sentences=lead + [_as_item(s) for s in picked[: wanted - 1]], lang=lang)
+    return GroundedText(sentences=picked[:1] + [_as_item(s) for s in picked[1:]], lang=lang)
+
+
+def _as_item(sentence: GroundedSentence) -> GroundedSentence:
+    return GroundedSentence(sentence.text, sentence.citations, sentence.action, item=True)
