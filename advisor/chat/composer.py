@@ -98,7 +98,7 @@ def _bonus(unit: _Unit, intent: str) -> float:
 
 def _org_sentences(pack: EvidencePack) -> list[GroundedSentence]:
     """The user's own numbers: each metric's value and finding (its readable sentences, not the arithmetic)."""
-    sentences = []
+    sentences: list[GroundedSentence] = []
     for item in pack:
         if item.kind != "metric":
             continue
