@@ -90,7 +90,20 @@ async def _advisor_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return error_response(request, exc.status_code, str(exc.detail), "HTTPError", dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+    return error_response(request, exc.status_code, str(exc.detail), "HTTPError", headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the schema lists for the request's path (the router names only the first route it tried)."""
+    paths = request.app.openapi().get("paths", {})
+    for template, operations in paths.items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            return ", ".join(method.upper() for method in operations)
+    return ""
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
@@ -208,6 +221,8 @@ def _add_error_responses(schema: dict[str, Any]) -> None:
         content = {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
         for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            if "422" in responses:  # routes also answer 422 with a sentence (a bad mapping), not only a list
+                responses["422"]["content"] = content
             for status in sorted(_statuses(path, method)):
                 responses.setdefault(str(status), {"description": _REASONS[status], "content": content})
 

@@ -41,3 +41,28 @@ def test_no_generated_request_gets_a_server_error(seeded_client: TestClient) -> 
         check()
     assert tested >= 15
     assert not failures, "\n".join(failures[:10])
+
+
+# Routes that run the chat model (or ingest, or report model readiness) are left to the model tests.
+MODEL_ROUTES = r"^/(readyz|api/chat|v1/chat/completions|api/orgs/\{org_id\}/plan|api/evals/\{suite\}/runs|api/kb/documents)$"
+
+
+def test_non_model_routes_pass_every_schemathesis_check(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`schemathesis run --checks all` against a live server with a key: 0 failures of any kind."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from web_server import live_server, web_settings
+
+    here = Path(__file__).resolve().parent
+    settings = web_settings(tmp_path_factory.mktemp("schema-home"), rate_limit_per_minute=0, api_key="k3y")
+    with live_server(settings, warm_up=False) as base:
+        run = subprocess.run(
+            [str(Path(sys.executable).with_name("schemathesis")), "--config-file", str(here / "schemathesis.toml"),
+             "run", base + "/openapi.json", "--checks", "all", "-n", "10", "--generation-deterministic",
+             "-H", "Authorization: Bearer k3y", "--exclude-path-regex", MODEL_ROUTES],
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert " passed" in run.stdout and "failed" not in run.stdout.split("Test cases:")[-1]

@@ -141,3 +141,48 @@ def test_unknown_ids_are_404_not_errors(client: TestClient) -> None:
     assert client.get("/api/evals/runs/nope").status_code == 404
     page = client.get("/orgs/AAAAAAAAAAAAAAAAAAAAAA")
     assert page.status_code == 404 and "text/html" in page.headers["content-type"]
+
+
+def test_headers_over_the_cap_are_431_in_each_error_shape(make_client: Callable[..., TestClient]) -> None:
+    client = make_client(max_header_kb=1)
+    api = client.get("/api/orgs", headers={"X-Pad": "a" * 2048})
+    assert api.status_code == 431 and api.json()["error"] == "HeadersTooLarge"
+    openai = client.get("/v1/models", headers={"X-Pad": "a" * 2048})
+    assert openai.status_code == 431 and openai.json()["error"]["type"] == "HeadersTooLarge"
+    assert client.get("/v1/models", headers={"X-Pad": "a" * 200}).status_code == 200
+
+
+def test_error_messages_never_carry_server_paths() -> None:
+    from api.errors import public_message
+
+    assert (
+        public_message("/tmp/pytest-7/home/orgs/ab/roster.csv does not exist") == "roster.csv does not exist"
+    )
+    assert public_message("Cannot read /home/u/.local/share/advisor/x.yaml: bad") == "Cannot read x.yaml: bad"
+    assert (
+        public_message("POST /api/orgs/abc failed; see http://host/a/b")
+        == "POST /api/orgs/abc failed; see http://host/a/b"
+    )
+
+
+def test_a_verified_principal_has_its_own_budget_and_a_forged_one_has_none(
+    make_client: Callable[..., TestClient],
+) -> None:
+    client = make_client(rate_limit_per_minute=3, api_key="s3cret")
+    good = {"Authorization": "Bearer s3cret"}
+    assert [client.get("/v1/models", headers=good).status_code for _ in range(4)] == [200, 200, 200, 429]
+    # rotating invalid tokens counts against the caller's address, not a fresh bucket per token
+    forged = [
+        client.get("/v1/models", headers={"Authorization": f"Bearer x{i}"}).status_code for i in range(5)
+    ]
+    assert forged == [401, 401, 401, 429, 429]
+
+
+def test_trusted_proxies_must_be_addresses(make_client: Callable[..., TestClient]) -> None:
+    from advisor.errors import ConfigError
+
+    with (
+        pytest.raises(ConfigError, match="ADVISOR_TRUSTED_PROXIES"),
+        make_client(trusted_proxies="10.0.0.0/8, proxy.local") as client,
+    ):
+        client.get("/api/orgs")

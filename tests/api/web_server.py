@@ -34,11 +34,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(settings: Settings, *, ready_timeout: float = 300.0) -> Iterator[str]:
-    """Run the real app under uvicorn in a thread; yields its base URL once /readyz says ready."""
+def live_server(settings: Settings, *, ready_timeout: float = 300.0, warm_up: bool = True) -> Iterator[str]:
+    """Run the real app under uvicorn in a thread; yields its base URL once /readyz (or, cold, /healthz) answers."""
     port = free_port()
     config = uvicorn.Config(
-        create_app(settings),
+        create_app(settings, warm_up=warm_up),
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -53,7 +53,7 @@ def live_server(settings: Settings, *, ready_timeout: float = 300.0) -> Iterator
     try:
         while True:
             try:
-                response = httpx.get(base + "/readyz", timeout=5)
+                response = httpx.get(base + ("/readyz" if warm_up else "/healthz"), timeout=5)
                 if response.status_code == 200:
                     break
                 if response.json().get("error"):
