@@ -116,12 +116,13 @@ def get_org(settings: Settings, org_id: str) -> OrgUpload:
     return record
 
 
-def read_headers(settings: Settings, org_id: str) -> list[str]:
+def read_headers(settings: Settings, org_id: str, *, filename: str) -> list[str]:
     """The column headers of an uploaded roster file, as written in the file."""
     from advisor.org.importer import read_source
 
     path = roster_file(settings, org_id)
-    return [str(column) for column in read_source(path.read_bytes(), filename=path.name).frame.columns]
+    # errors name the file as the uploader named it, never as it is stored
+    return [str(column) for column in read_source(path.read_bytes(), filename=filename).frame.columns]
 
 
 def load_roster_for(settings: Settings, record: OrgUpload) -> Any:
@@ -160,7 +161,7 @@ def _missing_required(headers: list[str], mapping: dict[str, str]) -> list[str]:
 
 def _validate(settings: Settings, record: OrgUpload) -> None:
     """Load the roster and fill in the record's status, counts and message (mutates `record`)."""
-    headers = read_headers(settings, record.id)
+    headers = read_headers(settings, record.id, filename=record.filename)
     missing = _missing_required(headers, json.loads(record.mapping))
     if missing:
         record.status = "needs_mapping"
