@@ -19,6 +19,7 @@ from advisor.chat.evidence import EvidencePack
 from advisor.chat.injection import looks_like_injection
 from advisor.chat.numbers import untraceable_numbers
 from advisor.chat.support import MARGIN, THRESHOLDS, evidence_units, support_matrix
+from advisor.kb.instructions import addresses_assistant
 from advisor.text.lang import is_language
 from advisor.text.sentences import Sentence, split_sentences
 from advisor.text.tokens import key_terms, overlap
@@ -152,7 +153,8 @@ class Grounder:
         """The sentence as grounding keeps it (cited, perhaps rewritten from its evidence), or None if dropped."""
         result, ids = self.result, self._ids
         leaked = any(overlap(terms, sentence.text) >= _LEAK_OVERLAP for terms in self._forbidden)
-        if looks_like_injection(sentence.text) or leaked:
+        # a sentence addressed to the assistant (a planted instruction) is never copied into an answer
+        if looks_like_injection(sentence.text) or addresses_assistant(sentence.text) or leaked:
             result.dropped.append(DroppedSentence(sentence.text, "injection"))
             return None
         scores = support_matrix([sentence.text], self.pack.texts(), lang=self.lang, embedder=self.embedder)[0]
