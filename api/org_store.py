@@ -266,14 +266,15 @@ def analysis(settings: Settings, org_id: str) -> OrgAnalysis:
         if key in _analyses:
             _analyses.move_to_end(key)
             return _analyses[key]
-    from advisor.org.analysis import compute_metrics
-    from advisor.org.findings import evaluate_findings
+    from advisor.bundled import BENCHMARKS_FILE
+    from advisor.org.analysis import analyze
+    from advisor.org.benchmarks import load_benchmarks
 
     roster = load_roster_for(settings, record)
     profile = _load_profile(settings, record)
-    metrics = compute_metrics(roster, profile=profile)
-    findings = evaluate_findings(metrics, profile=profile)
-    result = OrgAnalysis(org_id=org_id, roster=roster, profile=profile, metrics=metrics, findings=findings)
+    analysed = analyze(roster, benchmarks=load_benchmarks(BENCHMARKS_FILE), profile=profile)
+    result = OrgAnalysis(org_id=org_id, roster=roster, profile=profile, metrics=analysed.metrics,
+                         findings=analysed.findings)  # fmt: skip
     with _analyses_lock:
         _analyses[key] = result
         while len(_analyses) > _CACHE_SIZE:
