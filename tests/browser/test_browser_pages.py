@@ -49,8 +49,10 @@ def test_question_streams_only_verified_text_and_citations_open_their_passage(pa
     assert final.strip()
     whole = answer.inner_text()  # the answer with its sources and buttons, as it stays
 
-    def plain(text: str) -> str:
-        return re.sub(r"\s+", "", text)
+    def plain(
+        text: str,
+    ) -> str:  # the words, without spacing or the list markers the final answer draws as bullets
+        return re.sub(r"\s+", "", re.sub(r"(?m)^\s*(?:[-*]|\d+[.)])\s+", "", text))
 
     for shown in page.evaluate("window.__shown"):
         # everything shown before the end is the checking state or verified text the final answer keeps
@@ -133,7 +135,9 @@ def test_api_docs_render_from_vendored_assets(page: Any) -> None:
 
 
 def test_chat_tools_feedback_and_export(page: Any) -> None:
+    page.set_viewport_size({"width": 1366, "height": 900})
     answer = _ask(page, "What is a good SDR to AE ratio?")
+    screenshot(page, "chat-answer-en-1366")
     answer.locator("button.rate[data-rating='1']").click()
     page.wait_for_selector(".message.assistant button.rate[data-rating='1'][aria-pressed=true]")
     page.reload()

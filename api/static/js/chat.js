@@ -46,20 +46,36 @@
     });
   }
 
+  // One line of the answer with its [S1] / [M:id] markers as numbered footnote links (all text goes in as text).
+  function inline(node, line, byId, order) {
+    let last = 0;
+    for (const match of line.matchAll(MARKER)) {
+      node.append(line.slice(last, match.index));
+      const citation = byId[match[1]];
+      if (citation) node.append(el("sup", {}, [citationLink(citation, "[" + order.get(match[1]) + "]")]));
+      last = match.index + match[0].length;
+    }
+    node.append(line.slice(last));
+    return node;
+  }
+
+  // Paragraphs and "- " / "1. " lists, built as DOM nodes: the Markdown the advisor writes, with no HTML parsing.
   function answerBody(answer, order) {
     const byId = Object.fromEntries(answer.citations.map((c) => [c.id, c]));
     const body = el("div", { class: "answer-text" });
-    for (const paragraph of answer.answer.split(/\n{2,}/)) {
-      const p = el("p");
-      let last = 0;
-      for (const match of paragraph.matchAll(MARKER)) {
-        p.append(paragraph.slice(last, match.index));
-        const citation = byId[match[1]];
-        if (citation) p.append(el("sup", {}, [citationLink(citation, "[" + order.get(match[1]) + "]")]));
-        last = match.index + match[0].length;
+    let list = null;
+    for (const line of answer.answer.split("\n")) {
+      const item = line.match(/^\s*(?:[-*]|\d+[.)])\s+(.*)$/);
+      if (item) {
+        const ordered = /^\s*\d/.test(line);
+        if (!list || (list.tagName === "OL") !== ordered) body.append((list = el(ordered ? "ol" : "ul")));
+        list.append(inline(el("li"), item[1], byId, order));
+      } else if (line.trim()) {
+        list = null;
+        body.append(inline(el("p"), line.replace(/^#+\s+/, "").replace(/\*\*(.+?)\*\*/g, "$1"), byId, order));
+      } else {
+        list = null;
       }
-      p.append(paragraph.slice(last));
-      body.append(p);
     }
     return body;
   }
@@ -91,7 +107,7 @@
     for (const [rating, text] of [[1, labels.helpful], [-1, labels.unhelpful]]) {
       const button = el("button", {
         type: "button", class: "secondary small rate", "data-rating": String(rating), "aria-pressed": String(box.dataset.rating === String(rating)),
-        "aria-label": text, title: text, text: rating > 0 ? "👍" : "👎",
+        text,
       });
       button.addEventListener("click", () => rate(box, rating, bar));
       bar.append(button);
@@ -127,6 +143,13 @@
       box.append(el("h4", { text: labels.sources }), list);
     }
     box.append(actions(box, answer, order));
+  }
+
+  function addToList(id, title) {
+    const list = document.getElementById("conversation-list");
+    list.querySelector(".muted")?.remove();
+    const link = el("a", { href: "/chat?c=" + encodeURIComponent(id), "aria-current": "page", text: title });
+    list.prepend(el("li", {}, [link]));
   }
 
   function checking(box, text) {
@@ -174,6 +197,7 @@
         } else if (name === "final") {
           renderAnswer(box, data);
           if (data.conversation_id) {
+            if (!form.elements.conversation_id.value) addToList(data.conversation_id, text);
             form.elements.conversation_id.value = data.conversation_id;
             const url = new URL(window.location);
             url.searchParams.set("c", data.conversation_id);
