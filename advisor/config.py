@@ -92,7 +92,9 @@ class Settings(BaseSettings):
     chunk_size: int = Field(700, ge=100, description="Target chunk size in characters.")
     chunk_overlap: int = Field(100, ge=0, description="Characters shared by neighbouring chunks.")
     max_chunks_per_file: int = Field(
-        3000, ge=1, description="Most chunks one knowledge file may make; a larger file is skipped with the reason."
+        3000,
+        ge=1,
+        description="Most chunks one knowledge file may make; a larger file is skipped with the reason.",
     )
     chroma_url: str | None = Field(None, description="Chroma server URL; empty uses the store under `home`.")
     collection: str = Field("knowledge", description="Chroma collection name.")
@@ -129,7 +131,9 @@ class Settings(BaseSettings):
         "",
         description="Comma-separated proxy addresses or networks whose X-Forwarded-For is believed (empty: none).",
     )
-    max_header_kb: int = Field(32, ge=1, description="Largest request header block the web app accepts, in KB.")
+    max_header_kb: int = Field(
+        32, ge=1, description="Largest request header block the web app accepts, in KB."
+    )
     chat_workers: int = Field(
         2,
         ge=1,

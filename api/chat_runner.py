@@ -95,7 +95,11 @@ async def stream(
         try:
             async for event in iterate_in_threadpool(events):
                 # status events pass through as they are; text events carry verified text only
-                yield Final(event.answer) if isinstance(event, FinalEvent) else (Token(event.text) if hasattr(event, "text") else event)
+                yield (
+                    Final(event.answer)
+                    if isinstance(event, FinalEvent)
+                    else (Token(event.text) if hasattr(event, "text") else event)
+                )
         finally:
             # a half-read generator would keep the model's lock until garbage collection
             await run_in_threadpool(events.close)

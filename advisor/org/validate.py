@@ -63,7 +63,9 @@ class Validated:
     frame: pd.DataFrame
     issues: list[RosterIssue]
     set_aside: int
-    definition: str  # "dated" (hire and exit dates), "status" (left/stayed flag) or "undated" (no dates at all)
+    definition: (
+        str  # "dated" (hire and exit dates), "status" (left/stayed flag) or "undated" (no dates at all)
+    )
     notes: list[str] = field(default_factory=list)
 
 

@@ -46,15 +46,35 @@ def team(
 ) -> list[dict[str, Any]]:
     """A hand-built team: one manager (reporting to D1) and `reports` reps, ids `<manager>-1`, `<manager>-2`, ..."""
     rows: list[dict[str, Any]] = [
-        {"rep_id": manager, "name": f"Lead {manager}", "role": "manager", "manager_id": "D1", "channel": channel,
-         "segment": segment, "territory": territory, "hire_date": "2020-01-06", "exit_date": "", "quota": "",
-         "bookings": ""},  # fmt: skip
+        {
+            "rep_id": manager,
+            "name": f"Lead {manager}",
+            "role": "manager",
+            "manager_id": "D1",
+            "channel": channel,
+            "segment": segment,
+            "territory": territory,
+            "hire_date": "2020-01-06",
+            "exit_date": "",
+            "quota": "",
+            "bookings": "",
+        },  # fmt: skip
     ]
     for number in range(1, reports + 1):
         rows.append(
-            {"rep_id": f"{manager}-{number}", "name": f"Rep {manager}-{number}", "role": role, "manager_id": manager,
-             "channel": channel, "segment": segment, "territory": territory, "hire_date": hired, "exit_date": "",
-             "quota": "" if quota is None else quota, "bookings": "" if bookings is None else bookings}  # fmt: skip
+            {
+                "rep_id": f"{manager}-{number}",
+                "name": f"Rep {manager}-{number}",
+                "role": role,
+                "manager_id": manager,
+                "channel": channel,
+                "segment": segment,
+                "territory": territory,
+                "hire_date": hired,
+                "exit_date": "",
+                "quota": "" if quota is None else quota,
+                "bookings": "" if bookings is None else bookings,
+            }  # fmt: skip
         )
     return rows
 

@@ -57,7 +57,9 @@ def test_expected_actions_in_contradicting_ones_out_every_number_traced(
     markdown = render_plan(plan, "md").decode()
     assert "[M:" not in markdown and "benchmarks.md" not in markdown  # no internal ids or file names in prose
     if case.lang == "zh":  # Chinese throughout: publishers in Chinese, no English source titles
-        assert not any(leak in markdown for leak in ("Industry practice", "How to Predict", "secondary sources"))
+        assert not any(
+            leak in markdown for leak in ("Industry practice", "How to Predict", "secondary sources")
+        )
     facts = traceable_texts(plan)
     for text in texts:
         for mention in extract_numbers(CITATION.sub("", text)):
