@@ -76,11 +76,11 @@ def main() -> None:
     from advisor.chat.advisor import Advisor
     from advisor.chat.events import FinalEvent, TextEvent
     from advisor.chat.numbers import untraceable_numbers
-    from advisor.chat.sentences import citation_ids
     from advisor.config import load_settings
     from advisor.kb.ingest import ingest
     from advisor.kb.retriever import get_retriever
     from advisor.models import LlamaCppChat, get_chat_model
+    from advisor.text.sentences import citation_ids
 
     settings = load_settings(home=Path(tempfile.mkdtemp(prefix="bench-answer-")))
     ingest(None, settings=settings)

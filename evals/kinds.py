@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 from advisor.chat.answer import Answer
 from advisor.chat.numbers import extract_numbers, number_traces
 from advisor.chat.org_context import OrgContext, metric_text
-from advisor.chat.sentences import citation_ids, split_sentences, strip_citations
 from advisor.chat.support import support_matrix
 from advisor.kb.passage import Passage
+from advisor.text.sentences import citation_ids, split_sentences, strip_citations
 from evals import scores
 from evals.cases import Case, Suite
 from evals.harness import Harness

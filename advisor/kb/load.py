@@ -19,8 +19,8 @@ import yaml
 from advisor.archives import check_zip
 from advisor.bundled import KNOWLEDGE_DIR
 from advisor.errors import InputError
-from advisor.kb.lang import detect_lang
 from advisor.text.encoding import BinaryData, decode
+from advisor.text.lang import detect_lang
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FRONT_MATTER = 64 * 1024  # characters; front matter is a handful of keys

@@ -9,7 +9,6 @@ from datetime import date
 
 from advisor.bundled import BENCHMARKS_FILE
 from advisor.chat.evidence import Evidence
-from advisor.chat.sentences import citation_ids
 from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.kb.retriever import get_retriever
@@ -24,6 +23,7 @@ from advisor.plan.guidance import Query, SourceBook, renumber, retrieve
 from advisor.plan.labels import LANGS, say
 from advisor.plan.prose import Writer
 from advisor.plan.sections import Context, diagnosis, organisation, recommendations, summary
+from advisor.text.sentences import citation_ids
 
 Progress = Callable[[str, int, int], None]
 GOAL_PASSAGES = 3

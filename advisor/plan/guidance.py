@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from advisor.chat.evidence import Evidence, excerpt
-from advisor.chat.sentences import CITATION
 from advisor.kb.passage import Passage
 from advisor.kb.retriever import KnowledgeRetriever
 from advisor.models import SentenceEmbeddings
 from advisor.plan.document import Source
+from advisor.text.sentences import CITATION
 
 EXCERPT_CHARS = 320  # a few sentences per passage: the tiny model reads a short pack best
 SPARE = 2  # extra candidates per query, for passages that turn out to be all table and no prose

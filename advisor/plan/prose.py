@@ -17,9 +17,9 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from advisor.chat.evidence import Evidence, EvidencePack
 from advisor.chat.grounding import cite, draft_problem, ground
-from advisor.chat.sentences import citation_ids, join_sentences, split_sentences
 from advisor.plan.document import Paragraph
 from advisor.prompts import render_prompt
+from advisor.text.sentences import citation_ids, join_sentences, split_sentences
 
 SENTENCES = 2
 SLOT_TOKENS = 96  # two short sentences with citations; more only gives a small model room to ramble

@@ -10,11 +10,11 @@ from typing import Literal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from advisor.chat.sentences import CITATION
 from advisor.errors import InputError
 from advisor.plan.charts import render_svg
 from advisor.plan.document import Chart, Plan
 from advisor.plan.labels import labels
+from advisor.text.sentences import CITATION
 
 Format = Literal["md", "html", "pdf"]
 FORMATS: tuple[Format, ...] = ("md", "html", "pdf")

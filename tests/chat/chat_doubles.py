@@ -14,8 +14,8 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
 from advisor.bundled import KNOWLEDGE_DIR
-from advisor.chat.terms import key_terms, overlap
 from advisor.kb.passage import Passage
+from advisor.text.tokens import key_terms, overlap
 
 REPO = Path(__file__).resolve().parents[2]
 

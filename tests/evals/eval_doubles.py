@@ -13,12 +13,12 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from advisor.chat.answer import Answer
 from advisor.chat.evidence import EvidencePack, passage_evidence
-from advisor.chat.language import detect_language
 from advisor.chat.org_context import OrgContext
-from advisor.chat.sentences import citation_ids
-from advisor.chat.terms import key_terms, overlap
 from advisor.kb.passage import Passage
 from advisor.prompts import render_prompt
+from advisor.text.lang import detect_lang
+from advisor.text.sentences import citation_ids
+from advisor.text.tokens import key_terms, overlap
 
 MINI_SUITES = Path(__file__).resolve().parent / "fixtures" / "suites"
 
@@ -119,7 +119,7 @@ class NaiveAdvisor:
         self, question: str, *, conversation_id: str | None = None, org: OrgContext | None = None
     ) -> Answer:
         """Answer without checking anything the model wrote."""
-        lang = detect_language(question)
+        lang = detect_lang(question)
         passages = self.retriever.search(question, k=4, lang=lang)
         metrics = org.evidence_for(question, lang=lang) if org else []
         pack = EvidencePack(tuple(metrics + passage_evidence(passages, query=question, max_chars=400)))

@@ -7,7 +7,7 @@ from kb_helpers import FIXTURES, KNOWLEDGE, SEED_NEIGHBOURS, SEED_SPAM, seed_pat
 
 from advisor.kb.clean import clean_text
 from advisor.kb.load import load_document
-from advisor.kb.tokens import tokenize
+from advisor.text.tokens import tokenize
 
 
 def test_seed_spam_is_cut_and_its_neighbours_kept() -> None:

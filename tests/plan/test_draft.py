@@ -18,13 +18,13 @@ from plan_helpers import (
 )
 
 from advisor.chat.numbers import extract_numbers, number_traces
-from advisor.chat.sentences import CITATION, citation_ids
 from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.org.roster import Roster
 from advisor.plan.document import Plan, Subsection
 from advisor.plan.draft import draft_plan
 from advisor.plan.render import render_plan
+from advisor.text.sentences import CITATION, citation_ids
 
 INVENTED = "Turnover here is 73.4% and will reach 91.2% next year [S1]."
 

@@ -7,12 +7,12 @@ from plan_doubles import AS_OF
 from plan_helpers import SECTION_IDS, section_texts, traceable_texts
 
 from advisor.chat.numbers import extract_numbers, number_traces
-from advisor.chat.sentences import CITATION, citation_ids
 from advisor.config import Settings
 from advisor.org.roster import Roster
 from advisor.plan.document import Paragraph
 from advisor.plan.draft import draft_plan
 from advisor.plan.render import render_plan
+from advisor.text.sentences import CITATION, citation_ids
 
 
 @pytest.mark.integration

@@ -13,7 +13,6 @@ from plan_doubles import ScriptedChat
 from plan_helpers import section_texts, traceable_texts
 
 from advisor.chat.numbers import extract_numbers, number_traces
-from advisor.chat.sentences import CITATION
 from advisor.config import Settings
 from advisor.org.profile import load_profile
 from advisor.org.roster import load_roster
@@ -22,6 +21,7 @@ from advisor.plan.document import Plan
 from advisor.plan.draft import draft_plan
 from advisor.plan.labels import labels
 from advisor.plan.render import render_plan
+from advisor.text.sentences import CITATION
 from evals.cases import Case, load_suites
 
 CASES = load_suites(["plan_actions"])[0].cases

@@ -13,7 +13,6 @@ from markdown_it import MarkdownIt
 from plan_doubles import AS_OF, ScriptedChat, install
 from plan_helpers import SECTION_IDS, text_of
 
-from advisor.chat.sentences import CITATION
 from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.org.roster import Roster
@@ -21,6 +20,7 @@ from advisor.plan.charts import render_svg
 from advisor.plan.document import Chart, Plan
 from advisor.plan.draft import draft_plan
 from advisor.plan.render import format_for, html_text, md_text, render_plan
+from advisor.text.sentences import CITATION
 
 GOAL = "<script>alert(1)</script> grow *enterprise* bookings 40%"
 TERRITORY = "<b>East</b> & Co"
