@@ -158,13 +158,14 @@ def _api_caller(request: Request, settings: Settings, bearer: str | None) -> boo
     """Whether the caller may use /api and /v1; a user caller becomes the principal (blocking)."""
     from advisor.users import user_for_token
 
+    accounts = accounts_enabled(settings)
+    if settings.api_key is None and not accounts:
+        return True  # open mode: any caller; the OpenAI clients send a placeholder key, which is not refused
     if bearer is not None:
         if settings.api_key is not None and key_matches(settings, bearer):
             return True
-        return accounts_enabled(settings) and _remember(request, user_for_token(settings, bearer))
-    if not same_origin(request):
-        return settings.api_key is None and not accounts_enabled(settings)
-    return has_session(request, settings)
+        return accounts and _remember(request, user_for_token(settings, bearer))
+    return same_origin(request) and has_session(request, settings)
 
 
 async def require_api_key(
