@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from advisor.config import Settings
@@ -16,52 +17,89 @@ from api import org_service, ownership
 from api.deps import Principal
 from api.i18n import translator
 
-EDITS = ("hire", "move", "add_manager", "attrition")
+EDITS = ("hire", "move", "add_manager", "remove_manager", "attrition", "territory_move")
 ROLES = ("sdr", "ae", "am", "se", "manager", "director", "other")
 CHANNELS = ("inside", "field")
+SEGMENTS = ("smb", "mid_market", "enterprise")
 _MAX_EDITS = 6
 
 
-def spec_from_form(form: Any) -> dict[str, Any]:
-    """A scenario spec from the form's rows of (edit, applies to, amount); InputError naming a bad row."""
+def spec_from_form(form: Any, t: Callable[..., str]) -> dict[str, Any]:
+    """A scenario spec from the form's rows of (edit, applies to, to, amount); InputError naming a bad row."""
     spec: dict[str, Any] = {}
-    edits, targets, amounts = form.getlist("edit"), form.getlist("target"), form.getlist("amount")
-    for number, (edit, target, amount) in enumerate(zip(edits, targets, amounts, strict=False), start=1):
+    for number, row in enumerate(_rows_from_form(form), start=1):
+        edit, target, dest, amount = row["edit"], row["target"], row["dest"], row["amount"]
         if not edit:
             continue
         try:
             value = float(str(amount).strip().removesuffix("pp"))
         except ValueError as exc:
-            raise InputError(f"Edit {number}: the amount {amount!r} is not a number.") from exc
-        if edit == "attrition":
-            spec["attrition_pp"] = spec.get("attrition_pp", 0.0) + value
-            continue
-        if value < 0 or not value.is_integer():
-            raise InputError(
-                f"Edit {number}: {edit} needs a whole number of people (0 or more), not {amount}."
-            )
-        if edit == "add_manager":
-            spec["add_manager"] = spec.get("add_manager", 0) + int(value)
+            raise InputError(t("scenario_error_amount", n=number, amount=amount)) from exc
+        if edit != "attrition" and (value < 0 or not value.is_integer()):
+            raise InputError(t("scenario_error_people", n=number, edit=t(f"edit_{edit}"), amount=amount))
+        if edit == "attrition" and target in SEGMENTS:
+            _add(spec.setdefault("segment_attrition_pp", {}), target, value)
+        elif edit == "attrition" and not target:
+            _add(spec, "attrition_pp", value)
+        elif edit in ("add_manager", "remove_manager") and not target:
+            _add(spec, edit, int(value))
         elif edit == "hire" and target in ROLES:
-            spec.setdefault("hire", {})[target] = spec.get("hire", {}).get(target, 0) + int(value)
+            _add(spec.setdefault("hire", {}), target, int(value))
         elif edit == "move" and target in CHANNELS:
-            spec.setdefault("move", {})[target] = spec.get("move", {}).get(target, 0) + int(value)
+            _add(spec.setdefault("move", {}), target, int(value))
+        elif edit == "territory_move" and target and dest and target != dest:
+            moves = spec.setdefault("territory_moves", [])
+            moves.append({"from_territory": target, "to_territory": dest, "reps": int(value)})
         else:
-            raise InputError(
-                f"Edit {number}: choose what {edit} applies to (a role for hire, inside or field for move)."
-            )
+            key = f"scenario_error_{edit}" if edit in EDITS else "scenario_error_edit"
+            raise InputError(t(key, n=number))
     return spec
+
+
+def _add(counts: dict[str, Any], key: str, value: float) -> None:
+    counts[key] = counts.get(key, 0) + value
 
 
 def rows_from_spec(spec: dict[str, Any]) -> list[dict[str, Any]]:
     """The form's rows that describe a spec (for showing a saved or submitted scenario again)."""
     rows = [{"edit": "hire", "target": role, "amount": n} for role, n in spec.get("hire", {}).items()]
     rows += [{"edit": "move", "target": channel, "amount": n} for channel, n in spec.get("move", {}).items()]
-    if spec.get("add_manager"):
-        rows.append({"edit": "add_manager", "target": "", "amount": spec["add_manager"]})
+    rows += [
+        {
+            "edit": "territory_move",
+            "target": m["from_territory"],
+            "dest": m["to_territory"],
+            "amount": m["reps"],
+        }
+        for m in spec.get("territory_moves", [])
+    ]
+    rows += [
+        {"edit": edit, "amount": spec[edit]} for edit in ("add_manager", "remove_manager") if spec.get(edit)
+    ]
     if spec.get("attrition_pp"):
-        rows.append({"edit": "attrition", "target": "", "amount": spec["attrition_pp"]})
-    return rows + [{"edit": "", "target": "", "amount": ""}] * max(1, _MAX_EDITS - len(rows) - 2)
+        rows.append({"edit": "attrition", "amount": spec["attrition_pp"]})
+    rows += [
+        {"edit": "attrition", "target": segment, "amount": points}
+        for segment, points in spec.get("segment_attrition_pp", {}).items()
+    ]
+    blank = {"edit": "", "target": "", "dest": "", "amount": ""}
+    return [{**blank, **row} for row in rows] + [blank] * max(1, _MAX_EDITS - len(rows) - 2)
+
+
+def _territories(view: Any) -> list[str]:
+    """The org's territories, most staffed first (what a territory move can name)."""
+    if "territory" not in view.roster.df:
+        return []
+    return [str(name) for name in view.roster.df["territory"].dropna().astype(str).value_counts().index]
+
+
+def _rows_from_form(form: Any) -> list[dict[str, Any]]:
+    """The submitted rows as typed: (edit, target, dest, amount); "to" (dest) matters for territory moves only."""
+    fields = {key: form.getlist(key) for key in ("edit", "target", "dest", "amount")}
+    count = len(fields["edit"])
+    return [
+        {key: (values[i] if i < len(values) else "") for key, values in fields.items()} for i in range(count)
+    ]
 
 
 def saved(settings: Settings, principal: Principal, org_id: str) -> dict[str, dict[str, Any]]:
@@ -115,34 +153,41 @@ def page_data(
     lang: str,
     query: Any,
     spec: dict[str, Any] | None = None,
+    rows: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Everything the scenario page shows: the form, saved scenarios and, when asked, a comparison."""
-    org_service.owned_view(settings, principal, org_id)
+    view = org_service.owned_view(settings, principal, org_id)
     kept = saved(settings, principal, org_id)
     chosen = [query.get("a"), query.get("b")] if hasattr(query, "get") else []
     picked = [(kept[c]["name"], kept[c]["spec"]) for c in chosen if c and c in kept]
+    shown = spec if spec is not None else {"hire": {"sdr": 2}}
     return {
         "org_id": org_id,
         "name": org_service.display_name(settings, org_id),
-        "rows": rows_from_spec(spec if spec is not None else {"hire": {"sdr": 2}}),
-        "spec": json.dumps(spec if spec is not None else {"hire": {"sdr": 2}}, indent=2),
+        "rows": rows or rows_from_spec(shown),
+        "spec": json.dumps(shown, indent=2, ensure_ascii=False),
         "saved": kept,
         "comparison": compare(settings, org_id, picked, lang) if picked else None,
+        "edits": EDITS,
         "roles": ROLES,
         "channels": CHANNELS,
+        "segments": SEGMENTS,
+        "territories": _territories(view),
         "changes": None,
     }
 
 
 def submit(settings: Settings, principal: Principal, org_id: str, lang: str, form: Any) -> dict[str, Any]:
     """Run the submitted scenario (the form's edits, or its JSON when the JSON box was used) and save it if named."""
+    t = translator(lang)
+    as_json = (form.get("mode") or ("json" if "spec" in form else "form")) == "json"
     try:
-        if (form.get("mode") or ("json" if "spec" in form else "form")) == "json":
+        if as_json:
             spec = json.loads(str(form.get("spec") or "{}"))
             if not isinstance(spec, dict):
                 raise InputError('The scenario spec must be a JSON object, e.g. {"add_manager": 1}.')
         else:
-            spec = spec_from_form(form)
+            spec = spec_from_form(form, t)
         checked = org_service.scenario_spec(spec)
     except json.JSONDecodeError as exc:
         data = page_data(settings, principal, org_id, lang, {})
@@ -152,13 +197,12 @@ def submit(settings: Settings, principal: Principal, org_id: str, lang: str, for
             "error": f"The JSON is not valid: {exc.msg} (line {exc.lineno}).",
         }
     except InputError as exc:
-        data = page_data(settings, principal, org_id, lang, {})
-        return {**data, "error": str(exc)}
+        rows = None if as_json else _rows_from_form(form)
+        return {**page_data(settings, principal, org_id, lang, {}, rows=rows), "error": str(exc)}
     spec = checked.model_dump(exclude_defaults=True)
     name = str(form.get("name") or "").strip()[:100]
     if name:
         save(settings, principal, org_id, name, spec)
     data = page_data(settings, principal, org_id, lang, {}, spec)
     outcome = org_service.scenario(settings, org_id, checked)
-    chart_name = translator(lang)("scenario_title")
-    return {**data, **org_service.scenario_view(outcome, lang, chart_name), "saved_as": name}
+    return {**data, **org_service.scenario_view(outcome, lang, t("scenario_title")), "saved_as": name}

@@ -110,6 +110,51 @@ def test_scenario_form_saved_and_compared(page: Any) -> None:
     screenshot(page, "scenario-en-1366")
 
 
+def test_scenario_form_removes_a_manager_and_moves_reps_between_territories(page: Any) -> None:
+    org_id = _upload(page, PROBLEM)
+    page.goto(f"/orgs/{org_id}/scenario?lang=en")
+    rows = page.locator("#scenario-form tr.edit-row")
+    assert not rows.nth(0).locator("select[name=dest]").is_visible()  # "to" is for territory moves only
+    rows.nth(0).locator("select[name=edit]").select_option("remove_manager")
+    assert rows.nth(0).locator("select[name=target]").input_value() == ""  # the whole org
+    rows.nth(0).locator("input[name=amount]").fill("1")
+    rows.nth(1).locator("select[name=edit]").select_option("territory_move")
+    rows.nth(1).locator("select[name=target]").select_option("North")
+    rows.nth(1).locator("select[name=dest]").select_option("East")
+    rows.nth(1).locator("input[name=amount]").fill("2")
+    page.fill("#scenario-form input[name=name]", "Merge and rebalance")
+    page.click("#scenario-form button[type=submit]")
+    applied = page.locator("p.applied").all_inner_texts()
+    assert any("Moved 2 reps with their quota and bookings from North to East" in line for line in applied)
+    assert any("Consolidated manager M3's team (4 reports)" in line for line in applied)
+    widest = page.locator("#scenario-result tbody tr", has_text="15 reports")
+    assert widest.locator("td").nth(2).inner_text() == "19 reports"
+    # the form shows the scenario again, as the library ran it
+    assert (
+        page.locator("#scenario-form tr.edit-row select[name=edit]").nth(0).input_value() == "territory_move"
+    )
+    assert page.locator("#scenario-form tr.edit-row select[name=dest]").nth(0).input_value() == "East"
+    assert page.locator("#saved-scenarios select[name=a]").inner_text().strip() == "Merge and rebalance"
+    _accessible(page)
+    screenshot(page, "scenario-edits-en-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/orgs/{org_id}/scenario?lang=zh")
+    amount = page.locator("#scenario-form tr.edit-row input[name=amount]").first.bounding_box()
+    assert amount["x"] + amount["width"] <= 390  # every field of a row is on screen, none scrolls away
+    assert no_horizontal_overflow(page)
+    _accessible(page)
+    screenshot(page, "scenario-form-zh-390")
+    bad = page.locator("#scenario-form tr.edit-row").nth(0)
+    bad.locator("select[name=edit]").select_option("territory_move")
+    bad.locator("select[name=target]").select_option("North")
+    bad.locator("select[name=dest]").select_option("North")
+    page.click("#scenario-form button[type=submit]")
+    assert page.locator("p.error").inner_text() == "第 1 项：请选择调出区域，以及另一个调入区域。"
+    assert (
+        page.locator("#scenario-form tr.edit-row select[name=edit]").nth(0).input_value() == "territory_move"
+    )
+
+
 def test_org_list_renames_and_every_page_is_accessible_in_chinese(page: Any) -> None:
     org_id = _upload(page, PROBLEM)
     page.goto("/orgs?lang=zh")
