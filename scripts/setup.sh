@@ -19,8 +19,9 @@ if ((${#missing[@]})); then
     echo "setup: installing system packages: ${missing[*]}"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+    $SUDO apt-get update -qq
+    # errors still reach the terminal; the per-package chatter does not
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 # Python packages, from the lock: every machine installs exactly what CI tested (scripts/lock.sh regenerates it).
