@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api import kb_service
 from api.auth import require_login
+from api.citations import locate
 from api.deps import DOCUMENT_TYPES, SettingsDep, read_upload
 from api.pages.render import render
 
@@ -32,11 +33,27 @@ async def kb_page(
 
 @router.get("/kb/docs/{doc_id}")
 async def document_page(
-    request: Request, settings: SettingsDep, doc_id: str, chunk: Annotated[str, Query(max_length=200)] = ""
+    request: Request,
+    settings: SettingsDep,
+    doc_id: str,
+    chunk: Annotated[str, Query(max_length=200)] = "",
+    quote: Annotated[str, Query(max_length=4000)] = "",
+    claim: Annotated[str, Query(max_length=2000)] = "",
 ) -> Response:
-    """One document's chunks, in order; `chunk` highlights the passage that was opened from a citation or search."""
-    document = await run_in_threadpool(kb_service.document, settings, doc_id)
-    return render(request, "kb_document.html", {"document": document, "opened": chunk})
+    """One document's chunks, in order; the chunk opened from a citation or search is highlighted.
+
+    `chunk` names it; a citation's excerpt (`quote`) finds it, and its sentences backing `claim` are marked.
+    """
+
+    def load() -> dict[str, Any]:
+        document = kb_service.document(settings, doc_id)
+        chunks = [c for c in document["chunks"] if not chunk or c["chunk_id"] == chunk]
+        located = locate(chunks, quote=quote, claim=claim) if quote else None
+        if located is None:
+            return {"document": document, "opened": chunk, "marks": []}
+        return {"document": document, "opened": located.chunk_id, "marks": list(located.marks)}
+
+    return render(request, "kb_document.html", await run_in_threadpool(load))
 
 
 @router.get("/kb/passages/{chunk_id}")

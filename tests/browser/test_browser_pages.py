@@ -69,6 +69,16 @@ def test_question_streams_only_verified_text_and_citations_open_their_passage(pa
     assert page.locator("#passage-text").inner_text().strip()
     assert "/kb/docs/" in (page.locator("#passage-link").get_attribute("href") or "")
     assert "c=" in page.url  # the conversation is now bookmarkable
+    quoted = " ".join(page.locator("#passage-text").inner_text().split())
+    page.click("#passage-link")
+    page.wait_for_url("**/kb/docs/**")
+    # the document opens at the cited chunk, with the cited sentences of the excerpt marked
+    marks = page.locator(".passage.opened mark.cited")
+    assert marks.count() >= 1
+    assert all(" ".join(text.split()) in quoted for text in marks.all_inner_texts())
+    assert page.locator(".passage[aria-current=true]").count() == 1
+    assert axe_violations(page) == []
+    screenshot(page, "citation-opened-en")
     assert page.csp_violations == []
 
 

@@ -12,7 +12,7 @@
   const MARKER = /\[(S\d+|M:[a-z0-9_]+)\]/g;
   let controller = null;
 
-  function openCitation(citation) {
+  function openCitation(citation, claim) {
     document.getElementById("passage-title").textContent = citation.title || citation.doc_id;
     document.getElementById("passage-section").textContent = citation.section || "";
     document.getElementById("passage-text").textContent = citation.text || "";
@@ -23,7 +23,10 @@
       link.href = "/orgs/" + encodeURIComponent(org) + "#metric-" + citation.id.slice(2);
     } else {
       link.hidden = false;
-      link.href = "/kb/docs/" + encodeURIComponent(citation.doc_id) + "?chunk=" + encodeURIComponent(citation.chunk_id || "");
+      // the document page finds the chunk by its excerpt and marks the sentences backing the claim (kept short:
+      // percent-encoded Chinese takes 9 bytes a character, and request headers are capped)
+      const query = new URLSearchParams({ quote: (citation.text || "").slice(0, 1500), claim: (claim || "").slice(0, 500) });
+      link.href = "/kb/docs/" + encodeURIComponent(citation.doc_id) + "?" + query;
     }
     dialog.showModal();
   }
@@ -39,11 +42,25 @@
     return order;
   }
 
-  function citationLink(citation, text) {
+  function citationLink(citation, text, claim) {
     return el("a", {
       href: "#cite-" + citation.id, class: "cite", "data-cite": citation.id, text: text,
-      onclick: (event) => { event.preventDefault(); openCitation(citation); },
+      onclick: (event) => { event.preventDefault(); openCitation(citation, claim); },
     });
+  }
+
+  // The sentence a marker ends (the line up to it, from the last sentence end before): what the passage backs.
+  function claimAt(line, index) {
+    return line.slice(0, index).replace(/^.*[.!?。！？]\s*(?=\S)/s, "").replace(MARKER, "").replace(/^\s*(?:[-*]|\d+[.)])\s+/, "").trim();
+  }
+
+  // The claim each id is first cited for (a footnote opens its passage for that claim).
+  function claims(answer) {
+    const first = new Map();
+    for (const line of answer.answer.split("\n")) {
+      for (const match of line.matchAll(MARKER)) if (!first.has(match[1])) first.set(match[1], claimAt(line, match.index));
+    }
+    return first;
   }
 
   // One line of the answer with its [S1] / [M:id] markers as numbered footnote links (all text goes in as text).
@@ -52,7 +69,7 @@
     for (const match of line.matchAll(MARKER)) {
       node.append(line.slice(last, match.index));
       const citation = byId[match[1]];
-      if (citation) node.append(el("sup", {}, [citationLink(citation, "[" + order.get(match[1]) + "]")]));
+      if (citation) node.append(el("sup", {}, [citationLink(citation, "[" + order.get(match[1]) + "]", claimAt(line, match.index))]));
       last = match.index + match[0].length;
     }
     node.append(line.slice(last));
@@ -137,8 +154,9 @@
     if (answer.citations.length) {
       const list = el("ol", { class: "footnotes" });
       const sorted = [...answer.citations].sort((a, b) => order.get(a.id) - order.get(b.id));
+      const backed = claims(answer);
       for (const citation of sorted) {
-        list.append(el("li", { id: "cite-" + citation.id, value: String(order.get(citation.id)) }, [citationLink(citation, sourceLabel(citation))]));
+        list.append(el("li", { id: "cite-" + citation.id, value: String(order.get(citation.id)) }, [citationLink(citation, sourceLabel(citation), backed.get(citation.id))]));
       }
       box.append(el("h4", { text: labels.sources }), list);
     }
