@@ -110,8 +110,17 @@ def ana_state(cluster: dict[str, Any]) -> dict[str, str]:
 def test_every_worker_is_healthy_and_ready(cluster: dict[str, Any]) -> None:
     for base in cluster["workers"]:
         assert httpx.get(f"{base}/healthz").json()["status"] == "ok"
-        checks = httpx.get(f"{base}/readyz").json()["checks"]
-        assert {"embedder", "chat_model", "store"} <= set(checks) and all(checks.values()), checks
+        ready = httpx.get(f"{base}/readyz")
+        assert ready.status_code == 200, ready.text
+        body = ready.json()
+        assert body["checks"] == {
+            "embedder": True,
+            "chat_model": True,
+            "knowledge": True,
+            "benchmarks": True,
+            "store": True,
+        }
+        assert body["status"] == "ready" and body["fixes"] == {} and body["error"] is None
 
 
 def test_a_conversation_started_on_one_worker_continues_on_the_other(
@@ -232,7 +241,12 @@ def test_another_user_cannot_reach_them_through_any_page(
         same_site = {"Origin": base}  # so a refusal is about ownership, not the cross-site check
         for method, path in routes:
             response = ben.request(method, path, headers=same_site, data={})
-            assert response.status_code in {403, 404, 422}, (method, path, response.status_code)
+            assert response.status_code in {403, 404, 422}, (
+                method,
+                path,
+                response.status_code,
+                response.text[:300],
+            )
             assert "Maya Manager" not in response.text
         for query in (f"/chat?c={ids['conversation_id']}", f"/chat?org={ids['org_id']}"):
             page = ben.get(query)
