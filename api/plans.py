@@ -64,7 +64,15 @@ def saved(settings: Settings, principal: Principal, org_id: str) -> dict[str, di
 
 
 def save(settings: Settings, principal: Principal, org_id: str, inputs: PlanInputs) -> str:
-    """Save plan inputs for the org under a name (the goal, else the date); the saved plan's id."""
+    """Save plan inputs for the org under a name (the goal, else the date); the saved plan's id.
+
+    Inputs already saved for this org are not saved twice: drafting them again opens the same saved plan.
+    """
+    same = next(
+        (i for i, plan in saved(settings, principal, org_id).items() if plan["inputs"] == inputs), None
+    )
+    if same is not None:
+        return same
     item_id = secrets.token_urlsafe(12)
     name = inputs.goal[:80] or f"{datetime.now(UTC):%Y-%m-%d %H:%M}"
     ownership.claim(settings, "plan", item_id, principal, name=f"{name} ({inputs.lang})")

@@ -348,12 +348,22 @@ async def plan_view(
     plan: PlanId = "",
     plan_lang: PlanLang = "en",
     goal: Goal = "",
+    paper: Annotated[str, Query(pattern="^(summary)?$")] = "",
 ) -> Response:
-    """The plan's HTML, sandboxed for display in the plan page's frame."""
+    """The plan's HTML, sandboxed for display in the plan page's frame.
+
+    `paper=summary` is the frame the plan page prints: on paper it keeps the plan's title and executive summary.
+    """
     data, media_type = await _plan_bytes(
         request, settings, principal, org_id, "html", plan_id=plan, lang=plan_lang, goal=goal
     )
+    if paper:
+        data = data.replace(b"</head>", _SUMMARY_ON_PAPER + b"</head>", 1)
     return Response(data, media_type=media_type, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+# the plan document's sections are <section id=...> children of <main>; the first, #summary, is the summary
+_SUMMARY_ON_PAPER = b"<style>@media print { main > section:not(#summary) { display: none; } }</style>"
 
 
 @router.get("/orgs/{org_id}/plan/download.{fmt}")

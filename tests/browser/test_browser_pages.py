@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +97,7 @@ def test_roster_upload_shows_dashboard_and_charts(page: Any) -> None:
     assert page.csp_violations == []
 
 
-def test_plan_is_drafted_and_downloaded(page: Any) -> None:
+def test_plan_is_drafted_downloaded_and_prints_its_executive_summary(page: Any, tmp_path: Path) -> None:
     page.goto("/orgs")
     page.set_input_files("input[name=file]", str(ROSTER))
     page.click("#org-upload button[type=submit]")
@@ -109,6 +111,41 @@ def test_plan_is_drafted_and_downloaded(page: Any) -> None:
     path = info.value.path()
     assert Path(path).read_bytes().startswith(b"%PDF")
     assert info.value.suggested_filename.endswith(".pdf")
+    # on paper the plan page is the plan's first page: its title and executive summary, no navigation or buttons
+    page.emulate_media(media="print")
+    on_paper = tmp_path / "plan-page.pdf"
+    on_paper.write_bytes(page.pdf(format="A4"))
+    text = _pdf_text(on_paper)
+    assert _pdf_text(on_paper, page=2) == ""  # one page
+    assert "Sales organisation restructuring plan" in text and "1. Executive summary" in text
+    for chrome in (
+        "Knowledge",
+        "Draft the plan",
+        "Saved plans",
+        "Download",
+        "Print view",
+        "2. The organisation today",
+    ):
+        assert chrome not in text, chrome
+    # the print view is the whole plan: the executive summary fills page 1 and the rest follows from page 2
+    page.emulate_media(media="screen")
+    page.goto(page.locator("#plan-print").get_attribute("href") or "")
+    page.emulate_media(media="print")
+    whole = tmp_path / "plan.pdf"
+    whole.write_bytes(page.pdf(format="A4"))
+    first = _pdf_text(whole)
+    assert "1. Executive summary" in first and "Contents" not in first and "2. The organisation" not in first
+    assert _pdf_text(whole, page=2).lstrip().startswith("2. The organisation today")
+
+
+def _pdf_text(path: Path, *, page: int = 1) -> str:
+    """The text of one page of a PDF (poppler's pdftotext); empty past the last page."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        pytest.skip("pdftotext is not installed (apt-get install poppler-utils)")
+    pages = ["-f", str(page), "-l", str(page)]
+    result = subprocess.run([tool, *pages, str(path), "-"], capture_output=True, text=True, check=False)
+    return result.stdout if result.returncode == 0 else ""
 
 
 def test_xss_in_a_question_renders_as_text(page: Any) -> None:
