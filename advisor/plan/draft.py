@@ -136,6 +136,8 @@ def draft_plan(
     started = time.perf_counter()
     model = get_chat_model(settings) if lang in MODEL_LANGS else None
     writer = Writer(model, get_embedder(settings) if model is not None else None, lang)
+    if settings.capable_model:
+        writer.model_ranks = None  # a capable model writes every slot
     ctx = Context(analysis, lang, writer, goal=goal, guidance=per_rec, goal_guidance=for_goal)
     drafted = []
     for build in _BUILDERS:

@@ -416,7 +416,7 @@ def recommendations(ctx: Context) -> Section:
     if not ctx.analysis.recommendations:
         return Section("recommendations", title, (Paragraph(ctx.say("recommendations.none")),))
     subsections = []
-    for rec in ctx.analysis.recommendations:
+    for rank, rec in enumerate(ctx.analysis.recommendations):
         finding_name = finding_title(rec.lead, ctx.lang)
         action = ctx.say(f"actions.{rec.action.id}.action", finding=finding_name)
         blocks = [
@@ -430,7 +430,12 @@ def recommendations(ctx: Context) -> Section:
             fallback = extractive(passages, lang=ctx.lang)
             variables = {"title": rec.lead.title, "action": action}
             slot = Slot(
-                "recommendation", evidence, fallback, variables, must_cite=tuple(p.id for p in passages)
+                "recommendation",
+                evidence,
+                fallback,
+                variables,
+                must_cite=tuple(p.id for p in passages),
+                rank=rank,
             )
             blocks += [Paragraph(ctx.say("recommendations.why"), lead=True), ctx.writer.write(slot)]
         blocks += _effect_blocks(ctx, rec)

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from doubles import ScriptedChatModel
+from langchain_core.messages import HumanMessage
 from plan_doubles import AS_OF, ScriptedChat, install
 from plan_helpers import (
     SECTION_IDS,
@@ -23,6 +25,7 @@ from advisor.errors import InputError
 from advisor.org.roster import Roster
 from advisor.plan.document import Plan, Subsection
 from advisor.plan.draft import draft_plan
+from advisor.plan.prose import MODEL_ACTIONS, Writer
 from advisor.plan.render import render_plan
 from advisor.text.sentences import CITATION, citation_ids
 
@@ -175,3 +178,34 @@ def test_progress_reports_each_step(
     assert [done for _, done, _ in seen] == list(range(1, len(seen) + 1))
     assert seen[-1][1] == seen[-1][2]
     assert {"analysis", "retrieval", "recommendations", "sources"} <= {name for name, _, _ in seen}
+
+
+def test_the_embedded_model_drafts_only_the_top_actions_why(
+    kb_settings: Settings, problem_roster: Roster, scripted_chat: ScriptedChat
+) -> None:
+    plan = draft_plan(problem_roster, settings=kb_settings, as_of=AS_OF)
+    recommendations = plan.section("recommendations").subsections
+    assert len(recommendations) > MODEL_ACTIONS
+    prompts = scripted_chat.prompts
+    assert len(prompts) == MODEL_ACTIONS and all("Task: explain why" in p for p in prompts)
+    for prompt, sub in zip(prompts, recommendations, strict=False):  # in priority order
+        action = re.search(r"^Action: (.+)$", prompt, re.MULTILINE)
+        assert action is not None and action.group(1) in subsection_text(sub)
+    assert plan.slots == {"generated": MODEL_ACTIONS, "extractive": len(recommendations) - MODEL_ACTIONS + 1}
+
+
+def test_a_capable_model_writes_every_slot(
+    kb_settings: Settings, problem_roster: Roster, scripted_chat: ScriptedChat
+) -> None:
+    capable = kb_settings.model_copy(update={"capable_model": True})
+    plan = draft_plan(problem_roster, settings=capable, as_of=AS_OF)
+    slots = len(plan.section("recommendations").subsections) + 1  # and the summary
+    assert len(scripted_chat.prompts) == slots and plan.slots["generated"] == slots
+
+
+def test_a_looping_draft_is_cut_off_as_it_streams() -> None:
+    loop = "The answer is the answer. " * 60
+    chat = ScriptedChatModel(responses=[loop])
+    writer = Writer(chat, None, "en")
+    draft = writer.draft(chat, [HumanMessage("Why?")])
+    assert 0 < len(draft) < len(loop) // 4 and loop.startswith(draft)
