@@ -386,7 +386,7 @@ def scenario_view(outcome: dict[str, Any], lang: str, name: str = "") -> dict[st
             "label": labels.get(delta["id"], delta["id"]),
             "before": format_number(delta["before"], delta["unit"], lang=lang),
             "after": format_number(delta["after"], delta["unit"], lang=lang),
-            "delta": "" if not delta["delta"] else format_delta(delta["delta"], delta["unit"]),
+            "delta": "" if not delta["delta"] else format_delta(delta["delta"], delta["unit"], lang=lang),
         }
         for delta in outcome["deltas"]
     ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from advisor.config import Settings
 from advisor.errors import InputError
+from advisor.plan.labels import edits_text
 from api import org_service, ownership
 from api.deps import Principal
 from api.i18n import translator
@@ -54,6 +55,10 @@ def spec_from_form(form: Any, t: Callable[..., str]) -> dict[str, Any]:
             key = f"scenario_error_{edit}" if edit in EDITS else "scenario_error_edit"
             raise InputError(t(key, n=number))
     return spec
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _add(counts: dict[str, Any], key: str, value: float) -> None:
@@ -205,4 +210,5 @@ def submit(settings: Settings, principal: Principal, org_id: str, lang: str, for
         save(settings, principal, org_id, name, spec)
     data = page_data(settings, principal, org_id, lang, {}, spec)
     outcome = org_service.scenario(settings, org_id, checked)
-    return {**data, **org_service.scenario_view(outcome, lang, t("scenario_title")), "saved_as": name}
+    view = org_service.scenario_view(outcome, lang, t("scenario_title"))
+    return {**data, **view, "saved_as": name, "summary": _sentence(edits_text(spec, lang))}

@@ -115,13 +115,13 @@ def scenario_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_delta(delta: float | None, unit: str) -> str:
-    """A change in a metric: +3.0pp for percentages, otherwise the unit's form with a sign."""
+def format_delta(delta: float | None, unit: str, *, lang: str = "en") -> str:
+    """A change in a metric: +3.0pp for percentages, otherwise the unit's form (in `lang`) with a sign."""
     if delta is None:
-        return "n/a"
+        return format_number(None, unit, lang=lang)
     if unit == "%":
         return f"{delta:+.1f}pp"
     if unit == "AEs per SDR":
         return f"{delta:+.2f}"
-    text = format_number(abs(delta), unit)
+    text = format_number(abs(delta), unit, lang=lang)
     return ("-" if delta < 0 else "+") + text

@@ -124,7 +124,11 @@ def test_scenario_form_removes_a_manager_and_moves_reps_between_territories(page
     rows.nth(1).locator("input[name=amount]").fill("2")
     page.fill("#scenario-form input[name=name]", "Merge and rebalance")
     page.click("#scenario-form button[type=submit]")
-    applied = page.locator("p.applied").all_inner_texts()
+    assert page.locator("#scenario-summary").inner_text() == (
+        "✓ Move 2 reps with their accounts from North to East; consolidate 1 of the smallest teams into their "
+        "neighbours"
+    )
+    applied = page.locator("#scenario-applied p.applied").all_inner_texts()
     assert any("Moved 2 reps with their quota and bookings from North to East" in line for line in applied)
     assert any("Consolidated manager M3's team (4 reports)" in line for line in applied)
     widest = page.locator("#scenario-result tbody tr", has_text="15 reports")
@@ -144,6 +148,12 @@ def test_scenario_form_removes_a_manager_and_moves_reps_between_territories(page
     assert no_horizontal_overflow(page)
     _accessible(page)
     screenshot(page, "scenario-form-zh-390")
+    page.click("#scenario-form button[type=submit]")  # the form's first row: hire 2 SDRs
+    assert page.locator("#scenario-summary").inner_text() == "✓ 招聘 2 名销售开发代表"
+    result = page.locator("#scenario-result").inner_text()
+    assert "个月" in result and "months" not in result and "reports" not in result
+    assert no_horizontal_overflow(page)
+    screenshot(page, "scenario-result-zh-390")
     bad = page.locator("#scenario-form tr.edit-row").nth(0)
     bad.locator("select[name=edit]").select_option("territory_move")
     bad.locator("select[name=target]").select_option("North")

@@ -1,0 +1,95 @@
+"""The scenario form: every edit the library offers, read from the form's rows, with errors in the page's language."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.datastructures import FormData
+from web_server import ROSTERS
+
+from advisor.errors import InputError
+from api.i18n import translator
+from api.scenarios import rows_from_spec, spec_from_form
+
+
+def _form(*rows: tuple[str, str, str, str]) -> FormData:
+    fields = [
+        (key, value)
+        for row in rows
+        for key, value in zip(("edit", "target", "dest", "amount"), row, strict=True)
+    ]
+    return FormData(fields)
+
+
+def test_every_edit_becomes_the_library_spec_and_shows_again_as_rows() -> None:
+    form = _form(
+        ("hire", "sdr", "", "2"),
+        ("move", "inside", "", "3"),
+        ("add_manager", "", "", "1"),
+        ("remove_manager", "", "", "1"),
+        ("attrition", "", "", "-5pp"),
+        ("attrition", "enterprise", "", "2"),
+        ("territory_move", "North", "East", "2"),
+        ("", "", "", ""),
+    )
+    spec = spec_from_form(form, translator("en"))
+    assert spec == {
+        "hire": {"sdr": 2},
+        "move": {"inside": 3},
+        "add_manager": 1,
+        "remove_manager": 1,
+        "attrition_pp": -5.0,
+        "segment_attrition_pp": {"enterprise": 2.0},
+        "territory_moves": [{"from_territory": "North", "to_territory": "East", "reps": 2}],
+    }
+    rows = [row for row in rows_from_spec(spec) if row["edit"]]
+    assert (
+        spec_from_form(
+            _form(*[(r["edit"], r["target"], r["dest"], str(r["amount"])) for r in rows]), translator("en")
+        )
+        == spec
+    )
+
+
+def test_forms_without_the_to_column_still_read() -> None:
+    form = FormData([("edit", "hire"), ("target", "ae"), ("amount", "3")])
+    assert spec_from_form(form, translator("en")) == {"hire": {"ae": 3}}
+
+
+@pytest.mark.parametrize(
+    ("row", "lang", "message"),
+    [
+        (("hire", "", "", "2"), "en", "Edit 1: choose the role to hire."),
+        (("territory_move", "North", "North", "2"), "en",
+         "Edit 1: choose the territory the reps leave and a different territory they join."),
+        (("remove_manager", "", "", "1.5"), "zh", "第 1 项：减少经理（合并团队）需要填写整数人数（0 或以上），而不是“1.5”。"),
+        (("add_manager", "sdr", "", "1"), "zh", "第 1 项：增加经理作用于全公司，请把“适用于”设为全公司。"),
+        (("attrition", "", "", "lots"), "en", "Edit 1: the amount “lots” is not a number."),
+    ],
+)  # fmt: skip
+def test_a_bad_row_is_named_in_the_page_language(
+    row: tuple[str, str, str, str], lang: str, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        spec_from_form(_form(row), translator(lang))
+    assert str(caught.value) == message
+
+
+def test_the_chinese_page_words_the_changes_and_their_units_in_chinese(client: TestClient) -> None:
+    with (ROSTERS / "problem_team.csv").open("rb") as handle:
+        upload = client.post(
+            "/orgs", files={"file": ("team.csv", handle, "text/csv")}, follow_redirects=False
+        )
+    org = upload.headers["location"]
+    form = {"edit": ["remove_manager", "territory_move"], "target": ["", "North"], "dest": ["", "East"],
+            "amount": ["1", "2"]}  # fmt: skip
+    page = client.post(f"{org}/scenario?lang=zh", data=form)
+    assert page.status_code == 200
+    assert (
+        '<p class="applied" id="scenario-summary">✓ 将 2 名销售连同其客户从North调至East；将 1 个最小的团队并入相邻团队</p>'
+        in page.text
+    )
+    result = page.text.split('id="scenario-result"')[1].split("</table>")[0]
+    assert "+4 名下属" in result and "reports" not in result and "months" not in result
+    bad = client.post(f"{org}/scenario?lang=zh", data={**form, "dest": ["", "North"]})
+    assert bad.status_code == 400 and "第 2 项：请选择调出区域，以及另一个调入区域。" in bad.text
