@@ -22,10 +22,15 @@ from evals.specs import check_score_name
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 
-Kind = Literal["retrieval", "answer", "plan", "ingest"]
+Kind = Literal["retrieval", "answer", "plan", "ingest", "claim"]
 Split = Literal["dev", "test"]
 # how a suite's cases are run when the suite file does not say
-DEFAULT_KINDS: dict[str, Kind] = {"retrieval": "retrieval", "plans": "plan", "ingest": "ingest"}
+DEFAULT_KINDS: dict[str, Kind] = {
+    "retrieval": "retrieval",
+    "plans": "plan",
+    "ingest": "ingest",
+    "claims": "claim",
+}
 
 
 class OrgSpec(BaseModel):
@@ -57,6 +62,10 @@ class Case(BaseModel):
     tags: tuple[str, ...] = ()
     expected_sections: tuple[str, ...] = ()
     goal: str | None = None
+    evidence: tuple[str, ...] = ()  # claims: the cited evidence, S1.. in order, or `[M:metric_id] text`
+    label: Literal["supported", "unsupported", "contradicted"] | None = (
+        None  # claims: the drafted sentence's truth
+    )
     kind: Kind = "answer"
     suite: str = ""
 

@@ -63,6 +63,11 @@ def aggregate(cases: Sequence[CaseResult]) -> dict[str, float | None]:
             outcomes=[(c.must_refuse, bool(c.refused)) for c in answered]
         )
         totals["refusal_precision"], totals["refusal_recall"] = precision, recall
+    drafted = [case for case in cases if case.kind == "claim" and case.error is None]
+    if drafted:  # rejected sentences that were wrong: a faithful one rejected costs the answer a true point
+        wrong = sum(case.scores.get("wrong_rejected") == 1.0 for case in drafted)
+        rejected = wrong + sum(case.scores.get("faithful_kept") == 0.0 for case in drafted)
+        totals["rejection_precision"] = wrong / rejected if rejected else None
     # retrieval takes milliseconds and answers seconds: time the slow kind when a suite mixes them
     timed = [c.latency_s for c in cases if c.kind != "retrieval" and c.error is None] or [
         c.latency_s for c in cases if c.error is None

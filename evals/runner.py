@@ -16,6 +16,7 @@ from advisor.config import Settings
 from advisor.errors import ConfigError, InputError, ModelError
 from advisor.kb.store import corpus_fingerprint
 from evals.cases import SUITES_DIR, Case, Suite, load_suites
+from evals.claims import run_claim
 from evals.harness import AskAdvisor, Harness
 from evals.ingest import run_ingest
 from evals.judge import get_judge
@@ -24,7 +25,9 @@ from evals.results import SPLITS, CaseResult, EvalRun, SuiteResult
 from evals.specs import MODES
 
 Progress = Callable[[int, int, CaseResult], None]
-_RUNNERS = {"retrieval": run_retrieval, "answer": run_answer, "plan": run_plan, "ingest": run_ingest}
+_RUNNERS = {
+    "retrieval": run_retrieval, "answer": run_answer, "plan": run_plan, "ingest": run_ingest, "claim": run_claim,
+}  # fmt: skip
 
 
 def _blank(case: Case) -> CaseResult:

@@ -52,6 +52,12 @@ SCORES = {
         ScoreSpec("spam_recall", "spliced spam fragments cut by cleaning"),
         ScoreSpec("cut_precision", "cut text that was spam"),
         ScoreSpec("false_cut_rate", "clean sentences that lost text", higher_is_better=False, tolerance=0.01),
+        ScoreSpec("faithful_kept", "faithful drafted sentences grounding keeps"),
+        ScoreSpec("wrong_rejected", "wrong drafted sentences grounding rejects"),
+        ScoreSpec("rejection_precision", "rejected drafted sentences that were wrong"),
+        ScoreSpec(
+            "verdict_match", "claim verdicts equal to the label (supported, unsupported, contradicted)"
+        ),
         ScoreSpec("errors", "cases that raised an error", higher_is_better=False, tolerance=None),
         # timings depend on the machine, so they are compared only when a suite sets a (relative) tolerance
         ScoreSpec(

@@ -3,7 +3,9 @@
 Deterministic and independent of the model: split into sentences; drop citations that do not resolve; attach the
 clearly best-supporting evidence to uncited sentences; check every number against the cited evidence and the
 metrics, rewriting a sentence from its evidence or dropping it when a number does not trace; drop what nothing
-supports. The plan writer calls `ground` on each section's prose.
+supports; then check each claim of the sentence against its cited evidence (`advisor.chat.claims`: numbers in
+context, polarity and quantifiers, subject, named source) and drop it unless every claim is entailed. The plan
+writer calls `ground` on each section's prose.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Literal
 
 from langchain_core.embeddings import Embeddings
 
+from advisor.chat.claims import check_claims
 from advisor.chat.evidence import EvidencePack
 from advisor.chat.injection import looks_like_injection
 from advisor.chat.numbers import untraceable_numbers
@@ -26,6 +29,7 @@ from advisor.text.tokens import key_terms, overlap
 
 Action = Literal["kept", "attached", "rewritten"]
 DraftProblem = Literal["empty", "repetitive", "wrong_language"]
+DropReason = Literal["unsupported", "untraceable_number", "contradicted", "injection", "duplicate"]
 # a sentence sharing this much of its wording with the system prompt is a leak, whatever it cites
 _LEAK_OVERLAP = 0.6
 
@@ -45,7 +49,10 @@ class DroppedSentence:
     """A sentence grounding removed, and why."""
 
     text: str
-    reason: Literal["unsupported", "untraceable_number", "injection", "duplicate"]
+    reason: DropReason
+    detail: str = (
+        ""  # for a claim that failed: which check (`number_context:10`, `antonym:short`, `source:Gartner`)
+    )
 
 
 @dataclass
@@ -183,6 +190,12 @@ class Grounder:
                 result.dropped.append(DroppedSentence(text, "untraceable_number"))
                 return None
             text, chosen, action = rewritten[0], [rewritten[1]], "rewritten"
+        else:  # a sentence rewritten from its evidence is an evidence sentence: nothing left to entail
+            claim = check_claims(text, checked, lang=self.lang, embedder=self.embedder)
+            if not claim.supported:
+                reason: DropReason = "contradicted" if claim.verdict == "contradicted" else "unsupported"
+                result.dropped.append(DroppedSentence(text, reason, claim.reason))
+                return None
         if text.lower() in self._seen:
             result.dropped.append(DroppedSentence(text, "duplicate"))
             return None

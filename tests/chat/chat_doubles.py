@@ -14,6 +14,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import Field
 
 from advisor.bundled import KNOWLEDGE_DIR
+from advisor.kb.chunk import split_role
 from advisor.kb.passage import Passage
 from advisor.text.tokens import key_terms, overlap
 
@@ -21,19 +22,21 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def load_sections(paths: list[Path] | None = None) -> list[Passage]:
-    """Knowledge articles (by default the whole knowledge base) cut at their `##` headings, one passage each."""
+    """Knowledge articles (by default the whole knowledge base) cut at their `##` headings, one passage each, with
+    the heading's role marker read as the real chunker reads it (`## Why SDRs leave {role=causes}`)."""
     passages = []
     for path in paths or sorted(KNOWLEDGE_DIR.glob("*/*.md")):
         _, front, body = path.read_text(encoding="utf-8").split("---", 2)
         meta = yaml.safe_load(front)
         for number, section in enumerate(re.split(r"\n(?=## )", body)):
             lines = section.strip().splitlines()
-            heading = lines[0].lstrip("# ").strip() if lines else ""
+            heading, role = split_role(lines[0].lstrip("# ").strip() if lines else "")
             text = "\n".join(line for line in lines[1:] if not line.startswith("#")).strip()
             if len(text) > 80:
                 passages.append(
                     Passage(f"{meta['id']}#{number}", meta["id"], meta["title"], heading, meta["lang"], text,
-                            tuple(meta.get("topics", ())), str(meta.get("source", "")))
+                            tuple(meta.get("topics", ())), str(meta.get("source", "")), role=role,
+                            trust="curated")
                 )  # fmt: skip
     return passages
 

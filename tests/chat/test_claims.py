@@ -1,0 +1,101 @@
+"""Claim-level verification: a drafted sentence stands only when its cited evidence entails each of its claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.chat.claims import check_claims, split_claims
+from advisor.chat.evidence import Evidence, EvidencePack
+from advisor.chat.grounding import ground
+from advisor.chat.support import evidence_units
+from advisor.kb.passage import Passage
+from advisor.models import SentenceEmbeddings
+
+FIELD = (
+    "Field reps meet prospects and customers face to face. Field selling fits organisations with fewer prospects "
+    "who can engage in longer sales cycles that end in larger deals."
+)
+COACHING = (
+    "A manager who gives about 8 hours of coaching a week has roughly 32 hours a month. At 3-5 hours per rep a "
+    "month, that covers between about 6 and 10 reps."
+)
+RETENTION = (
+    "A missing career path is the first reason the guidance gives for poor retention. Unclear goals are a reason "
+    "people leave: give each role its own KPIs. Burnout hits SDRs hardest, and a data-driven understanding of "
+    "customers is the remedy the guidance offers."
+)
+
+
+def _pack(*texts: str) -> EvidencePack:
+    return EvidencePack(
+        tuple(Evidence(f"S{i}", "passage", t, f"doc-{i}", "", "", "en") for i, t in enumerate(texts, 1))
+    )
+
+
+INSIDE = (
+    "Inside reps sell remotely to many smaller accounts, while field reps focus on fewer, larger deals. Field "
+    "selling fits organisations with fewer prospects who can engage in longer sales cycles."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "verdict", "reason"),
+    [
+        ("Use inside sales only, since enterprise sales cycles are short [S3].", "unsupported", "no_support"),
+        ("Field reps rarely meet customers in person [S1].", "contradicted", "polarity"),
+        ("Each rep needs about 12 hours of coaching a week [S2].", "contradicted", "number:12"),
+        ("A manager coaches about 8 hours a month [S2].", "contradicted", "number_context:8"),
+    ],
+)
+def test_the_wrong_sentences_of_the_issue_do_not_survive(
+    embedder: SentenceEmbeddings, sentence: str, verdict: str, reason: str
+) -> None:
+    pack = _pack(FIELD, COACHING, INSIDE)
+    result = ground(sentence, pack, lang="en", embedder=embedder)
+    # dropped, or replaced by the evidence sentence it misquoted: never kept as drafted
+    assert [s.action for s in result.sentences] in ([], ["rewritten"])
+    cited = [item.text for item in pack if f"[{item.id}]" in sentence]
+    check = check_claims(sentence, cited, lang="en", embedder=embedder)
+    assert (check.verdict, check.reason) == (verdict, reason)
+
+
+def test_a_faithful_list_of_remedies_survives_whole(embedder: SentenceEmbeddings) -> None:
+    draft = (
+        "The guidance names the lack of a career path as the first reason for poor retention [S1]. "
+        "Give each role its own KPIs, because unclear goals make people leave [S1]. "
+        "Help SDRs understand their customers in a data-driven way, the guidance's remedy for burnout [S1]."
+    )
+    result = ground(draft, _pack(RETENTION), lang="en", embedder=embedder)
+    assert [s.citations for s in result.sentences] == [("S1",), ("S1",), ("S1",)]
+    assert result.dropped == []
+
+
+def test_claims_are_the_clauses_of_a_sentence() -> None:
+    assert split_claims("Use inside sales only, since enterprise cycles are short.") == [
+        "Use inside sales only",
+        "enterprise cycles are short.",
+    ]
+    assert split_claims("入职不足的组织离职率为 14.2%，而平均离职率为 7.9%。") == [
+        "入职不足的组织离职率为 14.2%",
+        "平均离职率为 7.9%。",
+    ]
+
+
+def test_every_knowledge_sentence_quoted_against_its_own_section_is_supported(
+    sections: list[Passage], embedder: SentenceEmbeddings
+) -> None:
+    # the composer and a model that quotes its evidence must never lose a sentence to the claim check
+    rejected = [
+        (section.chunk_id, sentence)
+        for section in sections
+        for sentence in evidence_units(section.text)
+        if "|" not in sentence
+        and not check_claims(sentence, [section.text], lang=section.lang, embedder=embedder).supported
+    ]
+    assert rejected == []
+
+
+def test_sections_keep_their_role_markers(sections: list[Passage]) -> None:
+    roles = {section.role for section in sections}
+    assert {"causes", "actions", "figures", "definition", "overview"} <= roles
+    assert not any("{role=" in section.section or "{role=" in section.text for section in sections)
