@@ -25,6 +25,7 @@ from advisor.kb.instructions import withhold_instructions
 from advisor.kb.keyword import Entry, fresh_index, load_index, save_index
 from advisor.kb.load import MAX_FILE_BYTES, load_document
 from advisor.kb.manifest import FileEntry, Manifest, manifest_path
+from advisor.kb.questions import question_vectors
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -314,11 +315,11 @@ def _update_index(run: _Run) -> None:
         run.revision = store.bump_revision(run.coll)
     if run.revision and run.index is not None:
         add = list(run.added.values())
-        save_index(
-            run.settings, run.index.with_changes(remove=run.removed_ids, add=add, revision=run.revision)
-        )
+        index = run.index.with_changes(remove=run.removed_ids, add=add, revision=run.revision)
+        save_index(run.settings, index)
     else:
-        fresh_index(run.settings, run.coll)
+        index = fresh_index(run.settings, run.coll)
+    question_vectors(run.settings, index)  # embedded now, while the batch model is loaded, not by the next ask
 
 
 def ingest(

@@ -46,6 +46,7 @@ from advisor.errors import InputError
 from advisor.kb import store
 from advisor.kb.keyword import KeywordIndex, fresh_index
 from advisor.kb.passage import Passage
+from advisor.kb.questions import question_vectors
 from advisor.text.lang import detect_lang
 from advisor.text.tokens import key_terms, overlap
 
@@ -133,19 +134,13 @@ class KnowledgeRetriever(BaseRetriever):
         return np.asarray(get_embedder(self.settings).encode([query])[0], dtype=np.float32)
 
     def listed_questions(self, index: KeywordIndex) -> tuple[list[tuple[str, str]], np.ndarray | None]:
-        """(question, doc id) pairs the documents list, with their embeddings (computed once per store revision)."""
+        """(question, doc id) pairs the documents list, with their embeddings (`advisor.kb.questions`)."""
         cached = self._questions
         if cached is not None and cached[0] == index.revision:
             return cached[1], cached[2]
-        pairs = [(str(q), str(meta["doc_id"])) for meta in index.metas for q in meta.get("questions") or ()]
-        vectors = None
-        if pairs:
-            from advisor.models import QUERY_BATCH, get_embedder
+        from advisor.models import QUERY_BATCH
 
-            model = get_embedder(self.settings)
-            texts = [q for q, _ in pairs]  # a few at a time: the light query encoder, not a batch model load
-            parts = [model.encode(texts[i : i + QUERY_BATCH]) for i in range(0, len(texts), QUERY_BATCH)]
-            vectors = np.asarray(np.vstack(parts), dtype=np.float32)
+        pairs, vectors = question_vectors(self.settings, index, batch=QUERY_BATCH)
         self._questions = (index.revision, pairs, vectors)
         return pairs, vectors
 

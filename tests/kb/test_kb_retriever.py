@@ -11,9 +11,10 @@ from kb_helpers import KNOWLEDGE, REPO
 
 from advisor.config import Settings, load_settings
 from advisor.errors import InputError
+from advisor.kb import questions, store
 from advisor.kb import retriever as retriever_module
 from advisor.kb.ingest import ingest
-from advisor.kb.keyword import KeywordIndex, index_path
+from advisor.kb.keyword import KeywordIndex, fresh_index, index_path
 from advisor.kb.retriever import KnowledgeRetriever, get_retriever
 
 pytestmark = pytest.mark.integration
@@ -182,3 +183,35 @@ def test_listed_questions_rank_their_document_and_set_its_relevance(
     assert found[0].score >= found[0].scores["question"]
     chinese = KnowledgeRetriever(settings=asked, k=1).search("怎么留住年轻的开发代表")
     assert chinese[0].doc_id == "ladder" and chinese[0].scores["question"] >= 0.5
+
+
+def test_listed_question_embeddings_are_saved_at_ingest_and_renewed_with_the_store(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "asked"
+    docs.mkdir()
+    article = (
+        "---\nid: ladder\ntitle: Ladders\nquestions:\n  - {q}\n---\n# Ladders\n\nPublish the criteria.\n"
+    )
+    (docs / "ladder.md").write_text(article.format(q="How do we keep junior prospectors from quitting?"))
+    asked = settings.model_copy(update={"knowledge_dir": docs, "bundled_knowledge": False})
+    ingest(settings=asked)
+    assert questions.vectors_path(asked).is_file()
+
+    def no_embedding(_: Settings) -> None:
+        raise AssertionError("a query embedded the listed questions the ingest had saved")
+
+    coll = store.existing_collection(asked)
+    assert coll is not None
+    with monkeypatch.context() as patched:
+        patched.setattr("advisor.models.get_embedder", no_embedding)
+        pairs, saved = questions.question_vectors(asked, fresh_index(asked, coll), batch=8)
+    assert pairs == [("How do we keep junior prospectors from quitting?", "ladder")]
+    assert saved is not None and saved.shape == (1, 384)
+
+    (docs / "ladder.md").write_text(article.format(q="What should a promotion ladder for SDRs look like?"))
+    ingest(settings=asked)
+    found = KnowledgeRetriever(settings=asked, k=1).search(
+        "What should a promotion ladder for SDRs look like?"
+    )
+    assert found[0].doc_id == "ladder" and found[0].scores["question"] > 0.95
