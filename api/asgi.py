@@ -1,7 +1,8 @@
 """The ASGI entry point for process managers, settings from the environment and advisor.toml.
 
-`uvicorn --factory api.asgi:app --workers 4` or `gunicorn -k uvicorn.workers.UvicornWorker 'api.asgi:app()'`;
-`advisor serve --workers N` runs the first. Each worker process builds its own app and loads its own models.
+`advisor serve --workers N` runs `uvicorn --factory api.asgi:app --workers N` with the options of `api.server`
+(a process manager of your own must pass them too: deploy/README.md). Each worker process builds its own app and
+loads its own models.
 """
 
 from __future__ import annotations
