@@ -17,7 +17,8 @@ from typing import Any
 from advisor import audit
 from advisor.config import Settings
 from advisor.errors import InputError, NotFoundError
-from api import org_store, ownership
+from advisor.org import store as org_store
+from api import ownership
 from api.deps import Principal
 from api.schemas import (
     ColumnValuesOut,
@@ -152,7 +153,7 @@ def delete(settings: Settings, principal: Principal, org_id: str) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     org_store.delete_files(settings, org_id)
     audit.record(settings, actor=principal.owner, action="delete", target=f"org:{org_id}")
-    org_store._forget(org_id)
+    org_store.forget(org_id)
     ownership.release(settings, "org", org_id)
     with _views_lock:
         _recent.pop(org_id, None)
@@ -238,7 +239,7 @@ def view(settings: Settings, org_id: str) -> OrgView:
     from advisor.org.analysis import analyze
 
     roster = load_with(settings, record, options)
-    profile = org_store._load_profile(settings, record)
+    profile = org_store.load_profile_for(settings, record)
     analysed = analyze(
         roster,
         benchmarks=bundled_benchmarks(),

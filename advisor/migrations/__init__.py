@@ -26,7 +26,7 @@ TABLE_MODULES = (
     "advisor.filestore",
     "advisor.counters",
     "advisor.chat.memory",
-    "api.org_store",
+    "advisor.org.store",
     "api.ownership",
     "api.feedback",
 )

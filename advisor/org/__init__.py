@@ -1,4 +1,4 @@
-"""The rules layer: roster import and validation, metrics, findings and what-if scenarios.
+"""The rules layer: roster import and validation, metrics, findings, what-if scenarios; `store` keeps uploads.
 
 The public entry points are importable from here; their modules load on first use, so importing
 `advisor.org` (or `advisor.org.types`) stays cheap.

@@ -1,4 +1,5 @@
-"""Uploaded rosters, isolated per upload: the files in the state database (`advisor.filestore`), one row each.
+"""The uploaded-org store: rosters isolated per upload, their files in the state database (`advisor.filestore`),
+one row each, and their analyses cached per process (used by the web app; any host of many rosters can use it).
 
 Every worker on every machine reads the same bytes; each keeps a local copy under ADVISOR_HOME/orgs/<random id>/
 to parse. The id is 128 random bits, so an org can only be reached by whoever received its id. Analyses are cached
@@ -134,7 +135,8 @@ def load_roster_for(settings: Settings, record: OrgUpload) -> Any:
     return load_roster(path.read_bytes(), filename=record.filename, mapping=mapping, dayfirst=record.dayfirst)
 
 
-def _load_profile(settings: Settings, record: OrgUpload) -> Any:
+def load_profile_for(settings: Settings, record: OrgUpload) -> Any:
+    """The org's uploaded profile, or None when it has none."""
     if not record.has_profile:
         return None
     from advisor.org.profile import load_profile
@@ -147,8 +149,9 @@ def _load_profile(settings: Settings, record: OrgUpload) -> Any:
     return load_profile(path)
 
 
-# Each group needs one mapped column before the roster can be analysed (rep_id is generated when absent).
-_REQUIRED_GROUPS = (("role",), ("hire_date", "tenure_months", "tenure_years"))
+# Each group needs one mapped column before the roster can be analysed (rep_id is generated when absent). Dates are
+# not required: a CRM export without them still has span, territory and revenue metrics (validation says so).
+_REQUIRED_GROUPS = (("role",),)
 
 
 def _missing_required(headers: list[str], mapping: dict[str, str]) -> list[str]:
@@ -203,7 +206,9 @@ def create_org(
     )
     try:
         if profile is not None:
-            _load_profile(settings, record)  # a broken profile is reported now, not on every dashboard view
+            load_profile_for(
+                settings, record
+            )  # a broken profile is reported now, not on every dashboard view
         _validate(settings, record)
     except Exception:
         shutil.rmtree(folder, ignore_errors=True)  # an unreadable upload leaves nothing behind
@@ -227,7 +232,7 @@ def apply_mapping(
     record.version += 1
     with session(settings) as db:
         db.merge(record)
-    _forget(org_id)
+    forget(org_id)
     return record
 
 
@@ -239,7 +244,8 @@ RECHECK_SECONDS = 1.0
 _checked: dict[str, tuple[int, float]] = {}  # org id -> (version seen, when)
 
 
-def _forget(org_id: str) -> None:
+def forget(org_id: str) -> None:
+    """Drop this worker's cached analyses of an org (after a re-map or a deletion)."""
     with _analyses_lock:
         for key in [key for key in _analyses if key[0] == org_id]:
             del _analyses[key]
@@ -271,7 +277,7 @@ def analysis(settings: Settings, org_id: str) -> OrgAnalysis:
     from advisor.org.benchmarks import load_benchmarks
 
     roster = load_roster_for(settings, record)
-    profile = _load_profile(settings, record)
+    profile = load_profile_for(settings, record)
     analysed = analyze(roster, benchmarks=load_benchmarks(BENCHMARKS_FILE), profile=profile)
     result = OrgAnalysis(org_id=org_id, roster=roster, profile=profile, metrics=analysed.metrics,
                          findings=analysed.findings)  # fmt: skip
