@@ -46,8 +46,7 @@ def _port() -> int:
 
 
 def _cluster(folder: Path, *, chat_threads: int) -> tuple[dict[str, str], list[str]]:
-    pg_bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    if not pg_bins:
+    if not (glob.glob("/usr/lib/postgresql/*/bin/initdb") or shutil.which("initdb")):
         raise SystemExit("PostgreSQL binaries missing: apt-get install postgresql")
     knowledge = folder / "knowledge"
     knowledge.mkdir()
@@ -60,7 +59,6 @@ def _cluster(folder: Path, *, chat_threads: int) -> tuple[dict[str, str], list[s
         "PATH": f"{venv}:{os.environ.get('PATH', '/usr/bin:/bin')}",
         "ADVISOR": str(venv / "advisor"),
         "CHROMA": str(venv / "chroma"),
-        "PG_BIN": str(Path(pg_bins[-1]).parent),
         "PG_PORT": str(pg_port),
         "CHROMA_PORT": str(chroma_port),
         "WORKER_PORTS": " ".join(map(str, ports)),

@@ -7,7 +7,7 @@
 # Everything lives under $DEPLOY_DIR. On one machine the parts talk over loopback; on several, run each part where
 # it belongs and point ADVISOR_DATABASE_URL / ADVISOR_CHROMA_URL at it. Settings (defaults in brackets):
 #   DEPLOY_DIR [/srv/advisor]   PG_PORT [5432]   CHROMA_PORT [8001]   WORKER_PORTS ["8101 8102"]   BIND [127.0.0.1]
-#   PG_BIN [newest /usr/lib/postgresql/*/bin]   ADVISOR [advisor]   CHROMA [chroma]
+#   PG_BIN [newest /usr/lib/postgresql/*/bin, else PATH]   ADVISOR [advisor]   CHROMA [chroma]
 # Each worker gets its own ADVISOR_HOME (home-<port>): nothing is shared through the local disk.
 set -euo pipefail
 
@@ -18,12 +18,20 @@ WORKER_PORTS=${WORKER_PORTS:-"8101 8102"}
 BIND=${BIND:-127.0.0.1}
 ADVISOR=${ADVISOR:-advisor}
 CHROMA=${CHROMA:-chroma}
+# Debian keeps the server binaries off PATH, in /usr/lib/postgresql/<version>/bin; a tool not there comes from PATH
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 export ADVISOR_DATABASE_URL=${ADVISOR_DATABASE_URL:-postgresql+psycopg://advisor@127.0.0.1:${PG_PORT}/advisor}
 export ADVISOR_CHROMA_URL=${ADVISOR_CHROMA_URL:-http://127.0.0.1:${CHROMA_PORT}}
 
 as_postgres() {  # PostgreSQL refuses to run as root; the Debian package brings a `postgres` user for that
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+pg() {  # TOOL ARGS...: a PostgreSQL tool from PG_BIN, else from PATH, as the server's user
+    local tool=$1
+    shift
+    if [ -n "$PG_BIN" ] && [ -x "$PG_BIN/$tool" ]; then tool="$PG_BIN/$tool"; fi
+    as_postgres "$tool" "$@"
 }
 
 wait_for() {  # URL, what: poll until it answers (60 s)
@@ -40,15 +48,15 @@ start_postgres() {
     if [ "$(id -u)" = 0 ]; then chown postgres "$DEPLOY_DIR" "$DEPLOY_DIR/pg-socket"; fi
     if [ ! -f "$DEPLOY_DIR/pg/PG_VERSION" ]; then
         # trust on loopback only; on a network set a password (--auth=scram-sha-256 --pwfile=...) and listen wider
-        as_postgres "$PG_BIN/initdb" -D "$DEPLOY_DIR/pg" -U advisor --auth=trust -E UTF8 --no-sync >/dev/null
+        pg initdb -D "$DEPLOY_DIR/pg" -U advisor --auth=trust -E UTF8 --no-sync >/dev/null
     fi
-    if ! as_postgres "$PG_BIN/pg_ctl" -D "$DEPLOY_DIR/pg" status >/dev/null 2>&1; then
-        as_postgres "$PG_BIN/pg_ctl" -D "$DEPLOY_DIR/pg" -l "$DEPLOY_DIR/postgres.log" -w \
+    if ! pg pg_ctl -D "$DEPLOY_DIR/pg" status >/dev/null 2>&1; then
+        pg pg_ctl -D "$DEPLOY_DIR/pg" -l "$DEPLOY_DIR/postgres.log" -w \
             -o "-h 127.0.0.1 -p $PG_PORT -k $DEPLOY_DIR/pg-socket" start >/dev/null
     fi
-    if ! as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U advisor -d postgres -Atc \
+    if ! pg psql -h 127.0.0.1 -p "$PG_PORT" -U advisor -d postgres -Atc \
         "SELECT 1 FROM pg_database WHERE datname = 'advisor'" | grep -q 1; then
-        as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U advisor advisor
+        pg createdb -h 127.0.0.1 -p "$PG_PORT" -U advisor advisor
     fi
     echo "postgres: $ADVISOR_DATABASE_URL"
 }
@@ -83,7 +91,7 @@ stop_all() {
         rm -f "$pidfile"
     done
     if [ -f "$DEPLOY_DIR/pg/postmaster.pid" ]; then
-        as_postgres "$PG_BIN/pg_ctl" -D "$DEPLOY_DIR/pg" -m fast -w stop >/dev/null
+        pg pg_ctl -D "$DEPLOY_DIR/pg" -m fast -w stop >/dev/null
     fi
 }
 

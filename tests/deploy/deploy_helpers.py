@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,9 +14,15 @@ CLUSTER = REPO / "deploy" / "plain" / "cluster.sh"
 
 
 def postgres_bin() -> str | None:
-    """The newest Debian PostgreSQL bin folder, if the `postgresql` package is installed."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return str(Path(found[-1]).parent) if found else None
+    """The newest Debian PostgreSQL bin folder (the `postgresql` package), else the folder of `initdb` on PATH."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version) or [
+        shutil.which("initdb") or ""
+    ]
+    return str(Path(found[-1]).parent) if found[-1] else None
+
+
+def _version(initdb: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in Path(initdb).parts[-3].split(".") if part.isdigit())
 
 
 def free_port() -> int:
