@@ -178,6 +178,19 @@ def test_a_verified_principal_has_its_own_budget_and_a_forged_one_has_none(
     assert forged == [401, 401, 401, 429, 429]
 
 
+def test_open_mode_accepts_any_bearer_and_counts_it_against_the_address(
+    make_client: Callable[..., TestClient],
+) -> None:
+    # the official OpenAI client always sends a key; without ADVISOR_API_KEY or accounts it is not refused,
+    # and a new placeholder per request is no new budget
+    client = make_client(rate_limit_per_minute=3)
+    statuses = [
+        client.get("/v1/models", headers={"Authorization": f"Bearer placeholder-{i}"}).status_code
+        for i in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
 def test_trusted_proxies_must_be_addresses(make_client: Callable[..., TestClient]) -> None:
     from advisor.errors import ConfigError
 
