@@ -23,6 +23,7 @@ from advisor.org.metrics import (
     early_attrition_share,
     headcounts,
     inside_share,
+    pipeline_per_rep,
     quota_attainment_share,
     quota_carriers,
     revenue_per_rep,
@@ -36,7 +37,7 @@ from advisor.org.metrics import (
 from advisor.org.population import Period, Population
 from advisor.org.profile import Profile
 from advisor.org.roster import AS_OF_BASES, Roster
-from advisor.org.signals import group_signals, no_bookings
+from advisor.org.signals import group_signals, no_bookings, no_pipeline
 from advisor.org.types import Finding, Metric
 
 
@@ -92,6 +93,7 @@ def _metrics(pop: Population, profile: Profile, benchmarks: BenchmarkSet) -> lis
         inside_share(pop=pop),
         quota_attainment_share(pop=pop),
         revenue_per_rep(pop=pop),
+        pipeline_per_rep(pop=pop),
         territory_load_cv(pop=pop),
         tenure_distribution(pop=pop),
         attainment_distribution(pop=pop),
@@ -232,6 +234,6 @@ def analyze(
     pop = population(roster, as_of=as_of, period_start=period_start)
     metrics = _metrics(pop, profile, benchmarks)
     findings = evaluate_findings(metrics, benchmarks=benchmarks, profile=profile)
-    findings += group_signals(pop=pop, metrics=metrics) + no_bookings(pop=pop)
+    findings += group_signals(pop=pop, metrics=metrics) + no_bookings(pop=pop) + no_pipeline(pop=pop)
     findings.sort(key=lambda finding: SEVERITIES.index(finding.severity))
     return OrgAnalysis(roster, pop.period, profile, benchmarks, metrics, findings)

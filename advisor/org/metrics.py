@@ -454,6 +454,30 @@ def revenue_per_rep(*, pop: Population) -> Metric:
     )
 
 
+def pipeline_per_rep(*, pop: Population) -> Metric:
+    """Open pipeline ÷ active quota carriers at the as-of date."""
+    label = "Open pipeline per rep"
+    formula = "Σ open pipeline of active quota carriers ÷ active quota carriers at the as-of date"
+    if not pop.has("pipeline"):
+        return _missing(
+            "pipeline_per_rep", label, "USD", formula, "Add a pipeline column (open pipeline in USD)."
+        )
+    carriers = (pop.active_end & quota_carriers(pop)).astype(float)
+    pipeline = np.where(carriers > 0, np.nan_to_num(pop.pipeline), 0.0)
+    inputs = {"pipeline_usd": float(pipeline.sum()), "active_quota_carriers": float(carriers.sum())}
+    if carriers.sum() == 0:
+        return _missing("pipeline_per_rep", label, "USD", formula, "No active quota carriers.", **inputs)
+    return Metric(
+        id="pipeline_per_rep",
+        value=float(pipeline.sum() / carriers.sum()),
+        unit="USD",
+        formula=formula,
+        inputs=inputs,
+        by=by_ratio(pop, pipeline, carriers, scale=1.0, dims=_ALL),
+        label=label,
+    )
+
+
 def territory_load_cv(*, pop: Population) -> Metric:
     """Coefficient of variation of quota (or headcount) per territory; `by` gives each one's % from the mean."""
     label = "Territory load imbalance (CV)"

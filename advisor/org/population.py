@@ -56,6 +56,7 @@ class Population:
         self.exit_reason = self._category("exit_reason")
         self.quota = self._floats("quota")
         self.bookings = self._floats("bookings")
+        self.pipeline = self._floats("pipeline")
         start = float(np.datetime64(period.start, "D").astype("int64"))
         end = float(np.datetime64(period.as_of, "D").astype("int64"))
         hire = day_numbers(df["hire_date"]) if "hire_date" in df else np.full(self.size, np.nan)

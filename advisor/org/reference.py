@@ -31,6 +31,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "inside_share": ("%", "active sdr/ae/am selling inside ÷ those selling inside or field"),
     "quota_attainment_share": ("%", "active people with quota > 0 at or above quota ÷ those with quota > 0"),
     "revenue_per_rep": ("USD", "bookings ÷ average quota-carrying headcount"),
+    "pipeline_per_rep": ("USD", "open pipeline of active quota carriers ÷ active quota carriers"),
     "territory_load_cv": (
         "%",
         "coefficient of variation of quota (or headcount) per territory; by: % from mean",

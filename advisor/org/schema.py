@@ -113,6 +113,13 @@ COLUMNS: tuple[Column, ...] = (
          "实际业绩", "签约额"),
     ),
     Column(
+        "pipeline",
+        "Open pipeline at the as-of date: the unweighted value of the person's open opportunities, in USD.",
+        "no",
+        ("pipeline", "open pipeline", "pipeline usd", "pipeline value", "pipeline amount", "open pipeline usd",
+         "销售管道", "管道金额", "在途商机", "商机金额", "在途商机金额"),
+    ),
+    Column(
         "tenure_months",
         "Months of service (instead of hire_date).",
         "no",

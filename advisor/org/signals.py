@@ -6,8 +6,8 @@ compare each group with the median of those groups. A group stands out when it i
 `better: higher`, higher for `better: lower`) by at least `min_gap_pct` % of the median, or, for percentages, by at
 least `min_gap_pp` points. The median, not the mean, so one extreme group cannot hide the others.
 
-Separately, active quota carriers whose bookings are recorded as 0 (past the first months of ramp when hire dates
-are known) are listed by name.
+Separately, active quota carriers whose bookings, or open pipeline, are recorded as 0 (past the first months of ramp
+when hire dates are known) are listed by name; a roster without the column gets no such finding.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ class SignalMetric(BaseModel):
     topics: list[str]
 
 
-class NoBookings(BaseModel):
-    """How the no-bookings search treats new hires."""
+class ZeroSearch(BaseModel):
+    """How the no-bookings and no-pipeline searches treat new hires."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -61,7 +61,8 @@ class SignalConfig(BaseModel):
     value_labels: dict[
         str, dict[str, str]
     ] = {}  # en and zh: coded values (segment, channel, role) as people read
-    no_bookings: NoBookings = NoBookings()
+    no_bookings: ZeroSearch = ZeroSearch()
+    no_pipeline: ZeroSearch = ZeroSearch()
 
     def test(self, lang: str = "en") -> str:
         """The test in words, as every signal finding states it."""
@@ -131,14 +132,26 @@ _TEXTS = {
         "en": "{label} of {furthest} trails the median of {median} across {groups} {dimension} groups (best {best}). {test}",
         "zh": "{furthest} 的{label}落后于 {groups} 个{dimension}的中位数 {median}（最好为 {best}）。{test}",
     },
-    "zero_title": {"en": "{count} quota carriers have no bookings", "zh": "{count} 名有配额的销售业绩为零"},
-    "zero_title_one": {"en": "{name} has no bookings", "zh": "{name} 业绩为零"},
-    "zero_message": {
+    "bookings_title": {
+        "en": "{count} quota carriers have no bookings",
+        "zh": "{count} 名有配额的销售业绩为零",
+    },
+    "bookings_title_one": {"en": "{name} has no bookings", "zh": "{name} 业绩为零"},
+    "bookings_message": {
         "en": "{count} active quota carriers past their first {months} months have $0 bookings: {people}. Check their pipeline, territory and coaching before adding headcount.",
         "zh": "{count} 名入职已超过 {months} 个月的在职有配额销售业绩为 $0：{people}。在增加人手之前，应检查他们的销售管道、区域与辅导。",
     },
+    "pipeline_title": {
+        "en": "{count} quota carriers have no open pipeline",
+        "zh": "{count} 名有配额的销售没有在途商机",
+    },
+    "pipeline_title_one": {"en": "{name} has no open pipeline", "zh": "{name} 没有在途商机"},
+    "pipeline_message": {
+        "en": "{count} active quota carriers past their first {months} months have $0 open pipeline: {people}. Their next bookings depend on it: check their prospecting, territory and SDR support before judging their quota.",
+        "zh": "{count} 名入职已超过 {months} 个月的在职有配额销售在途商机为 $0：{people}。他们下一阶段的业绩取决于商机：在评判其配额之前，应检查他们的客户开发、区域与 SDR 支持。",
+    },
 }
-_ZH_LABELS = {"revenue_per_rep": "人均收入", "quota_attainment_share": "配额达成者占比", "turnover_rate": "离职率",
+_ZH_LABELS = {"revenue_per_rep": "人均收入", "pipeline_per_rep": "人均在途商机", "quota_attainment_share": "配额达成者占比", "turnover_rate": "离职率",
               "early_attrition_share": "早期流失占比"}  # fmt: skip
 
 
@@ -252,11 +265,26 @@ def group_signals(
 def no_bookings(*, pop: Population, config: SignalConfig | None = None) -> list[Finding]:
     """One finding listing the active quota carriers with bookings recorded as 0 (past their first months)."""
     config = config or load_signals()
-    if not pop.has("bookings"):
+    return _zero(pop, "bookings", pop.bookings, config.no_bookings, metric_id="revenue_per_rep",
+                 topics=("revenue_per_rep", "pipeline", "attainment", "training"))  # fmt: skip
+
+
+def no_pipeline(*, pop: Population, config: SignalConfig | None = None) -> list[Finding]:
+    """One finding listing the active quota carriers with open pipeline recorded as 0 (past their first months)."""
+    config = config or load_signals()
+    return _zero(pop, "pipeline", pop.pipeline, config.no_pipeline, metric_id="pipeline_per_rep",
+                 topics=("pipeline", "attainment", "sdr_ae_ratio", "territory"))  # fmt: skip
+
+
+def _zero(
+    pop: Population, column: str, values: np.ndarray, search: ZeroSearch, *, metric_id: str,
+    topics: tuple[str, ...],
+) -> list[Finding]:  # fmt: skip
+    if not pop.has(column):
         return []
-    months = config.no_bookings.ramp_months
+    months = search.ramp_months
     settled = np.nan_to_num(pop.tenure_months, nan=np.inf) >= months
-    zero = pop.active_end & quota_carriers(pop) & (np.nan_to_num(pop.bookings, nan=-1.0) == 0) & settled
+    zero = pop.active_end & quota_carriers(pop) & (np.nan_to_num(values, nan=-1.0) == 0) & settled
     if not zero.any():
         return []
     ids = pop.rep_id[zero].astype(str).tolist()
@@ -269,18 +297,18 @@ def no_bookings(*, pop: Population, config: SignalConfig | None = None) -> list[
         more = len(people) - MAX_NAMED
         if more > 0:
             listed += f" (+{more})"
-        key = "zero_title_one" if len(people) == 1 else "zero_title"
+        key = f"{column}_title_one" if len(people) == 1 else f"{column}_title"
         texts[lang] = (
             _text(lang, key, count=len(people), name=people[0]["name"]),
-            _text(lang, "zero_message", count=len(people), months=f"{months:g}", people=listed),
+            _text(lang, f"{column}_message", count=len(people), months=f"{months:g}", people=listed),
         )
     return [
         Finding(
-            id="signal:no_bookings",
+            id=f"signal:no_{column}",
             severity="medium",
             title=texts["en"][0],
             message=texts["en"][1],
-            metric_id="revenue_per_rep",
+            metric_id=metric_id,
             evidence={
                 "comparison": "zero",
                 "count": len(people),
@@ -290,7 +318,7 @@ def no_bookings(*, pop: Population, config: SignalConfig | None = None) -> list[
                 "ramp_months": months,
             },  # fmt: skip
             benchmark=None,
-            topics=("revenue_per_rep", "pipeline", "attainment", "training"),
+            topics=topics,
             title_zh=texts["zh"][0],
             message_zh=texts["zh"][1],
             direction="below",

@@ -199,6 +199,7 @@ def _numbers(text: pd.DataFrame, typed: pd.DataFrame, check: _Collector, plausib
     ceilings = {
         "quota": plausible.max_amount,
         "bookings": plausible.max_amount,
+        "pipeline": plausible.max_amount,
         "tenure_months": plausible.max_tenure_months,
         "tenure_years": plausible.max_tenure_months / 12,
     }

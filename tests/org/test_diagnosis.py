@@ -82,6 +82,53 @@ def test_reps_with_no_bookings_are_listed_by_name(benchmarks: BenchmarkSet) -> N
     assert "Rep M1-1 (M1-1)" in finding.message and "$0" in finding.message
 
 
+def _with_pipeline(rows: list[dict[str, Any]], zero: set[str]) -> list[dict[str, Any]]:
+    """Rows with an open pipeline of $900k per rep, $0 for the reps in `zero` (managers and directors blank)."""
+    return [{**row, "pipeline": "" if row["role"] != "ae" else 0 if row["rep_id"] in zero else 900000}
+            for row in rows]  # fmt: skip
+
+
+def test_reps_with_no_pipeline_are_listed_by_name_and_the_metric_excludes_leaders(
+    benchmarks: BenchmarkSet,
+) -> None:
+    rows = _with_pipeline([DIRECTOR, *team("M1", 6)], zero={"M1-2", "M1-5"})
+    rows.append({**rows[3], "rep_id": "NEW", "name": "New Rep", "hire_date": "2025-11-01", "pipeline": 0})
+    result = _analysis(rows, benchmarks)
+    finding = next(f for f in result.findings if f.id == "signal:no_pipeline")
+    assert finding.title == "2 quota carriers have no open pipeline"
+    assert [p["rep_id"] for p in finding.evidence["people"]] == [
+        "M1-2",
+        "M1-5",
+    ]  # the 2-month hire is ramping
+    assert finding.message.startswith(
+        "2 active quota carriers past their first 3 months have $0 open pipeline: "
+    )
+    assert "Rep M1-2 (M1-2)" in finding.message and finding.title_zh == "2 名有配额的销售没有在途商机"
+    metric = next(m for m in result.metrics if m.id == "pipeline_per_rep")
+    assert metric.value == pytest.approx(900000 * 4 / 7)  # 7 active quota carriers, the new hire included
+    assert metric.inputs == {"pipeline_usd": 3600000.0, "active_quota_carriers": 7.0}
+    assert "signal:no_bookings" not in _ids(result)
+
+
+def test_no_pipeline_column_means_no_pipeline_finding(benchmarks: BenchmarkSet) -> None:
+    result = _analysis([DIRECTOR, *team("M1", 6)], benchmarks)
+    assert "signal:no_pipeline" not in _ids(result)
+    metric = next(m for m in result.metrics if m.id == "pipeline_per_rep")
+    assert metric.value is None and "Add a pipeline column" in metric.note
+
+
+def test_a_team_with_little_pipeline_stands_out(benchmarks: BenchmarkSet) -> None:
+    rows = _with_pipeline(
+        [DIRECTOR, *team("M1", 4), *team("M2", 4), *team("M3", 4), *team("M4", 4)], zero=set()
+    )
+    rows = [{**row, "pipeline": 200000} if row.get("manager_id") == "M4" else row for row in rows]
+    finding = next(
+        f for f in _analysis(rows, benchmarks).findings if f.id.startswith("signal:pipeline_per_rep")
+    )
+    assert finding.id == "signal:pipeline_per_rep:manager:M4"
+    assert finding.evidence["median"] == pytest.approx(900000) and finding.evidence["value"] == 200000
+
+
 def test_one_outlier_manager_stands_out_against_the_median(benchmarks: BenchmarkSet) -> None:
     rows = [DIRECTOR, *team("M1", 6), *team("M2", 6), *team("M3", 6), *team("M4", 6, bookings=300000)]
     result = _analysis(rows, benchmarks)
