@@ -36,6 +36,7 @@ from advisor.chat.org_context import OrgContext
 from advisor.chat.rewrite import standalone_question
 from advisor.chat.scope import decide, declined_request
 from advisor.chat.search import PassageSearch, search_passages
+from advisor.chat.trust import Conflict, conflict_notice, find_conflicts
 from advisor.config import Settings
 from advisor.errors import ConfigError, InputError
 from advisor.models import get_chat_model, get_embedder, supports_tools
@@ -60,6 +61,7 @@ class _Run:
     question: str
     lang: Lang
     intent: Intent = "actions"
+    conflicts: list[Conflict] = field(default_factory=list)  # uploaded figures a curated passage contradicts
     started: float = field(default_factory=time.perf_counter)
     timings: dict[str, float] = field(default_factory=dict)
     _mark: float = field(default_factory=time.perf_counter)
@@ -248,6 +250,7 @@ class Advisor:
             assert scope.reason is not None
             return (yield from self._refuse(run, scope.reason))
         yield StatusEvent("checking_sources")
+        run.conflicts = find_conflicts([item for item in pack if item.kind == "passage"])
         if not writes:
             reason = "language" if run.lang == "zh" and self.writes_answers else "composed"
             return (yield from self._composed(run, standalone, pack, reason=reason))
@@ -303,7 +306,7 @@ class Advisor:
     def _written(self, run: _Run, question: str, pack: EvidencePack, draft: Iterator[str]) -> _Steps:
         """Ground a streaming draft sentence by sentence; send verified sentences once enough of them stand."""
         grounder = Grounder(pack, lang=run.lang, embedder=self.embedder, forbidden=[self.system_prompt()])
-        grounded = _with_missing_fields(grounder.result, pack)
+        grounded = _with_notices(_with_missing_fields(grounder.result, pack), run)
         sent = fed = 0
         full = ""
         for part in itertools.chain(draft, [None]):  # None marks the end: the last sentence is complete then
@@ -314,7 +317,7 @@ class Advisor:
                 grounder.feed(sentence)
             fed = max(fed, len(complete))
             if len(grounder.result.sentences) >= MIN_GROUNDED_SENTENCES:
-                grounded = _with_missing_fields(grounder.result, pack)
+                grounded = _with_notices(_with_missing_fields(grounder.result, pack), run)
                 pieces = grounded.pieces()
                 for piece in pieces[sent:]:
                     run.timings.setdefault("first_text_ms", run.since_start())
@@ -328,11 +331,14 @@ class Advisor:
         return self._build(run, grounded, pack, "generated")
 
     def _composed(self, run: _Run, question: str, pack: EvidencePack, *, reason: str) -> _Steps:
-        composed = compose(question, pack, intent=run.intent, lang=run.lang, embedder=self.embedder)
+        overridden = frozenset(conflict.uploaded_sentence for conflict in run.conflicts)
+        composed = compose(
+            question, pack, intent=run.intent, lang=run.lang, embedder=self.embedder, avoid=overridden
+        )
         run.lap("compose_ms")
         if not composed.sentences:
             return (yield from self._refuse(run, "low_relevance"))
-        grounded = _with_missing_fields(composed, pack)
+        grounded = _with_notices(_with_missing_fields(composed, pack), run)
         for piece in grounded.pieces():
             run.timings.setdefault("first_text_ms", run.since_start())
             yield TextEvent(piece)
@@ -375,6 +381,20 @@ def _with_missing_fields(grounded: GroundedText, pack: EvidencePack) -> Grounded
     return GroundedText(
         extra + grounded.sentences, grounded.dropped, grounded.invalid_citations, grounded.lang
     )
+
+
+def _with_notices(grounded: GroundedText, run: _Run) -> GroundedText:
+    """The answer with one notice per uploaded figure that a curated passage contradicts, citing both, after its
+    lead sentence (so a streamed answer, whose lead is sent first, never reorders what it has shown)."""
+    notices = [
+        GroundedSentence(conflict_notice(c, lang=run.lang), (c.uploaded_id, c.curated_id))
+        for c in run.conflicts
+    ]
+    notices = [n for n in dict.fromkeys(notices) if n.text not in grounded.text]
+    if not notices or not grounded.sentences:
+        return grounded
+    sentences = grounded.sentences[:1] + notices + grounded.sentences[1:]
+    return GroundedText(sentences, grounded.dropped, grounded.invalid_citations, grounded.lang)
 
 
 _advisors: dict[str, Advisor] = {}

@@ -75,13 +75,13 @@ def readable(sentence: str, *, lang: str, intent: str = "actions") -> bool:
     )
 
 
-def _units(pack: EvidencePack, *, lang: str, intent: str) -> list[_Unit]:
+def _units(pack: EvidencePack, *, lang: str, intent: str, avoid: frozenset[str]) -> list[_Unit]:
     units = []
     for item in pack:
         if item.kind == "metric" or item.role == "example" and intent != "definition":
             continue
         for position, text in enumerate(evidence_units(item.text)):
-            if readable(text, lang=lang, intent=intent):
+            if readable(text, lang=lang, intent=intent) and text.strip() not in avoid:
                 units.append(_Unit(item, text, position))
     return units
 
@@ -108,11 +108,19 @@ def _org_sentences(pack: EvidencePack) -> list[GroundedSentence]:
 
 
 def compose(
-    question: str, pack: EvidencePack, *, intent: Intent, lang: str, embedder: Embeddings
+    question: str,
+    pack: EvidencePack,
+    *,
+    intent: Intent,
+    lang: str,
+    embedder: Embeddings,
+    avoid: frozenset[str] = frozenset(),
 ) -> GroundedText:
-    """A lead and a short list of cited units answering the question (empty when nothing in the pack reads well)."""
+    """A lead and a short list of cited units answering the question (empty when nothing in the pack reads well);
+    `avoid` lists sentences never to quote (uploaded figures a curated passage contradicts)."""
     lead = _org_sentences(pack)
-    units = _units(pack, lang=lang, intent=intent)
+    avoid = frozenset(text.strip() for text in avoid)
+    units = _units(pack, lang=lang, intent=intent, avoid=avoid)
     if not units:
         return GroundedText(sentences=lead, lang=lang)
     support = support_matrix([question], [u.text for u in units], lang=lang, embedder=embedder)[0]
@@ -126,6 +134,8 @@ def compose(
         chosen.append(i)
         if len(chosen) == wanted:
             break
+    if intent == "figure":  # a question about a figure is answered by a figure first
+        chosen.sort(key=lambda i: not extract_numbers(units[i].text))
     picked = [GroundedSentence(units[i].text, (units[i].evidence.id,)) for i in chosen]
     if lead:  # the user's numbers lead; the guidance follows as the list
         return GroundedText(sentences=lead + [_as_item(s) for s in picked[: wanted - 1]], lang=lang)

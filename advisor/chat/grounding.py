@@ -97,7 +97,9 @@ class GroundedText:
 
 
 def cite(text: str, ids: Sequence[str]) -> str:
-    """A sentence with its citation markers placed before its closing punctuation."""
+    """A sentence with its citation markers placed before its closing punctuation (markers it already carries
+    inline, as a trust notice does, are not repeated)."""
+    ids = [cid for cid in ids if f"[{cid}]" not in text]
     if not ids:
         return text
     marker = "".join(f"[{cid}]" for cid in ids)

@@ -15,6 +15,8 @@ from api.i18n import LANG_COOKIE, LANGUAGES, pick_language, translator, value_na
 from api.markdown import render_markdown
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# each language named in itself, as the language switch names them
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 
 
 @lru_cache(maxsize=1)
@@ -28,6 +30,11 @@ def environment() -> Environment:
     )
     env.filters["markdown"] = render_markdown
     return env
+
+
+def html_lang(code: str | None) -> str:
+    """A content language as an HTML `lang` value (`zh` is written `zh-CN`; unknown is empty)."""
+    return "zh-CN" if code == "zh" else (code or "")
 
 
 def render(
@@ -47,6 +54,8 @@ def render(
         "t": translator(lang),
         "value_name": lambda dimension, value: value_name(dimension, value, lang),
         "languages": LANGUAGES,
+        "language_name": lambda code: LANGUAGE_NAMES.get(code, code),
+        "html_lang": html_lang,
         "auth_enabled": settings.api_key is not None or getattr(request.state, "user", None) is not None,
         "path": request.url.path,
         **(context or {}),
