@@ -211,18 +211,26 @@ def _common(metric: Metric, benchmark: Benchmark | None) -> dict[str, str]:
 
 
 def _localised(metric: Metric, benchmark: Benchmark | None, **numbers: float) -> dict[str, dict[str, str]]:
+    simple = str(metric.inputs.get("definition", "")).startswith("simple")
     return {
         lang: {
             **{key: format_number(value, metric.unit, lang=lang) for key, value in numbers.items()},
             "benchmark": _benchmark_text(benchmark, metric.unit, lang),
             "year": str(benchmark.year) if benchmark and benchmark.year else _NO_YEAR[lang],
             "source": benchmark.name(lang) if benchmark else "",
+            "per_year": _RATE_SPAN["en"][simple],
+            "rate_kind": _RATE_SPAN["zh"][simple],
         }
         for lang in ("en", "zh")
     }
 
 
 _NO_YEAR = {"en": "n.d.", "zh": "年份不详"}
+# how a turnover rate reads: annualised from dates, or a status export's simple attrition over the period
+_RATE_SPAN = {
+    "en": ("a year", "over the period as a simple attrition rate"),
+    "zh": ("年化", "期内简单"),
+}
 MAX_NAMED = 10  # a grouped finding names the groups furthest out; the full list is in its evidence
 
 

@@ -262,3 +262,16 @@ def test_hires_are_sized_per_segment_from_capacity_and_ramp(benchmarks: Benchmar
     assert hires.by["segment"] == {"enterprise": 5.0, "mid_market": 4.0}
     assert hires.value == 9
     assert hires.inputs["yield_per_hire_usd"] == pytest.approx({"enterprise": 375000, "mid_market": 475000})
+
+
+def test_a_status_export_says_its_turnover_is_not_annualised(benchmarks: BenchmarkSet) -> None:
+    rows = [{"rep_id": f"S{i}", "role": "sdr", "attrition": "Yes" if i < 4 else "No", "tenure_years": 2}
+            for i in range(10)]  # fmt: skip
+    finding = next(f for f in _analysis(rows, benchmarks).findings if f.id == "sdr_turnover_above_benchmark")
+    assert finding.message.startswith("SDR turnover is 40.0% over the period as a simple attrition rate (4 ")
+    assert finding.message_zh.startswith("SDR 期内简单流失率为 40.0%")
+    leavers = [
+        {**row, "rep_id": f"L{n}", "exit_date": "2025-06-30"} for n, row in enumerate(team("M1", 4)[1:])
+    ]
+    dated = _analysis([DIRECTOR, *team("M1", 7), *leavers], benchmarks)
+    assert "a year" in next(f for f in dated.findings if f.id == "turnover_above_benchmark").message
