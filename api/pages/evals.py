@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from api import eval_jobs
 from api.auth import require_login
 from api.deps import SettingsDep
+from api.i18n import MESSAGES, pick_language, translator
 from api.pages.render import render
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_login)])
@@ -19,7 +20,14 @@ async def evals_page(request: Request, settings: SettingsDep) -> Response:
     """Suites to run and recent runs."""
     suites = await run_in_threadpool(eval_jobs.suites)
     runs = await run_in_threadpool(eval_jobs.list_runs, settings)
-    return render(request, "evals.html", {"suites": suites, "runs": runs})
+    titles = suite_titles(suites, pick_language(request))
+    return render(request, "evals.html", {"suites": suites, "runs": runs, "titles": titles})
+
+
+def suite_titles(suites: list[str], lang: str) -> dict[str, str]:
+    """Each suite's name as people read it (`suite_<name>` in the catalogue), the bare name for a new suite."""
+    t = translator(lang)
+    return {suite: t(f"suite_{suite}") if f"suite_{suite}" in MESSAGES["en"] else suite for suite in suites}
 
 
 @router.post("/evals/{suite}/runs")
@@ -33,4 +41,5 @@ async def start(settings: SettingsDep, suite: str) -> Response:
 async def run_page(request: Request, settings: SettingsDep, run_id: str) -> Response:
     """A run's progress (updated by script) and, once finished, its report."""
     status = await run_in_threadpool(eval_jobs.read_status, settings, run_id)
-    return render(request, "eval_run.html", {"run": status})
+    title = suite_titles([status["suite"]], pick_language(request))[status["suite"]]
+    return render(request, "eval_run.html", {"run": status, "title": title})
