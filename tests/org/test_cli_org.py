@@ -164,3 +164,15 @@ def test_clean_and_issue_csv_exports_neutralise_formulas(tmp_path: Path) -> None
     assert rows[0]["value"] == "'=cmd"
     cleaned = list(csv.DictReader(clean.open(encoding="utf-8")))
     assert cleaned[0]["name"] == '\'=HYPERLINK("http://x")' and cleaned[0]["hire_date"] == "2024-01-01"
+
+
+def test_the_readme_sample_is_what_analyze_prints() -> None:
+    readme = (HERE.parents[1] / "README.md").read_text(encoding="utf-8")
+    intro = readme.index("What the rules layer says about a small team with known problems")
+    start = readme.index("```\n", intro) + 4
+    block = readme[start : readme.index("\n```", start)]
+    code, out = _run("analyze", PROBLEM, "--as-of", "2025-12-31", "--format", "md")  # the bundled benchmarks
+    printed = out.splitlines()
+    assert code == 0
+    sample = [line for line in block.splitlines() if line]
+    assert len(sample) >= 8 and [line for line in sample if line not in printed] == []
