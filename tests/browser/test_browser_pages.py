@@ -164,7 +164,9 @@ def test_xss_in_an_uploaded_document_renders_inert(page: Any, browser_server: st
         f"---\nid: xss-upload\ntitle: Notes {XSS}\nlang: en\n---\n\n# Quotas\n\nQuota setting notes. {XSS}\n"
     )
     response = httpx.post(
-        browser_server + "/api/kb/documents", files={"file": ("xss.md", document.encode(), "text/markdown")}
+        browser_server + "/api/kb/documents",
+        files={"file": ("xss.md", document.encode(), "text/markdown")},
+        timeout=300,  # the first upload of a session loads the embedding model
     )
     assert response.status_code == 201, response.text
     page.goto("/kb/docs/xss-upload")
