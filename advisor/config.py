@@ -96,6 +96,10 @@ class Settings(BaseSettings):
         ge=1,
         description="Most chunks one knowledge file may make; a larger file is skipped with the reason.",
     )
+    uploads_shared: bool = Field(
+        True,
+        description="Documents uploaded in the web app are searched for everyone; `false` keeps each to its uploader.",
+    )
     chroma_url: str | None = Field(None, description="Chroma server URL; empty uses the store under `home`.")
     collection: str = Field("knowledge", description="Chroma collection name.")
     database_url: str | None = Field(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
@@ -13,7 +13,10 @@ from advisor.chat.answer import Answer
 from advisor.chat.events import FinalEvent
 from advisor.config import Settings
 from api import ownership
-from api.deps import ModelQueue, Principal
+from api.deps import ModelQueue, Principal, get_principal
+
+if TYPE_CHECKING:
+    from advisor.chat.advisor import Advisor
 
 
 @dataclass(frozen=True)
@@ -60,28 +63,37 @@ def claim_conversation(settings: Settings, principal: Principal, answer: Answer)
         ownership.claim(settings, "conversation", answer.conversation_id, principal)
 
 
-def _ask(settings: Settings, question: str, conversation_id: str | None, org_id: str | None) -> Answer:
-    from advisor.chat.advisor import get_advisor
+def _advisor(settings: Settings, reader: str) -> Advisor:
+    """The shared advisor, or with private uploads one whose retrieval searches as `reader` (same models)."""
+    from advisor.chat.advisor import Advisor, get_advisor  # noqa: F811 (imported at run time, not at import)
+    from advisor.kb.retriever import get_retriever
 
+    if settings.uploads_shared:
+        return get_advisor(settings)
+    return Advisor(settings, retriever=get_retriever(settings).reading_as(reader))
+
+
+def _ask(
+    settings: Settings, question: str, conversation_id: str | None, org_id: str | None, reader: str
+) -> Answer:
     org = org_context(settings, org_id)
-    return get_advisor(settings).ask(question, conversation_id=conversation_id, org=org)
+    return _advisor(settings, reader).ask(question, conversation_id=conversation_id, org=org)
 
 
 def _stream(
-    settings: Settings, question: str, conversation_id: str | None, org_id: str | None
+    settings: Settings, question: str, conversation_id: str | None, org_id: str | None, reader: str
 ) -> Generator[Any, None, None]:
-    from advisor.chat.advisor import get_advisor
-
     org = org_context(settings, org_id)
-    yield from get_advisor(settings).stream(question, conversation_id=conversation_id, org=org)
+    yield from _advisor(settings, reader).stream(question, conversation_id=conversation_id, org=org)
 
 
 async def ask(request: Request, question: str, *, conversation_id: str | None, org_id: str | None) -> Answer:
     """One grounded answer, computed in a worker thread once the model queue admits the request."""
     queue: ModelQueue = request.app.state.model_queue
     settings: Settings = request.app.state.settings
+    reader = (await get_principal(request)).owner
     async with queue.slot():
-        return await run_in_threadpool(_ask, settings, question, conversation_id, org_id)
+        return await run_in_threadpool(_ask, settings, question, conversation_id, org_id, reader)
 
 
 async def stream(
@@ -90,8 +102,9 @@ async def stream(
     """Tokens then the final answer; the generator is closed (releasing the model) if the client goes away."""
     queue: ModelQueue = request.app.state.model_queue
     settings: Settings = request.app.state.settings
+    reader = (await get_principal(request)).owner
     async with queue.slot():
-        events = _stream(settings, question, conversation_id, org_id)
+        events = _stream(settings, question, conversation_id, org_id, reader)
         try:
             async for event in iterate_in_threadpool(events):
                 # status events pass through as they are; text events carry verified text only

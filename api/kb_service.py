@@ -1,11 +1,14 @@
-"""What the knowledge routes and pages share: search, browsing and document upload (blocking; run in the threadpool)."""
+"""What the knowledge routes and pages share: search, browsing, upload and removal (blocking; run in the threadpool)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
+from advisor import audit
 from advisor.config import Settings
-from advisor.errors import InputError
+from advisor.errors import InputError, NotFoundError
+from api.deps import Principal
 from api.serialize import to_jsonable as jsonable
 
 Mode = Literal["hybrid", "dense", "keyword"]
@@ -20,21 +23,31 @@ def search(
     topics: list[str] | None = None,
     doc_ids: list[str] | None = None,
     mode: Mode = "hybrid",
+    reader: Principal | None = None,
 ) -> list[dict[str, Any]]:
-    """Scored passages for a query."""
+    """Scored passages for a query, as `reader` may see them."""
     from advisor.kb.retriever import get_retriever
 
     passages = get_retriever(settings).search(
-        query, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode
+        query, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode, reader=_owner(reader)
     )
     return [jsonable(passage) for passage in passages]
 
 
-def documents(settings: Settings) -> list[dict[str, Any]]:
-    """Every ingested document."""
+def _owner(principal: Principal | None) -> str | None:
+    return principal.owner if principal is not None else None
+
+
+def _visible(settings: Settings, owner: str, reader: Principal | None) -> bool:
+    """Whether a document with this owner is there for `reader` (private uploads only for their uploader)."""
+    return settings.uploads_shared or owner in ("", _owner(reader))
+
+
+def documents(settings: Settings, reader: Principal | None = None) -> list[dict[str, Any]]:
+    """Every ingested document `reader` may see."""
     from advisor.kb.store import list_documents
 
-    return [jsonable(doc) for doc in list_documents(settings)]
+    return [jsonable(doc) for doc in list_documents(settings) if _visible(settings, doc.owner, reader)]
 
 
 def document(settings: Settings, doc_id: str) -> dict[str, Any]:
@@ -53,23 +66,75 @@ def passage(settings: Settings, chunk_id: str) -> dict[str, Any]:
     return jsonable(get_passage(settings, chunk_id))
 
 
-def upload(settings: Settings, *, filename: str, data: bytes) -> dict[str, Any]:
-    """Save an uploaded document under ADVISOR_HOME/documents/ and ingest it; its doc id and the ingest outcome."""
-    from advisor.kb.ingest import ingest
+def upload(
+    settings: Settings, *, filename: str, data: bytes, uploader: Principal | None = None
+) -> dict[str, Any]:
+    """Keep an uploaded document under ADVISOR_HOME/documents/ and ingest it; its doc id and the ingest outcome.
 
-    folder = settings.home / "documents"
+    A failed upload leaves nothing behind: when ingest rejects the file (unreadable, nothing but spam, a duplicate,
+    a doc id taken, over the chunk cap) or raises, the file is deleted (or the earlier upload of that name put
+    back) and any chunk it stored that the manifest does not record is deleted.
+    """
+    from advisor.kb.ingest import discard_unrecorded, ingest, uploads_dir
+
+    folder = uploads_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / filename
+    earlier = path.read_bytes() if path.is_file() else None
+
+    def undo() -> None:
+        try:
+            discard_unrecorded(path, settings=settings)
+        finally:  # the file goes even when the store cannot be reached
+            if earlier is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(earlier)
+
     path.write_bytes(data)
-    report = ingest([path], settings=settings)
-    outcome = next((o for o in report.outcomes if o.path == str(path) or o.path.endswith(filename)), None)
-    if outcome is None or outcome.status == "skipped":
-        path.unlink(missing_ok=True)
+    try:
+        report = ingest([path], settings=settings, owner=_owner(uploader) or "")
+    except BaseException:
+        undo()
+        raise
+    outcome = next((o for o in report.outcomes if o.path == str(path)), None)
+    if outcome is None or outcome.status in ("skipped", "duplicate"):
+        undo()
         reason = outcome.reason if outcome else "no text could be read"
         raise InputError(f"{filename} was not added to the knowledge base: {reason}.")
+    audit.record(
+        settings, actor=_owner(uploader) or "cli", action="upload", target=f"document:{outcome.doc_id}",
+        detail=filename,
+    )  # fmt: skip
     return {
         "doc_id": outcome.doc_id,
         "status": outcome.status,
         "chunks": outcome.chunks,
         "report": str(report),
+    }
+
+
+def remove(
+    settings: Settings, doc_id: str, principal: Principal | None = None, *, any_document: bool = True
+) -> dict[str, Any]:
+    """Remove one document from the knowledge base; what was removed.
+
+    `NotFoundError` for an unknown id or another user's private upload; `PermissionError` for a document that is
+    not the caller's own upload when they may not remove `any_document` (a signed-in member, not an admin).
+    """
+    from advisor.kb.ingest import remove_document
+    from advisor.kb.store import list_documents
+
+    doc = next((d for d in list_documents(settings) if d.doc_id == doc_id), None)
+    if doc is not None and not _visible(settings, doc.owner, principal):
+        raise NotFoundError(f"No document `{doc_id}` in the knowledge base; the list shows what is there.")
+    if doc is not None and not any_document and doc.owner != _owner(principal):
+        raise PermissionError(f"Only an admin or its uploader may remove `{doc_id}`.")
+    outcome = remove_document(doc_id, settings=settings)
+    audit.record(settings, actor=_owner(principal) or "cli", action="delete", target=f"document:{doc_id}")
+    return {
+        "doc_id": outcome.doc_id,
+        "chunks": outcome.chunks,
+        "source": Path(outcome.path).name,  # the file's name, never a server path
+        "status": outcome.status,
     }

@@ -192,6 +192,15 @@ class PassageOut(BaseModel):
     score: float
 
 
+class RemovedDocumentOut(BaseModel):
+    """A document taken out of the knowledge base."""
+
+    doc_id: str
+    chunks: int
+    source: str
+    status: Literal["removed"]
+
+
 class EvalRunOut(BaseModel):
     """A background eval run: its state, progress and, when finished, its summary."""
 

@@ -1,4 +1,4 @@
-"""Knowledge-base commands: `advisor ingest` and `advisor search`."""
+"""Knowledge-base commands: `advisor ingest`, `advisor search`, and `advisor kb list|remove` for stored documents."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from advisor.cli.app import console
+from advisor.cli.app import console, err_console
 from advisor.cli.progress import ensure_knowledge, file_progress
 from advisor.config import load_settings
 from advisor.errors import InputError
+
+EMBED_NOTICE_SECONDS = 10.0  # an embedding step that took longer is reported even when it was the only one
 
 
 def ingest(
@@ -23,11 +25,20 @@ def ingest(
     prune: bool = typer.Option(False, "--prune", help="Remove documents whose source file is gone."),
 ) -> None:
     """Add Markdown, text, HTML, PDF and DOCX files to the knowledge base (unchanged files are skipped)."""
+    from advisor.kb.ingest import BATCH_CHUNKS, EmbedProgress
     from advisor.kb.ingest import ingest as run_ingest
+
+    def embedding(step: EmbedProgress) -> None:
+        if (
+            step.total > BATCH_CHUNKS or step.seconds > EMBED_NOTICE_SECONDS
+        ):  # too long to wait for in silence
+            err_console.print(f"Embedding: {step}", style="dim", markup=False, highlight=False)
 
     settings = load_settings()
     with file_progress("Ingesting") as advance:
-        report = run_ingest(paths or None, settings=settings, prune=prune, progress=advance)
+        report = run_ingest(
+            paths or None, settings=settings, prune=prune, progress=advance, embedding=embedding
+        )
     table = Table(title=f"Ingested into `{settings.collection}` ({report.seconds:.1f} s)")
     for column in ("file", "status", "doc id", "chunks", "reason"):
         table.add_column(column, overflow="fold")
@@ -76,7 +87,47 @@ def search(
     console.print(table)
 
 
+kb_app = typer.Typer(help="The documents in the knowledge base: list them, remove one.", no_args_is_help=True)
+
+
+@kb_app.command("list")
+def list_documents(
+    as_json: bool = typer.Option(False, "--json", help="Print the documents as JSON."),
+) -> None:
+    """Every stored document: doc id, language, chunks, title and source file."""
+    from advisor.kb.store import list_documents as stored
+
+    settings = load_settings()
+    documents = stored(settings)
+    if as_json:
+        typer.echo(json.dumps([asdict(d) for d in documents], ensure_ascii=False, indent=2))
+        return
+    if not documents:
+        console.print("The knowledge base is empty; run `advisor ingest` first.")
+        return
+    table = Table(title=f"{len(documents)} documents in `{settings.collection}`")
+    for column in ("doc id", "lang", "chunks", "title", "source"):
+        table.add_column(column, overflow="fold")
+    for doc in documents:
+        table.add_row(doc.doc_id, doc.lang, str(doc.chunks), doc.title, doc.source)
+    console.print(table)
+
+
+@kb_app.command("remove")
+def remove(doc_id: str = typer.Argument(..., help="The doc id, as `advisor kb list` shows it.")) -> None:
+    """Remove one document (its chunks, keyword entries and manifest entry) from the knowledge base."""
+    from advisor.kb.ingest import remove_document
+
+    outcome = remove_document(doc_id, settings=load_settings())
+    console.print(
+        f"Removed `{outcome.doc_id}` ({outcome.chunks} chunks, from {outcome.path}) from the knowledge base.",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add the knowledge-base commands."""
     app.command()(ingest)
     app.command()(search)
+    app.add_typer(kb_app, name="kb")

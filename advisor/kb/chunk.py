@@ -48,6 +48,9 @@ class Chunk:
     role: str = ""  # the section's answer-unit role (its heading marker, or the nearest marked parent's)
     questions: tuple[str, ...] = ()  # the questions the document answers, carried by its first chunk only
     trust: str = "uploaded"  # the document's tier: curated (bundled) or uploaded
+    owner: str = (
+        ""  # who uploaded the document (a principal's owner key); empty when the installation ingested it
+    )
 
     def __str__(self) -> str:
         return f"{self.chunk_id} {self.doc_id} / {self.section or self.title} [{self.start}:{self.end}]"

@@ -4,6 +4,15 @@ Unchanged files are recognised by their content hash in the manifest and skipped
 document replaces only its own chunks, and only chunks whose content changed are embedded again. Chunks are written in
 batches (embedding is the slow part, and batching keeps the model busy); a file's manifest entry is written after all
 its chunks are stored, so a crash at any point leaves a store that the next run completes.
+
+A file whose cleaned content is a near-duplicate of a stored document (`advisor.kb.duplicates`) is reported as
+`duplicate` and not stored twice; a file that cleaning leaves almost empty (`MIN_CONTENT`, `MIN_KEPT_SHARE`: nothing
+but spam) is skipped with the reason. Embedding reports its progress (`EmbedProgress`: chunks per second, time left).
+An uploaded file records its uploader (`owner`) on every chunk, so retrieval can keep private uploads to them.
+
+`remove_document` takes a document out: the store's revision changes and the manifest records the removal first, then
+its chunks and keyword entries go. Readers leave removed documents out at once (`advisor.kb.manifest.removed_documents`)
+and every ingest or removal first deletes what a crash left of earlier removals.
 """
 
 from __future__ import annotations
@@ -16,11 +25,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from advisor.config import Settings
-from advisor.errors import InputError
+from advisor.errors import InputError, NotFoundError
 from advisor.kb import store
-from advisor.kb.chunk import Chunk, chunk_document, indexed_text
+from advisor.kb.chunk import Chunk, chunk_document, indexed_text, text_weight
 from advisor.kb.clean import CLEANER_VERSION, clean_text
 from advisor.kb.coherence import SemanticJudge
+from advisor.kb.duplicates import is_duplicate, sketch
 from advisor.kb.instructions import withhold_instructions
 from advisor.kb.keyword import Entry, fresh_index, load_index, save_index
 from advisor.kb.load import MAX_FILE_BYTES, load_document
@@ -35,8 +45,39 @@ if TYPE_CHECKING:
 BATCH_CHUNKS = 512
 CHUNKER_VERSION = "2"  # 2: chunks carry their trust tier; sentences addressed to the assistant are withheld
 
-Status = Literal["added", "updated", "unchanged", "skipped", "removed"]
+# A document is "nothing but spam" when cleaning cut more than half of it and left under MIN_CONTENT (in Latin-character
+# equivalents, about two sentences): a real note that short loses nothing to cleaning, so it is kept.
+MIN_CONTENT = 200
+MIN_KEPT_SHARE = 0.5
+
+Status = Literal["added", "updated", "unchanged", "skipped", "removed", "duplicate"]
 Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class EmbedProgress:
+    """How far the embedding of one batch has come: chunks done of total, after `seconds`."""
+
+    done: int
+    total: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Chunks embedded per second so far (0 before the first step finishes)."""
+        return self.done / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def remaining(self) -> float | None:
+        """Estimated seconds left at the rate so far (None until there is a rate)."""
+        return (self.total - self.done) / self.rate if self.rate else None
+
+    def __str__(self) -> str:
+        left = "" if self.remaining is None else f", about {self.remaining:.0f} s left"
+        return f"{self.done:,}/{self.total:,} chunks embedded, {self.rate:.1f} chunks/s{left}"
+
+
+EmbedCallback = Callable[[EmbedProgress], None]
 
 
 @dataclass(frozen=True)
@@ -77,7 +118,8 @@ class IngestReport:
     def summary(self) -> str:
         """One line: files per outcome, chunks embedded, chunks stored, time taken."""
         counts = ", ".join(
-            f"{len(self.of(s))} {s}" for s in ("added", "updated", "unchanged", "skipped", "removed")
+            f"{len(self.of(s))} {s}"
+            for s in ("added", "updated", "unchanged", "skipped", "removed", "duplicate")
         )
         withheld = sum(len(sentences) for sentences in self.withheld.values())
         instructions = (
@@ -92,7 +134,8 @@ class IngestReport:
 
     def __str__(self) -> str:
         lines = [self.summary()]
-        lines += [f"  {outcome}" for outcome in self.outcomes if outcome.status in ("skipped", "removed")]
+        shown = ("skipped", "removed", "duplicate")
+        lines += [f"  {outcome}" for outcome in self.outcomes if outcome.status in shown]
         lines += [
             f"  withheld  {path}: {sentence}" for path, found in self.withheld.items() for sentence in found
         ]
@@ -109,6 +152,8 @@ class _Pending:
     doc_id: str
     chunks: list[Chunk]
     previous: FileEntry | None
+    sketch: tuple[int, ...] = ()
+    owner: str = ""
 
 
 def _files(paths: list[Path], *, default_roots: list[Path]) -> Iterator[tuple[Path, Path | None]]:
@@ -146,8 +191,12 @@ def _config_key(settings: Settings) -> str:
 class _Run:
     """State of one ingest run: the collection, the manifest, the pending batch and the changes made."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self, settings: Settings, *, owner: str = "", embedding: EmbedCallback | None = None
+    ) -> None:
         self.settings = settings
+        self.owner = owner
+        self.embedding = embedding
         self.coll: Collection = store.collection(settings)
         self.manifest = Manifest.load(manifest_path(settings), collection_id=str(self.coll.id))
         self.index = load_index(settings, self.coll)
@@ -158,6 +207,12 @@ class _Run:
         self.added: dict[str, Entry] = {}
         self.revision = ""
         self._judge: SemanticJudge | None = None
+        self._finish_removals()
+
+    def _finish_removals(self) -> None:
+        """Delete what is left of documents recorded as removed (a removal a crash cut short)."""
+        for doc_id in sorted(self.manifest.removed):
+            self._delete(self.stored_ids(doc_id))
 
     def judge(self) -> SemanticJudge:
         """The semantic spam judge, on the embedding model (loaded the first time a file needs cleaning)."""
@@ -171,10 +226,17 @@ class _Run:
         if not self.revision:
             self.revision = store.bump_revision(self.coll)
 
-    def visit(self, path: Path, root: Path | None) -> None:
-        """Decide what a file needs; queue it for writing if it is new or changed."""
+    def visit(self, path: Path, root: Path | None, *, named: bool = False) -> None:
+        """Decide what a file needs; queue it for writing if it is new or changed.
+
+        A file whose document was removed is left out unless it is `named` (given by its own path).
+        """
         source = str(path.resolve())
         previous = self.manifest.files.get(source)
+        if self.manifest.removed_source(source) and not named:
+            reason = "removed with `advisor kb remove`; give its path to `advisor ingest` to add it back"
+            self._outcome(path, "skipped", reason=reason)
+            return
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 load_document(path)  # raises the size error with its message
@@ -189,27 +251,40 @@ class _Run:
         except OSError as exc:
             self._outcome(path, "skipped", reason=f"unreadable ({exc.strerror or exc})")
             return
-        owner = self.manifest.owner(doc.doc_id)
-        claimed = owner not in (None, source) and Path(str(owner)).exists()
+        holder = self.manifest.owner(doc.doc_id)
+        claimed = holder not in (None, source) and Path(str(holder)).exists()
         if claimed or any(p.doc_id == doc.doc_id for p in self.pending):
-            other = owner if claimed else next(p.source for p in self.pending if p.doc_id == doc.doc_id)
+            other = holder if claimed else next(p.source for p in self.pending if p.doc_id == doc.doc_id)
             reason = (
-                f"doc id `{doc.doc_id}` is already used by {other}; give one of them an `id` in front matter"
+                f"doc id `{doc.doc_id}` is already used by {Path(str(other)).name}; "
+                "give one of them an `id` in front matter"
             )
             self._outcome(path, "skipped", doc.doc_id, reason=reason)
             return
         doc = replace(
             doc, title=clean_text(doc.title, lang=doc.lang)
         )  # so it matches the cleaned top heading
-        withheld = withhold_instructions(clean_text(doc.text, lang=doc.lang, judge=self.judge()))
+        cleaned = clean_text(doc.text, lang=doc.lang, judge=self.judge())
+        withheld = withhold_instructions(cleaned)
         if withheld.sentences:
             self.report.withheld[str(path)] = withheld.sentences
+        kept, raw = text_weight("".join(cleaned.split())), text_weight("".join(doc.text.split()))
+        if kept < MIN_CONTENT and kept < raw * MIN_KEPT_SHARE:
+            reason = (
+                f"nothing but spam: cleaning left {kept} of {raw} characters, too little to index"
+                if kept
+                else "no text left after cleaning"
+            )
+            self._outcome(path, "skipped", doc.doc_id, reason=reason)
+            return
         chunks = chunk_document(
             doc, withheld.text, size=self.settings.chunk_size, overlap=self.settings.chunk_overlap
         )
         if not chunks:
             self._outcome(path, "skipped", doc.doc_id, reason="no text left after cleaning")
             return
+        if self.owner:
+            chunks = [replace(chunk, owner=self.owner) for chunk in chunks]
         cap = self.settings.max_chunks_per_file
         if len(chunks) > cap:
             reason = (
@@ -218,9 +293,23 @@ class _Run:
             )
             self._outcome(path, "skipped", doc.doc_id, reason=reason)
             return
-        self.pending.append(_Pending(str(path), source, sha, doc.doc_id, chunks, previous))
+        content = sketch(withheld.text)
+        twin = self._twin(source, content)
+        if twin is not None:
+            reason = f"same content as `{twin[1]}` ({Path(twin[0]).name}); not stored twice"
+            self._outcome(path, "duplicate", doc.doc_id, reason=reason)
+            return
+        self.pending.append(
+            _Pending(str(path), source, sha, doc.doc_id, chunks, previous, content, self.owner)
+        )
         if sum(len(p.chunks) for p in self.pending) >= BATCH_CHUNKS:
             _flush(self)
+
+    def _twin(self, source: str, content: tuple[int, ...]) -> tuple[str, str] | None:
+        """The stored (or pending) document another file holds with the same content, as (source, doc id)."""
+        known = [(s, e.doc_id, e.sketch) for s, e in self.manifest.files.items() if Path(s).exists()]
+        known += [(p.source, p.doc_id, p.sketch) for p in self.pending]
+        return next(((s, d) for s, d, other in known if s != source and is_duplicate(content, other)), None)
 
     def _outcome(
         self, path: Path, status: Status, doc_id: str = "", chunks: int = 0, reason: str = ""
@@ -276,15 +365,18 @@ def _flush(run: _Run) -> None:
         new += [chunk for chunk in item.chunks if chunk.chunk_id not in existing]
         moved += [chunk for chunk in item.chunks if chunk.chunk_id in existing]
         stale |= existing - ids
-    if new:
-        texts = [indexed_text(title=c.title, section=c.section, text=c.text) for c in new]
-        vectors = get_embedder(run.settings).encode(texts)
+    started = time.perf_counter()
+    for start in range(0, len(new), BATCH_CHUNKS):  # a big file goes in steps, each reported with an estimate
+        step = new[start : start + BATCH_CHUNKS]
+        texts = [indexed_text(title=c.title, section=c.section, text=c.text) for c in step]
         run.coll.upsert(
-            ids=[c.chunk_id for c in new],
-            embeddings=vectors,
-            documents=[c.text for c in new],
-            metadatas=[store.chunk_metadata(c) for c in new],
+            ids=[c.chunk_id for c in step],
+            embeddings=get_embedder(run.settings).encode(texts),
+            documents=[c.text for c in step],
+            metadatas=[store.chunk_metadata(c) for c in step],
         )
+        if run.embedding is not None:
+            run.embedding(EmbedProgress(start + len(step), len(new), time.perf_counter() - started))
     if moved:  # same content, new offsets or order: metadata only, no embedding
         run.coll.update(ids=[c.chunk_id for c in moved], metadatas=[store.chunk_metadata(c) for c in moved])
     run._delete(stale)
@@ -294,7 +386,12 @@ def _flush(run: _Run) -> None:
     run.manifest.record(
         {
             item.source: FileEntry(
-                item.sha256, item.doc_id, tuple(c.chunk_id for c in item.chunks), run.config
+                item.sha256,
+                item.doc_id,
+                tuple(c.chunk_id for c in item.chunks),
+                run.config,
+                item.sketch,
+                item.owner,
             )
             for item in run.pending
         }
@@ -328,14 +425,20 @@ def ingest(
     settings: Settings,
     prune: bool = False,
     progress: Progress | None = None,
+    embedding: EmbedCallback | None = None,
+    owner: str = "",
 ) -> IngestReport:
-    """Ingest files and folders (default: the bundled knowledge and the user's own) and report each file's outcome."""
+    """Ingest files and folders (default: the bundled knowledge and the user's own) and report each file's outcome.
+
+    `progress` hears of each file visited, `embedding` of each embedding step; `owner` marks uploaded files' chunks.
+    """
     started = time.perf_counter()
     roots = [Path(p) for p in paths] if paths else settings.knowledge_dirs
     files = list(_files(roots, default_roots=settings.knowledge_dirs))
-    run = _Run(settings)
+    named = {Path(p).resolve() for p in paths or [] if Path(p).is_file()}
+    run = _Run(settings, owner=owner, embedding=embedding)
     for done, (path, root) in enumerate(files, start=1):
-        run.visit(path, root)
+        run.visit(path, root, named=path.resolve() in named)
         if progress is not None:
             progress(str(path), done, len(files))
     _flush(run)
@@ -345,3 +448,50 @@ def ingest(
     run.report.total_chunks = run.coll.count()
     run.report.seconds = time.perf_counter() - started
     return run.report
+
+
+def remove_document(doc_id: str, *, settings: Settings) -> FileOutcome:
+    """Take one document out of the knowledge base: its chunks, keyword entries and manifest entry.
+
+    The removal is recorded first, so a crash part-way leaves it for the next run to finish; an uploaded copy under
+    ADVISOR_HOME/documents is deleted too. `NotFoundError` for a doc id the store does not hold.
+    """
+    run = _Run(settings)  # finishes removals a crash cut short
+    source = run.manifest.owner(doc_id)
+    ids = run.stored_ids(doc_id)
+    if (source is None and not ids) or doc_id in run.manifest.removed:
+        _update_index(run)
+        raise NotFoundError(
+            f"No document `{doc_id}` in the knowledge base; `advisor kb list` shows what is there."
+        )
+    run._mark_dirty()  # first, so every reader's keyword index is stale and rebuilt without the document
+    run.manifest.remove(doc_id, source or doc_id)
+    run._delete(ids)
+    _update_index(run)
+    if source is not None and uploads_dir(settings).resolve() in Path(source).parents:
+        Path(source).unlink(missing_ok=True)
+    return FileOutcome(source or doc_id, "removed", doc_id, len(ids), "removed on request")
+
+
+def discard_unrecorded(path: Path, *, settings: Settings) -> int:
+    """Delete the chunks of a file's document that the manifest does not record (what a failed ingest stored).
+
+    Returns how many were deleted; 0 when the file cannot be read (then nothing of it was stored).
+    """
+    try:
+        doc_id = load_document(path).doc_id
+    except (InputError, OSError):
+        return 0
+    run = _Run(settings)
+    recorded = {
+        cid for entry in run.manifest.files.values() if entry.doc_id == doc_id for cid in entry.chunk_ids
+    }
+    stray = run.stored_ids(doc_id) - recorded
+    run._delete(stray)
+    _update_index(run)
+    return len(stray)
+
+
+def uploads_dir(settings: Settings) -> Path:
+    """Where documents uploaded through the web app are kept (removing one deletes its file)."""
+    return settings.home / "documents"

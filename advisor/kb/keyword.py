@@ -21,7 +21,7 @@ from scipy import sparse
 from advisor.config import Settings
 from advisor.kb import store
 from advisor.kb.chunk import indexed_text
-from advisor.kb.manifest import kb_dir
+from advisor.kb.manifest import kb_dir, removed_documents
 from advisor.text.tokens import tokenize
 
 if TYPE_CHECKING:
@@ -202,6 +202,10 @@ class KeywordIndex:
             keep &= with_topic
         return keep
 
+    def visible_to(self, reader: str | None) -> np.ndarray:
+        """Rows a reader may retrieve when uploads are private: all but other people's uploads."""
+        return np.array([meta.get("owner", "") in ("", reader) for meta in self.metas], dtype=bool)
+
     def _query(self, query: str) -> tuple[np.ndarray, np.ndarray, float]:
         """Columns and counts of the query's known terms, and the IDF mass of the whole query (unknown terms too)."""
         terms, counts = np.unique(tokenize(query), return_counts=True)
@@ -295,12 +299,18 @@ def load_index(settings: Settings, coll: Collection) -> KeywordIndex | None:
 
 
 def fresh_index(settings: Settings, coll: Collection) -> KeywordIndex:
-    """The saved index when current, else one rebuilt from the texts Chroma stores (and saved)."""
+    """The saved index when current, else one rebuilt from the texts Chroma stores (and saved).
+
+    Chunks of documents removed on request are left out, so a removal a crash cut short is invisible to retrieval
+    (dense hits are mapped through this index) until the next ingest or removal deletes them.
+    """
     index = load_index(settings, coll)
     if index is None:
         revision = store.revision(coll)
+        removed = removed_documents(settings, collection_id=str(coll.id))
+        rows = store.iter_chunks(coll, include=["documents", "metadatas"])
         index = KeywordIndex.build(
-            store.iter_chunks(coll, include=["documents", "metadatas"]), revision=revision
+            (row for row in rows if row[2].get("doc_id") not in removed), revision=revision
         )
         save_index(settings, index)
     return index

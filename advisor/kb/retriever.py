@@ -26,6 +26,9 @@ is a third ranking: the query is compared with every listed question (cosine whe
 language, else the share of the query's key terms the question holds), documents whose best question reaches
 `QUESTION_MIN` are ranked by it, and the ranking is fused into the document's best-ranked chunk (its first chunk
 when no other mode found it); that chunk's relevance is at least the question similarity.
+
+Private uploads: with `uploads_shared` off, a search made for a `reader` (a principal's owner key) leaves out chunks
+other people uploaded; curated articles and what the installation ingested itself are there for everyone.
 """
 
 from __future__ import annotations
@@ -170,14 +173,22 @@ class KnowledgeRetriever(BaseRetriever):
         topics: list[str] | None = None,
         doc_ids: list[str] | None = None,
         mode: Mode = "hybrid",
+        reader: str | None = None,
     ) -> list[Passage]:
-        """The `k` most relevant passages for a query, best first, under optional language/topic/document filters."""
+        """The `k` most relevant passages for a query, best first, under optional language/topic/document filters;
+        `reader` is who asks (their private uploads are searched too)."""
         if mode not in MODES:
             raise InputError(f"Unknown retrieval mode `{mode}`; choose hybrid, dense or keyword.")
         if not query.strip():
             raise InputError("The search query is empty; type a question or some keywords.")
         vector = self.embed_query(query) if mode != "keyword" else None
-        return self.search_by_vector(query, vector, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode)
+        return self.search_by_vector(
+            query, vector, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode, reader=reader
+        )
+
+    def reading_as(self, reader: str) -> ReaderSearch:
+        """This retriever searching as `reader` sees the knowledge base (for callers that only call `search`)."""
+        return ReaderSearch(self, reader)
 
     def search_by_vector(
         self,
@@ -189,6 +200,7 @@ class KnowledgeRetriever(BaseRetriever):
         topics: list[str] | None = None,
         doc_ids: list[str] | None = None,
         mode: Mode = "hybrid",
+        reader: str | None = None,
     ) -> list[Passage]:
         """`search` with the query already embedded (benchmarks time the embedding apart from the search)."""
         coll, index = self._state()
@@ -198,10 +210,14 @@ class KnowledgeRetriever(BaseRetriever):
         fetch = max(self.settings.retrieval_fetch_k, k)
         # a language filter is applied after mapping hits onto their translations, so it does not cut reach
         mask = index.mask(topics=topics, doc_ids=doc_ids)
+        if not self.settings.uploads_shared:
+            mask = _and(mask, index.visible_to(reader))
         candidates: dict[int, _Candidate] = {}
         if mode != "keyword" and vector is not None:
             weight = self.dense_weight(query) if mode == "hybrid" else DENSE_WEIGHT
             dense_hits = self._dense(coll, index, vector, fetch, topics, doc_ids, lang, mode)
+            if mask is not None:  # other people's private uploads (the Chroma filter cannot tell them apart)
+                dense_hits = [(row, cosine) for row, cosine in dense_hits if mask[row]]
             for rank, (row, cosine) in enumerate(dense_hits):
                 hit = candidates.setdefault(row, _Candidate(row))
                 hit.dense = cosine
@@ -299,6 +315,32 @@ class KnowledgeRetriever(BaseRetriever):
             query, k=self.k, lang=self.lang, topics=self.topics, doc_ids=self.doc_ids, mode=self.mode
         )
         return [to_document(passage) for passage in passages]
+
+
+class ReaderSearch:
+    """A retriever's `search` bound to one reader (what the chat pipeline calls for a signed-in principal)."""
+
+    def __init__(self, retriever: KnowledgeRetriever, reader: str) -> None:
+        self.retriever = retriever
+        self.reader = reader
+
+    def __repr__(self) -> str:
+        return f"ReaderSearch({self.retriever!r}, reader={self.reader!r})"
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        lang: str | None = None,
+        topics: list[str] | None = None,
+        doc_ids: list[str] | None = None,
+        mode: Mode = "hybrid",
+    ) -> list[Passage]:
+        """`KnowledgeRetriever.search` as this reader."""
+        return self.retriever.search(
+            query, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode, reader=self.reader
+        )
 
 
 def _fill_coverage(index: KeywordIndex, query: str, candidates: list[_Candidate]) -> None:

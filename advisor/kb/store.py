@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 from advisor.config import Settings
 from advisor.errors import ConfigError, NotFoundError
 from advisor.kb.chunk import Chunk
+from advisor.kb.manifest import removed_documents
 from advisor.kb.passage import Passage
 from advisor.offline import enforce_offline
 
@@ -40,6 +41,8 @@ class DocumentInfo:
     source: str
     chunks: int
     translation_of: str = ""
+    trust: str = "uploaded"
+    owner: str = ""  # the uploader (a principal's owner key); empty for what the installation ingested
 
     def __str__(self) -> str:
         return f"{self.doc_id} ({self.lang}, {self.chunks} chunks): {self.title}"
@@ -132,6 +135,8 @@ def chunk_metadata(chunk: Chunk) -> dict[str, Any]:
         meta["role"] = chunk.role
     if chunk.questions:
         meta["questions"] = list(chunk.questions)
+    if chunk.owner:  # an upload's owner: retrieval keeps it to them unless uploads are shared
+        meta["owner"] = chunk.owner
     return meta
 
 
@@ -192,9 +197,12 @@ def list_documents(settings: Settings) -> list[DocumentInfo]:
     coll = existing_collection(settings)
     if coll is None:
         return []
+    removed = removed_documents(settings, collection_id=str(coll.id))
     docs: dict[str, DocumentInfo] = {}
     for _, _, meta in iter_chunks(coll, include=["metadatas"]):
         doc_id = str(meta["doc_id"])
+        if doc_id in removed:  # a removal a crash cut short: its chunks go with the next ingest or removal
+            continue
         known = docs.get(doc_id)
         docs[doc_id] = DocumentInfo(
             doc_id=doc_id,
@@ -204,6 +212,8 @@ def list_documents(settings: Settings) -> list[DocumentInfo]:
             source=str(meta.get("source", "")),
             chunks=(known.chunks if known else 0) + 1,
             translation_of=str(meta.get("translation_of", "")),
+            trust=str(meta.get("trust", "uploaded")),
+            owner=str(meta.get("owner", "")),
         )
     return [docs[key] for key in sorted(docs)]
 
@@ -212,9 +222,9 @@ def get_chunks(settings: Settings, doc_id: str) -> list[Passage]:
     """A document's chunks in reading order; `NotFoundError` if no such document is stored."""
     coll = _require(settings)
     rows = list(iter_chunks(coll, include=["documents", "metadatas"], where={"doc_id": doc_id}))
-    if not rows:
+    if not rows or doc_id in removed_documents(settings, collection_id=str(coll.id)):
         raise NotFoundError(
-            f"No document `{doc_id}` in the knowledge base; `advisor search` lists what is there."
+            f"No document `{doc_id}` in the knowledge base; `advisor kb list` shows what is there."
         )
     rows.sort(key=lambda row: int(row[2].get("ordinal", 0)))
     return [to_passage(cid, text or "", meta) for cid, text, meta in rows]

@@ -11,22 +11,27 @@ from fastapi.responses import RedirectResponse, Response
 from api import kb_service
 from api.auth import require_login
 from api.citations import locate
-from api.deps import DOCUMENT_TYPES, SettingsDep, read_upload
+from api.deps import DOCUMENT_TYPES, PrincipalDep, SettingsDep, ensure_browser_session, read_upload
 from api.pages.render import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_login)])
+router = APIRouter(
+    include_in_schema=False, dependencies=[Depends(require_login), Depends(ensure_browser_session)]
+)
 
 
 @router.get("/kb")
 async def kb_page(
-    request: Request, settings: SettingsDep, q: Annotated[str, Query(max_length=1000)] = ""
+    request: Request,
+    settings: SettingsDep,
+    principal: PrincipalDep,
+    q: Annotated[str, Query(max_length=1000)] = "",
 ) -> Response:
     """Every document, and search results when `q` is given."""
-    documents = await run_in_threadpool(kb_service.documents, settings)
+    documents = await run_in_threadpool(kb_service.documents, settings, principal)
     results = None
     if q.strip():
         async with request.app.state.model_queue.slot():
-            found = await run_in_threadpool(kb_service.search, settings, q.strip(), k=8)
+            found = await run_in_threadpool(kb_service.search, settings, q.strip(), k=8, reader=principal)
         results = sorted(found, key=lambda passage: -float(passage.get("score") or 0.0))
     return render(request, "kb.html", {"documents": documents, "q": q, "results": results})
 
@@ -64,11 +69,15 @@ async def passage_page(request: Request, settings: SettingsDep, chunk_id: str) -
 
 
 @router.post("/kb")
-async def upload(request: Request, settings: SettingsDep, file: Annotated[UploadFile, File()]) -> Response:
+async def upload(
+    request: Request, settings: SettingsDep, principal: PrincipalDep, file: Annotated[UploadFile, File()]
+) -> Response:
     """Ingest an uploaded document, then open it."""
     filename, data = await read_upload(
         file, allowed=DOCUMENT_TYPES, max_bytes=int(settings.max_upload_mb * 1_000_000)
     )
     async with request.app.state.model_queue.slot():
-        result = await run_in_threadpool(kb_service.upload, settings, filename=filename, data=data)
+        result = await run_in_threadpool(
+            kb_service.upload, settings, filename=filename, data=data, uploader=principal
+        )
     return RedirectResponse(f"/kb/docs/{result['doc_id']}", status_code=303)

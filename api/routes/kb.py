@@ -1,17 +1,17 @@
-"""Knowledge base: search, browse documents and their chunks, upload and ingest a document."""
+"""Knowledge base: search, browse documents and their chunks, upload and ingest a document, remove one."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
 from advisor.config import Settings
 from api import kb_service
-from api.auth import require_api_key
-from api.deps import DOCUMENT_TYPES, get_settings, read_upload
-from api.schemas import PassageOut
+from api.auth import accounts_enabled, require_api_key
+from api.deps import DOCUMENT_TYPES, PrincipalDep, get_settings, read_upload
+from api.schemas import PassageOut, RemovedDocumentOut
 
 router = APIRouter(prefix="/api/kb", tags=["knowledge"], dependencies=[Depends(require_api_key)])
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -21,6 +21,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 async def search(
     request: Request,
     settings: SettingsDep,
+    principal: PrincipalDep,
     q: Annotated[str, Query(min_length=1, max_length=1000, description="The query, English or Chinese.")],
     k: Annotated[int, Query(ge=1, le=50)] = 8,
     lang: Annotated[Literal["en", "zh"] | None, Query()] = None,
@@ -31,20 +32,48 @@ async def search(
     """Hybrid (dense + keyword) search over the knowledge base."""
     async with request.app.state.model_queue.slot():
         return await run_in_threadpool(
-            kb_service.search, settings, q, k=k, lang=lang, topics=topic, doc_ids=doc_id, mode=mode
+            kb_service.search,
+            settings,
+            q,
+            k=k,
+            lang=lang,
+            topics=topic,
+            doc_ids=doc_id,
+            mode=mode,
+            reader=principal,
         )
 
 
 @router.get("/documents")
-async def documents(settings: SettingsDep) -> list[dict[str, Any]]:
-    """Every ingested document with its metadata."""
-    return await run_in_threadpool(kb_service.documents, settings)
+async def documents(settings: SettingsDep, principal: PrincipalDep) -> list[dict[str, Any]]:
+    """Every ingested document you may read, with its metadata."""
+    return await run_in_threadpool(kb_service.documents, settings, principal)
 
 
 @router.get("/documents/{doc_id}")
 async def document(settings: SettingsDep, doc_id: str) -> dict[str, Any]:
     """One document's metadata and its chunks in order."""
     return await run_in_threadpool(kb_service.document, settings, doc_id)
+
+
+@router.delete("/documents/{doc_id}", response_model=RemovedDocumentOut)
+async def remove_document(
+    request: Request, settings: SettingsDep, principal: PrincipalDep, doc_id: str
+) -> dict[str, Any]:
+    """Remove a document: its chunks, keyword entries and manifest entry (404 for an unknown id).
+
+    With accounts, a member removes only their own uploads; an admin removes any document.
+    """
+    user = getattr(request.state, "user", None)
+    any_document = (user is not None and user.is_admin) or not await run_in_threadpool(
+        accounts_enabled, settings
+    )
+    try:
+        return await run_in_threadpool(
+            kb_service.remove, settings, doc_id, principal, any_document=any_document
+        )
+    except PermissionError as exc:
+        raise HTTPException(403, str(exc)) from exc
 
 
 @router.get("/passages/{chunk_id}", response_model=PassageOut)
@@ -57,6 +86,7 @@ async def passage(settings: SettingsDep, chunk_id: str) -> dict[str, Any]:
 async def upload_document(
     request: Request,
     settings: SettingsDep,
+    principal: PrincipalDep,
     file: Annotated[UploadFile, File(description="Markdown, text, HTML, PDF or DOCX.")],
 ) -> dict[str, Any]:
     """Upload a document; it is cleaned, chunked, embedded and indexed, then searchable."""
@@ -64,4 +94,6 @@ async def upload_document(
         file, allowed=DOCUMENT_TYPES, max_bytes=int(settings.max_upload_mb * 1_000_000)
     )
     async with request.app.state.model_queue.slot():
-        return await run_in_threadpool(kb_service.upload, settings, filename=filename, data=data)
+        return await run_in_threadpool(
+            kb_service.upload, settings, filename=filename, data=data, uploader=principal
+        )

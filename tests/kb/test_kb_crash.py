@@ -93,3 +93,82 @@ def test_rerun_after_kill_completes_the_store_exactly(settings: Settings, docs: 
     assert coll is not None
     index = load_index(settings, coll)
     assert index is not None and sorted(index.ids) == sorted(cid for cid, _, _ in recovered)
+
+
+REMOVE_CHILD = """
+import sys
+import time
+from pathlib import Path
+
+from advisor.config import load_settings
+from advisor.kb import ingest as ingest_module
+
+delete = ingest_module._Run._delete
+
+
+def stall(run, ids):
+    if ids:  # the removal is recorded in the manifest and the store's revision changed; the chunks are still there
+        print("recorded", flush=True)
+        time.sleep(600)
+    delete(run, ids)
+
+
+ingest_module._Run._delete = stall
+settings = load_settings(home=Path(sys.argv[1]), knowledge_dir=Path(sys.argv[2]), bundled_knowledge=False)
+ingest_module.remove_document(sys.argv[3], settings=settings)
+print("done", flush=True)
+"""
+
+
+def test_a_removal_killed_before_its_chunks_go_is_invisible_and_finished_by_the_next_run(
+    settings: Settings, docs: Path, tmp_path: Path
+) -> None:
+    from advisor.kb.manifest import Manifest, manifest_path
+    from advisor.kb.retriever import KnowledgeRetriever
+    from advisor.kb.store import list_documents
+
+    _corpus(docs)
+    ingest(settings=settings)
+    query = "Territory 7 paragraph 3 reps need accounts and weekly coaching"
+    assert KnowledgeRetriever(settings=settings, k=1).search(query, mode="keyword")[0].doc_id == "region-07"
+    script = tmp_path / "remove.py"
+    script.write_text(REMOVE_CHILD, encoding="utf-8")
+    child = subprocess.Popen(
+        [sys.executable, str(script), str(settings.home), str(docs), "region-07"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert child.stdout is not None
+    first = child.stdout.readline().strip()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=60)
+    assert first == "recorded" and child.returncode == -signal.SIGKILL
+
+    coll = existing_collection(settings)
+    assert coll is not None
+    left = [cid for cid, doc, _ in _stored(settings) if doc == "region-07"]
+    assert left, "the kill landed before the chunks were deleted"
+    assert "region-07" in Manifest.load(manifest_path(settings), collection_id=str(coll.id)).removed
+    for mode in ("hybrid", "dense", "keyword"):  # a fresh reader (another process) never returns it
+        found = KnowledgeRetriever(settings=settings, k=10).search(query, mode=mode)  # type: ignore[arg-type]
+        assert found and "region-07" not in {p.doc_id for p in found}
+    assert "region-07" not in {d.doc_id for d in list_documents(settings)}
+
+    report = ingest(settings=settings)  # the next run finishes the removal
+    assert not report.of("added") and not report.of("updated")
+    stored = _stored(settings)
+    assert "region-07" not in {doc for _, doc, _ in stored}
+    coll = existing_collection(settings)  # afresh: a Collection object keeps the metadata it was read with
+    assert coll is not None
+    index = load_index(settings, coll)
+    assert index is not None and sorted(index.ids) == sorted(cid for cid, _, _ in stored)
+    manifest = Manifest.load(manifest_path(settings), collection_id=str(coll.id))
+    assert sorted(cid for entry in manifest.files.values() for cid in entry.chunk_ids) == sorted(
+        cid for cid, _, _ in stored
+    )
+    assert "region-07" in manifest.removed and not any(
+        entry.doc_id == "region-07" for entry in manifest.files.values()
+    )
+    assert "region-07" not in {p.doc_id for p in KnowledgeRetriever(settings=settings, k=10).search(query)}
