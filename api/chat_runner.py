@@ -14,6 +14,7 @@ from advisor.chat.events import FinalEvent
 from advisor.config import Settings
 from api import ownership
 from api.deps import ModelQueue, Principal, get_principal
+from api.kb_service import reader_key
 
 if TYPE_CHECKING:
     from advisor.chat.advisor import Advisor
@@ -63,25 +64,25 @@ def claim_conversation(settings: Settings, principal: Principal, answer: Answer)
         ownership.claim(settings, "conversation", answer.conversation_id, principal)
 
 
-def _advisor(settings: Settings, reader: str) -> Advisor:
+def _advisor(settings: Settings, reader: str | None) -> Advisor:
     """The shared advisor, or with private uploads one whose retrieval searches as `reader` (same models)."""
     from advisor.chat.advisor import Advisor, get_advisor  # noqa: F811 (imported at run time, not at import)
     from advisor.kb.retriever import get_retriever
 
-    if settings.uploads_shared:
+    if settings.uploads_shared or reader is None:
         return get_advisor(settings)
     return Advisor(settings, retriever=get_retriever(settings).reading_as(reader))
 
 
 def _ask(
-    settings: Settings, question: str, conversation_id: str | None, org_id: str | None, reader: str
+    settings: Settings, question: str, conversation_id: str | None, org_id: str | None, reader: str | None
 ) -> Answer:
     org = org_context(settings, org_id)
     return _advisor(settings, reader).ask(question, conversation_id=conversation_id, org=org)
 
 
 def _stream(
-    settings: Settings, question: str, conversation_id: str | None, org_id: str | None, reader: str
+    settings: Settings, question: str, conversation_id: str | None, org_id: str | None, reader: str | None
 ) -> Generator[Any, None, None]:
     org = org_context(settings, org_id)
     yield from _advisor(settings, reader).stream(question, conversation_id=conversation_id, org=org)
@@ -91,7 +92,7 @@ async def ask(request: Request, question: str, *, conversation_id: str | None, o
     """One grounded answer, computed in a worker thread once the model queue admits the request."""
     queue: ModelQueue = request.app.state.model_queue
     settings: Settings = request.app.state.settings
-    reader = (await get_principal(request)).owner
+    reader = reader_key(await get_principal(request))
     async with queue.slot():
         return await run_in_threadpool(_ask, settings, question, conversation_id, org_id, reader)
 
@@ -102,7 +103,7 @@ async def stream(
     """Tokens then the final answer; the generator is closed (releasing the model) if the client goes away."""
     queue: ModelQueue = request.app.state.model_queue
     settings: Settings = request.app.state.settings
-    reader = (await get_principal(request)).owner
+    reader = reader_key(await get_principal(request))
     async with queue.slot():
         events = _stream(settings, question, conversation_id, org_id, reader)
         try:

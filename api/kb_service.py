@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,25 +30,30 @@ def search(
     from advisor.kb.retriever import get_retriever
 
     passages = get_retriever(settings).search(
-        query, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode, reader=_owner(reader)
+        query, k=k, lang=lang, topics=topics, doc_ids=doc_ids, mode=mode, reader=reader_key(reader)
     )
     return [jsonable(passage) for passage in passages]
 
 
-def _owner(principal: Principal | None) -> str | None:
-    return principal.owner if principal is not None else None
+def reader_key(principal: Principal | None) -> str | None:
+    """What an upload records as its owner, and retrieval compares: a digest of the principal's owner key, since a
+    browser session's key holds its cookie (chunk metadata must not carry a secret)."""
+    if principal is None:
+        return None
+    return "owner:" + hashlib.sha256(principal.owner.encode("utf-8")).hexdigest()[:24]
 
 
 def _visible(settings: Settings, owner: str, reader: Principal | None) -> bool:
     """Whether a document with this owner is there for `reader` (private uploads only for their uploader)."""
-    return settings.uploads_shared or owner in ("", _owner(reader))
+    return settings.uploads_shared or owner in ("", reader_key(reader))
 
 
 def documents(settings: Settings, reader: Principal | None = None) -> list[dict[str, Any]]:
     """Every ingested document `reader` may see."""
     from advisor.kb.store import list_documents
 
-    return [jsonable(doc) for doc in list_documents(settings) if _visible(settings, doc.owner, reader)]
+    visible = [doc for doc in list_documents(settings) if _visible(settings, doc.owner, reader)]
+    return [{key: value for key, value in jsonable(doc).items() if key != "owner"} for doc in visible]
 
 
 def document(settings: Settings, doc_id: str) -> dict[str, Any]:
@@ -93,7 +99,7 @@ def upload(
 
     path.write_bytes(data)
     try:
-        report = ingest([path], settings=settings, owner=_owner(uploader) or "")
+        report = ingest([path], settings=settings, owner=reader_key(uploader) or "")
     except BaseException:
         undo()
         raise
@@ -103,7 +109,7 @@ def upload(
         reason = outcome.reason if outcome else "no text could be read"
         raise InputError(f"{filename} was not added to the knowledge base: {reason}.")
     audit.record(
-        settings, actor=_owner(uploader) or "cli", action="upload", target=f"document:{outcome.doc_id}",
+        settings, actor=uploader.owner if uploader else "cli", action="upload", target=f"document:{outcome.doc_id}",
         detail=filename,
     )  # fmt: skip
     return {
@@ -128,10 +134,12 @@ def remove(
     doc = next((d for d in list_documents(settings) if d.doc_id == doc_id), None)
     if doc is not None and not _visible(settings, doc.owner, principal):
         raise NotFoundError(f"No document `{doc_id}` in the knowledge base; the list shows what is there.")
-    if doc is not None and not any_document and doc.owner != _owner(principal):
+    if doc is not None and not any_document and doc.owner != reader_key(principal):
         raise PermissionError(f"Only an admin or its uploader may remove `{doc_id}`.")
     outcome = remove_document(doc_id, settings=settings)
-    audit.record(settings, actor=_owner(principal) or "cli", action="delete", target=f"document:{doc_id}")
+    audit.record(
+        settings, actor=principal.owner if principal else "cli", action="delete", target=f"document:{doc_id}"
+    )
     return {
         "doc_id": outcome.doc_id,
         "chunks": outcome.chunks,

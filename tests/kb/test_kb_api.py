@@ -168,3 +168,22 @@ def test_private_uploads_are_listed_searched_and_removed_only_by_their_uploader(
         assert "ramp-plan" not in bob.get("/kb").text
         assert bob.delete("/api/kb/documents/ramp-plan").status_code == 404
         assert ada.delete("/api/kb/documents/ramp-plan").status_code == 200
+
+
+def test_the_chat_cites_a_private_upload_for_its_uploader_only(settings: Settings) -> None:
+    ingest(settings=settings)
+    private = settings.model_copy(update={"uploads_shared": False, "rate_limit_per_minute": 0})
+    question = {"question": "How many quarters until new account executives reach full quota?"}
+    with _client(private) as ada, _client(private) as bob:
+        ada.get("/kb")
+        bob.get("/kb")
+        assert (
+            ada.post("/api/kb/documents", files={"file": ("ramp-plan.md", NOTE, "text/markdown")}).status_code
+            == 201
+        )
+        mine = ada.post("/api/chat", json=question)
+        theirs = bob.post("/api/chat", json=question)
+    assert mine.status_code == 200 and theirs.status_code == 200, mine.text + theirs.text
+    cited = [c for c in mine.json()["citations"] if c["doc_id"] == "ramp-plan"]
+    assert cited and all("uploaded document" in c["title"] for c in cited)
+    assert "ramp-plan" not in {c["doc_id"] for c in theirs.json()["citations"]}
