@@ -56,20 +56,26 @@ def documents(settings: Settings, reader: Principal | None = None) -> list[dict[
     return [{key: value for key, value in jsonable(doc).items() if key != "owner"} for doc in visible]
 
 
-def document(settings: Settings, doc_id: str) -> dict[str, Any]:
-    """A document's metadata and its chunks."""
+def document(settings: Settings, doc_id: str, reader: Principal | None = None) -> dict[str, Any]:
+    """A document's metadata and its chunks (`NotFoundError` for an unknown id or another user's private upload)."""
     from advisor.kb.store import get_chunks
 
-    chunks = [jsonable(chunk) for chunk in get_chunks(settings, doc_id)]  # NotFoundError for an unknown id
-    meta = next((doc for doc in documents(settings) if doc.get("doc_id") == doc_id), {"doc_id": doc_id})
-    return {**meta, "chunks": chunks}
+    meta = next((doc for doc in documents(settings, reader) if doc.get("doc_id") == doc_id), None)
+    if meta is None:
+        raise NotFoundError(
+            f"No document `{doc_id}` in the knowledge base; `advisor kb list` shows what is there."
+        )
+    return {**meta, "chunks": [jsonable(chunk) for chunk in get_chunks(settings, doc_id)]}
 
 
-def passage(settings: Settings, chunk_id: str) -> dict[str, Any]:
-    """One chunk by id."""
+def passage(settings: Settings, chunk_id: str, reader: Principal | None = None) -> dict[str, Any]:
+    """One chunk by id (`NotFoundError` for an unknown id or a chunk of another user's private upload)."""
     from advisor.kb.store import get_passage
 
-    return jsonable(get_passage(settings, chunk_id))
+    found = get_passage(settings, chunk_id)
+    if not _visible(settings, found.owner, reader):
+        raise NotFoundError(f"No passage `{chunk_id}` in the knowledge base; it may have been re-ingested.")
+    return jsonable(found)
 
 
 def upload(

@@ -22,6 +22,7 @@ class Passage:
     translation_of: str = ""  # doc id of the same article in the other language, if any
     role: str = ""  # the section's answer-unit role: overview, causes, actions, figures, definition, ...
     trust: str = "curated"  # "curated" (bundled article) or "uploaded" (a user's document): cited differently
+    owner: str = ""  # who uploaded the document (empty for what the installation ingested)
     start: int = 0  # character offsets of the text in the cleaned document
     end: int = 0
 

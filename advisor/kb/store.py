@@ -154,6 +154,7 @@ def to_passage(chunk_id: str, text: str, meta: dict[str, Any], **scores: Any) ->
         translation_of=str(meta.get("translation_of", "")),
         role=str(meta.get("role", "")),
         trust=str(meta.get("trust", "uploaded")),
+        owner=str(meta.get("owner", "")),
         start=int(meta.get("start", 0)),
         end=int(meta.get("end", 0)),
         **scores,

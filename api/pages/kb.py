@@ -40,6 +40,7 @@ async def kb_page(
 async def document_page(
     request: Request,
     settings: SettingsDep,
+    principal: PrincipalDep,
     doc_id: str,
     chunk: Annotated[str, Query(max_length=200)] = "",
     quote: Annotated[str, Query(max_length=4000)] = "",
@@ -51,7 +52,7 @@ async def document_page(
     """
 
     def load() -> dict[str, Any]:
-        document = kb_service.document(settings, doc_id)
+        document = kb_service.document(settings, doc_id, principal)
         chunks = [c for c in document["chunks"] if not chunk or c["chunk_id"] == chunk]
         located = locate(chunks, quote=quote, claim=claim) if quote else None
         if located is None:
@@ -62,9 +63,11 @@ async def document_page(
 
 
 @router.get("/kb/passages/{chunk_id}")
-async def passage_page(request: Request, settings: SettingsDep, chunk_id: str) -> Response:
+async def passage_page(
+    request: Request, settings: SettingsDep, principal: PrincipalDep, chunk_id: str
+) -> Response:
     """One chunk, as cited in answers."""
-    passage = await run_in_threadpool(kb_service.passage, settings, chunk_id)
+    passage = await run_in_threadpool(kb_service.passage, settings, chunk_id, principal)
     return render(request, "kb_passage.html", {"passage": passage})
 
 

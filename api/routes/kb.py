@@ -51,9 +51,9 @@ async def documents(settings: SettingsDep, principal: PrincipalDep) -> list[dict
 
 
 @router.get("/documents/{doc_id}")
-async def document(settings: SettingsDep, doc_id: str) -> dict[str, Any]:
+async def document(settings: SettingsDep, principal: PrincipalDep, doc_id: str) -> dict[str, Any]:
     """One document's metadata and its chunks in order."""
-    return await run_in_threadpool(kb_service.document, settings, doc_id)
+    return await run_in_threadpool(kb_service.document, settings, doc_id, principal)
 
 
 @router.delete("/documents/{doc_id}", response_model=RemovedDocumentOut)
@@ -77,9 +77,9 @@ async def remove_document(
 
 
 @router.get("/passages/{chunk_id}", response_model=PassageOut)
-async def passage(settings: SettingsDep, chunk_id: str) -> dict[str, Any]:
+async def passage(settings: SettingsDep, principal: PrincipalDep, chunk_id: str) -> dict[str, Any]:
     """One chunk, as cited by answers."""
-    return await run_in_threadpool(kb_service.passage, settings, chunk_id)
+    return await run_in_threadpool(kb_service.passage, settings, chunk_id, principal)
 
 
 @router.post("/documents", status_code=201)

@@ -166,6 +166,10 @@ def test_private_uploads_are_listed_searched_and_removed_only_by_their_uploader(
         assert "ramp-plan" not in {d["doc_id"] for d in bob.get("/api/kb/documents").json()}
         assert "ramp-plan" not in {p["doc_id"] for p in bob.get("/api/kb/search", params=query).json()}
         assert "ramp-plan" not in bob.get("/kb").text
+        chunk_id = ada.get("/api/kb/documents/ramp-plan").json()["chunks"][0]["chunk_id"]
+        for path in ("/api/kb/documents/ramp-plan", "/kb/docs/ramp-plan", f"/api/kb/passages/{chunk_id}"):
+            assert ada.get(path).status_code == 200, path
+            assert bob.get(path).status_code == 404, path
         assert bob.delete("/api/kb/documents/ramp-plan").status_code == 404
         assert ada.delete("/api/kb/documents/ramp-plan").status_code == 200
 
