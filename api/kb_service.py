@@ -89,7 +89,11 @@ def upload(
     """
     from advisor.kb.ingest import discard_unrecorded, ingest, uploads_dir
 
-    folder = uploads_dir(settings)
+    owner = reader_key(uploader) or ""
+    # private uploads live apart, so one person's file never replaces another's of the same name
+    folder = uploads_dir(settings) / (
+        owner.removeprefix("owner:") if owner and not settings.uploads_shared else ""
+    )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / filename
     earlier = path.read_bytes() if path.is_file() else None
@@ -105,7 +109,7 @@ def upload(
 
     path.write_bytes(data)
     try:
-        report = ingest([path], settings=settings, owner=reader_key(uploader) or "")
+        report = ingest([path], settings=settings, owner=owner)
     except BaseException:
         undo()
         raise

@@ -307,7 +307,12 @@ class _Run:
 
     def _twin(self, source: str, content: tuple[int, ...]) -> tuple[str, str] | None:
         """The stored (or pending) document another file holds with the same content, as (source, doc id)."""
-        known = [(s, e.doc_id, e.sketch) for s, e in self.manifest.files.items() if Path(s).exists()]
+        private = not self.settings.uploads_shared  # then another person's upload is no twin of yours
+        known = [
+            (s, e.doc_id, e.sketch)
+            for s, e in self.manifest.files.items()
+            if Path(s).exists() and not (private and e.owner not in ("", self.owner))
+        ]
         known += [(p.source, p.doc_id, p.sketch) for p in self.pending]
         return next(((s, d) for s, d, other in known if s != source and is_duplicate(content, other)), None)
 

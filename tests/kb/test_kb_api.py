@@ -41,7 +41,7 @@ def _state(settings: Settings) -> dict[str, Any]:
     return {
         "chunks": sorted(cid for cid, _, _ in iter_chunks(coll, include=[])),
         "files": sorted(manifest.files),
-        "uploads": sorted(p.name for p in folder.iterdir()) if folder.exists() else [],
+        "uploads": sorted(p.name for p in folder.rglob("*") if p.is_file()) if folder.exists() else [],
     }
 
 
@@ -191,3 +191,27 @@ def test_the_chat_cites_a_private_upload_for_its_uploader_only(settings: Setting
     cited = [c for c in mine.json()["citations"] if c["doc_id"] == "ramp-plan"]
     assert cited and all("uploaded document" in c["title"] for c in cited)
     assert "ramp-plan" not in {c["doc_id"] for c in theirs.json()["citations"]}
+
+
+def test_private_uploads_of_the_same_name_or_content_never_touch_each_other(settings: Settings) -> None:
+    ingest(settings=settings)
+    private = settings.model_copy(update={"uploads_shared": False, "rate_limit_per_minute": 0})
+    with _client(private) as ada, _client(private) as bob:
+        ada.get("/kb")
+        bob.get("/kb")
+        upload = {"file": ("ramp-plan.md", NOTE, "text/markdown")}
+        assert ada.post("/api/kb/documents", files=upload).status_code == 201
+        other = NOTE.replace(b"third quarter", b"second quarter with a buddy")
+        clash = bob.post("/api/kb/documents", files={"file": ("ramp-plan.md", other, "text/markdown")})
+        assert clash.status_code == 400 and "doc id `ramp-plan` is already used by ramp-plan.md" in clash.text
+        copy = bob.post("/api/kb/documents", files={"file": ("copied.md", NOTE, "text/markdown")})
+        assert copy.status_code == 201, (
+            copy.text
+        )  # her upload is no twin of his: nothing about it is revealed
+        assert (
+            ada.get("/api/kb/documents/ramp-plan")
+            .json()["chunks"][0]["text"]
+            .endswith("weekly deal reviews.")
+        )
+    kept = [p for p in uploads_dir(settings).rglob("ramp-plan.md")]
+    assert [p.read_bytes() for p in kept] == [NOTE]
