@@ -101,6 +101,11 @@ def test_an_upload_is_kept_and_its_removal_deletes_the_file(client: TestClient, 
             "same content as `territory-notes` (territory-notes.txt); not stored twice",
         ),
         ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
+        (
+            "clash.md",
+            b"---\nid: territory-notes\n---\n# Clash\n\n" + NOTE,
+            "doc id `territory-notes` is already used by territory-notes.txt",
+        ),
     ],
 )
 def test_a_failed_upload_leaves_nothing_behind(
