@@ -8,13 +8,15 @@ from typing import Any, Literal
 
 @dataclass(frozen=True)
 class Citation:
-    """Evidence a sentence rests on: a knowledge passage (`S1`..) or a computed metric (`M:metric_id`)."""
+    """Evidence a sentence rests on: a knowledge passage (`S1`..) or a computed metric (`M:metric_id`), with its
+    trust tier: `curated` (a bundled article, or the user's own metrics) or `uploaded` (a user's document)."""
 
     id: str
     doc_id: str
     title: str
     section: str
     text: str
+    trust: str = "curated"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from typing import Literal
 
 from advisor.chat.answer import Citation
 from advisor.chat.injection import strip_injection
+from advisor.chat.trust import CURATED, citation_title
 from advisor.kb.passage import Passage
 from advisor.text.lang import detect_lang
 from advisor.text.sentences import join_sentences, split_sentences
@@ -32,6 +33,7 @@ class Evidence:
     missing: bool = False  # a metric the roster cannot give; its text says which field to add
     role: str = ""  # the passage section's answer-unit role (causes, actions, figures, ...), if annotated
     asked: float = 0.0  # how close the question is to one its document lists as answered (0..1)
+    trust: str = CURATED  # the passage's tier: curated (bundled) or uploaded (a user's document)
 
     @classmethod
     def from_passage(cls, passage: Passage, *, id: str, text: str) -> Evidence:
@@ -47,6 +49,7 @@ class Evidence:
             score=passage.score,
             role=passage.role,
             asked=passage.scores.get("question", 0.0),
+            trust=passage.trust,
         )
 
     @property
@@ -55,9 +58,15 @@ class Evidence:
         return self.id[2:] if self.kind == "metric" else None
 
     def citation(self) -> Citation:
-        """The public form of this item."""
+        """The public form of this item (an uploaded document's title says that it is one)."""
+        title = citation_title(self.title, trust=self.trust, lang=self.lang)
         return Citation(
-            id=self.id, doc_id=self.doc_id, title=self.title, section=self.section, text=self.text
+            id=self.id,
+            doc_id=self.doc_id,
+            title=title,
+            section=self.section,
+            text=self.text,
+            trust=self.trust,
         )
 
     def __str__(self) -> str:

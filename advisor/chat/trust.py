@@ -9,6 +9,7 @@ passages, and the curated figure stands.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -60,10 +61,16 @@ def _is_year(mention: NumberMention) -> bool:
     return mention.kind == "plain" and mention.value.is_integer() and 1900 <= mention.value <= 2100
 
 
+# a worked example's figures illustrate a formula ("42 ÷ 5 = 8.4"); they are not what the knowledge base claims
+_WORKED = re.compile(r"[=÷×]|^\s*(?:example|e\.g\.|for example)\b|举例|例如|示例", re.IGNORECASE)
+
+
 def _claims(text: str) -> list[_Claim]:
     claims = []
     for start, end in sentence_spans(text, 0, len(text)):
         sentence = text[start:end]
+        if _WORKED.search(sentence) or "|" in sentence:  # a table row is no sentence to compare
+            continue
         numbers = tuple(m for m in extract_numbers(sentence) if not _is_year(m))
         if numbers:
             claims.append(_Claim(sentence, frozenset(content_terms(sentence)), numbers))

@@ -7,9 +7,9 @@ import pytest
 from advisor.chat.claims import check_claims, split_claims
 from advisor.chat.evidence import Evidence, EvidencePack
 from advisor.chat.grounding import ground
-from advisor.chat.support import evidence_units
 from advisor.kb.passage import Passage
 from advisor.models import SentenceEmbeddings
+from advisor.text.sentences import sentence_units
 
 FIELD = (
     "Field reps meet prospects and customers face to face. Field selling fits organisations with fewer prospects "
@@ -88,7 +88,7 @@ def test_every_knowledge_sentence_quoted_against_its_own_section_is_supported(
     rejected = [
         (section.chunk_id, sentence)
         for section in sections
-        for sentence in evidence_units(section.text)
+        for sentence in sentence_units(section.text)
         if "|" not in sentence
         and not check_claims(sentence, [section.text], lang=section.lang, embedder=embedder).supported
     ]
