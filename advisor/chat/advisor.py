@@ -114,7 +114,6 @@ class Advisor:
         """The embedding model grounding and the scope check use."""
         if self._embedder is None:
             self._embedder = get_embedder(self.settings)
-            remember(self._embedder, sentence_vectors(self.settings))  # embedded by the ingest
         return self._embedder
 
     @property
