@@ -1,4 +1,19 @@
-"""Server-Sent Events framing."""
+"""Server-Sent Events framing, and the events the two streaming routes send.
+
+`POST /api/chat` with `Accept: text/event-stream` (the web page and the CLI's `--stream` read the same sequence):
+
+- `status`: `{"status": "checking_sources"}`, once, while retrieval, metrics and the scope check run;
+- `text`: `{"text": "..."}`, one per verified piece of the answer (a sentence, a list item, a trust notice) once
+  grounding has kept it; the pieces concatenate to the final answer's text and none is ever withdrawn;
+- `final`: the `Answer` contract (`answer`, `citations` with `id`, `doc_id`, `title`, `section`, `text`, `trust`,
+  `metrics_used`, `refused`, `refusal_reason`, `language`, `path`, `intent`, `timings`, `conversation_id`), last;
+- `error`: `{"detail", "error", "status"}` instead of `final` when the question cannot be answered.
+
+`POST /v1/chat/completions` with `"stream": true` sends unnamed `chat.completion.chunk` events: the assistant role,
+then one `content` delta per verified piece (the same pieces as the `text` events), then the footnotes
+(`\n\nSources:\n[S1] title - section`), a last chunk with `finish_reason: "stop"` carrying `citations` and the
+whole `advisor` answer, and `[DONE]`. An error is sent as `{"error": {"message", "type"}}` before `[DONE]`.
+"""
 
 from __future__ import annotations
 

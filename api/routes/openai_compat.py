@@ -125,19 +125,25 @@ async def _chunks(
     created = int(time.time())
     yield sse_event(None, _chunk(completion_id, created, body.model, {"role": "assistant", "content": ""}))
     try:
+        sent = ""
         async for event in chat_runner.stream(
             request, question, conversation_id=body.conversation_id, org_id=body.org_id
         ):
+            if isinstance(event, chat_runner.Token):
+                sent += event.text
+                yield sse_event(None, _chunk(completion_id, created, body.model, {"content": event.text}))
+                continue
             # The model's raw tokens are a draft that grounding may still cut; an OpenAI client cannot take back
-            # text it was sent, so this stream carries only the grounded answer, sent as soon as it exists.
+            # text it was sent, so this stream carries verified pieces only (the same `text` events as /api/chat),
+            # then the footnotes once the answer is final.
             if isinstance(event, chat_runner.Final):
                 answer = event.answer
                 await run_in_threadpool(
                     chat_runner.claim_conversation, request.app.state.settings, principal, answer
                 )
-                yield sse_event(
-                    None, _chunk(completion_id, created, body.model, {"content": footnotes(answer)})
-                )
+                rest = footnotes(answer)[len(sent) :] if footnotes(answer).startswith(sent) else ""
+                if rest:
+                    yield sse_event(None, _chunk(completion_id, created, body.model, {"content": rest}))
                 last = _chunk(completion_id, created, body.model, {}, "stop")
                 last["citations"] = _citations(answer)
                 last["advisor"] = answer.to_dict()

@@ -47,6 +47,14 @@ def test_streaming_completion_ends_with_citations(openai_client: OpenAI) -> None
     assert chunks[-1].choices[0].finish_reason == "stop"
     citations = (chunks[-1].model_extra or {})["citations"]
     assert citations and all(f"[{c['id']}]" in text for c in citations)
+    # verified pieces stream as they are ready (as /api/chat's `text` events), then the footnotes: the content
+    # concatenates to the final answer with its sources, and nothing sent is ever withdrawn
+    advisor = (chunks[-1].model_extra or {})["advisor"]
+    pieces = [
+        chunk.choices[0].delta.content for chunk in chunks if chunk.choices and chunk.choices[0].delta.content
+    ]
+    assert len(pieces) >= 3
+    assert text.startswith(advisor["answer"]) and text.split("\n\nSources:\n")[0] == advisor["answer"]
 
 
 def test_errors_use_the_openai_shape(server_url: str) -> None:
