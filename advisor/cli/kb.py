@@ -15,6 +15,15 @@ from advisor.cli.progress import ensure_knowledge, file_progress
 from advisor.config import load_settings
 from advisor.errors import InputError
 
+
+def _table(title: str, *columns: str) -> Table:
+    """A table whose cells wrap (long paths and texts fold rather than being cut)."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
 EMBED_NOTICE_SECONDS = 10.0  # an embedding step that took longer is reported even when it was the only one
 
 
@@ -29,9 +38,8 @@ def ingest(
     from advisor.kb.ingest import ingest as run_ingest
 
     def embedding(step: EmbedProgress) -> None:
-        if (
-            step.total > BATCH_CHUNKS or step.seconds > EMBED_NOTICE_SECONDS
-        ):  # too long to wait for in silence
+        # a batch of several steps, or one slow step, is too long to wait for in silence
+        if step.total > BATCH_CHUNKS or step.seconds > EMBED_NOTICE_SECONDS:
             err_console.print(f"Embedding: {step}", style="dim", markup=False, highlight=False)
 
     settings = load_settings()
@@ -39,9 +47,14 @@ def ingest(
         report = run_ingest(
             paths or None, settings=settings, prune=prune, progress=advance, embedding=embedding
         )
-    table = Table(title=f"Ingested into `{settings.collection}` ({report.seconds:.1f} s)")
-    for column in ("file", "status", "doc id", "chunks", "reason"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        f"Ingested into `{settings.collection}` ({report.seconds:.1f} s)",
+        "file",
+        "status",
+        "doc id",
+        "chunks",
+        "reason",
+    )
     for outcome in report.outcomes:
         if outcome.status != "unchanged":
             table.add_row(outcome.path, outcome.status, outcome.doc_id, str(outcome.chunks), outcome.reason)
@@ -78,9 +91,7 @@ def search(
     if not passages:
         console.print("No passages found. Is the knowledge base ingested (`advisor ingest`)?")
         return
-    table = Table(title=f"{len(passages)} passages ({mode})")
-    for column in ("score", "document", "section", "text"):
-        table.add_column(column, overflow="fold")
+    table = _table(f"{len(passages)} passages ({mode})", "score", "document", "section", "text")
     for passage in passages:
         text = " ".join(passage.text.split())
         table.add_row(f"{passage.score:.2f}", passage.doc_id, passage.section, text[:200])
@@ -105,9 +116,14 @@ def list_documents(
     if not documents:
         console.print("The knowledge base is empty; run `advisor ingest` first.")
         return
-    table = Table(title=f"{len(documents)} documents in `{settings.collection}`")
-    for column in ("doc id", "lang", "chunks", "title", "source"):
-        table.add_column(column, overflow="fold")
+    table = _table(
+        f"{len(documents)} documents in `{settings.collection}`",
+        "doc id",
+        "lang",
+        "chunks",
+        "title",
+        "source",
+    )
     for doc in documents:
         table.add_row(doc.doc_id, doc.lang, str(doc.chunks), doc.title, doc.source)
     console.print(table)

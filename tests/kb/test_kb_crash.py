@@ -60,12 +60,12 @@ def _stored(settings: Settings) -> list[tuple[str, str, int]]:
     ]
 
 
-def test_rerun_after_kill_completes_the_store_exactly(settings: Settings, docs: Path, tmp_path: Path) -> None:
-    _corpus(docs)
-    script = tmp_path / "child.py"
-    script.write_text(CHILD, encoding="utf-8")
+def _killed_after_first_line(code: str, folder: Path, *args: object) -> str:
+    """Run `code` in a child Python, kill -9 it as soon as it prints its first line, and return that line."""
+    script = folder / "child.py"
+    script.write_text(code, encoding="utf-8")
     child = subprocess.Popen(
-        [sys.executable, str(script), str(settings.home), str(docs)],
+        [sys.executable, str(script), *map(str, args)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
@@ -75,7 +75,13 @@ def test_rerun_after_kill_completes_the_store_exactly(settings: Settings, docs: 
     first = child.stdout.readline().strip()
     os.kill(child.pid, signal.SIGKILL)
     child.wait(timeout=60)
-    assert first == "stored" and child.returncode == -signal.SIGKILL
+    assert child.returncode == -signal.SIGKILL
+    return first
+
+
+def test_rerun_after_kill_completes_the_store_exactly(settings: Settings, docs: Path, tmp_path: Path) -> None:
+    _corpus(docs)
+    assert _killed_after_first_line(CHILD, tmp_path, settings.home, docs) == "stored"
 
     partial = _stored(settings)
     report = ingest(settings=settings)
@@ -131,20 +137,7 @@ def test_a_removal_killed_before_its_chunks_go_is_invisible_and_finished_by_the_
     ingest(settings=settings)
     query = "Territory 7 paragraph 3 reps need accounts and weekly coaching"
     assert KnowledgeRetriever(settings=settings, k=1).search(query, mode="keyword")[0].doc_id == "region-07"
-    script = tmp_path / "remove.py"
-    script.write_text(REMOVE_CHILD, encoding="utf-8")
-    child = subprocess.Popen(
-        [sys.executable, str(script), str(settings.home), str(docs), "region-07"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    assert child.stdout is not None
-    first = child.stdout.readline().strip()
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=60)
-    assert first == "recorded" and child.returncode == -signal.SIGKILL
+    assert _killed_after_first_line(REMOVE_CHILD, tmp_path, settings.home, docs, "region-07") == "recorded"
 
     coll = existing_collection(settings)
     assert coll is not None
