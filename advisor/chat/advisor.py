@@ -36,9 +36,11 @@ from advisor.chat.org_context import OrgContext
 from advisor.chat.rewrite import standalone_question
 from advisor.chat.scope import decide, declined_request
 from advisor.chat.search import PassageSearch, search_passages
+from advisor.chat.support import remember
 from advisor.chat.trust import Conflict, conflict_notice, find_conflicts
 from advisor.config import Settings
 from advisor.errors import ConfigError, InputError
+from advisor.kb.precomputed import sentence_vectors
 from advisor.models import get_chat_model, get_embedder, supports_tools
 from advisor.prompts import render_prompt
 from advisor.text.lang import Lang, detect_lang
@@ -114,6 +116,7 @@ class Advisor:
         """The embedding model grounding and the scope check use."""
         if self._embedder is None:
             self._embedder = get_embedder(self.settings)
+            remember(self._embedder, sentence_vectors(self.settings))  # embedded by the ingest
         return self._embedder
 
     @property

@@ -19,8 +19,9 @@ from langchain_core.embeddings import Embeddings
 from advisor.chat.evidence import Evidence, EvidencePack
 from advisor.chat.grounding import GroundedSentence, GroundedText
 from advisor.chat.intent import Intent
-from advisor.chat.support import evidence_units, support_matrix
+from advisor.chat.support import support_matrix
 from advisor.text.numbers import extract_numbers
+from advisor.text.sentences import sentence_units
 from advisor.text.tokens import key_terms, overlap
 
 # roles each intent draws on, best first; the first earns the full bonus, the others part of it
@@ -46,7 +47,7 @@ DANGLING = {
     "en": re.compile(r"^(?:They|Them|This|These|Those|That|It|Its|Such|Here|Thus|Hence|Both|Either)\b"),
     "zh": re.compile(r"^(?:这|那些|它|此|其(?!他|余|实)|该(?!公司|指标)|上述|以上)"),
 }
-_CROSS_REFERENCE = re.compile(
+CROSS_REFERENCE = re.compile(
     r"^see\b|\bsee (?:above|below)\b|\bfor the (?:wider picture|formulas?)\b|\bfurther reading\b|^related\b"
     r"|参见|详见|见《|如上|上文|下文|前文",
     re.IGNORECASE,
@@ -70,7 +71,7 @@ def readable(sentence: str, *, lang: str, intent: str = "actions") -> bool:
         and not text.startswith("#")
         and not text.rstrip().endswith((":", "：", "?", "？", ";", "；", ",", "，"))
         and DANGLING["zh" if lang == "zh" else "en"].match(text) is None
-        and _CROSS_REFERENCE.search(text) is None
+        and CROSS_REFERENCE.search(text) is None
         and (intent == "definition" or _EXAMPLE.match(text) is None)
     )
 
@@ -80,7 +81,7 @@ def _units(pack: EvidencePack, *, lang: str, intent: str, avoid: frozenset[str])
     for item in pack:
         if item.kind == "metric" or item.role == "example" and intent != "definition":
             continue
-        for position, text in enumerate(evidence_units(item.text)):
+        for position, text in enumerate(sentence_units(item.text)):
             if readable(text, lang=lang, intent=intent) and text.strip() not in avoid:
                 units.append(_Unit(item, text, position))
     return units
@@ -102,7 +103,7 @@ def _org_sentences(pack: EvidencePack) -> list[GroundedSentence]:
     for item in pack:
         if item.kind != "metric":
             continue
-        kept = [s for s in evidence_units(item.text) if not s.startswith(("Formula:", "公式"))][:2]
+        kept = [s for s in sentence_units(item.text) if not s.startswith(("Formula:", "公式"))][:2]
         sentences.extend(GroundedSentence(text, (item.id,)) for text in kept)
     return sentences
 

@@ -21,10 +21,10 @@ from advisor.chat.claims import check_claims
 from advisor.chat.evidence import EvidencePack
 from advisor.chat.injection import looks_like_injection
 from advisor.chat.numbers import untraceable_numbers
-from advisor.chat.support import MARGIN, THRESHOLDS, evidence_units, support_matrix
+from advisor.chat.support import MARGIN, THRESHOLDS, support_matrix
 from advisor.kb.instructions import addresses_assistant
 from advisor.text.lang import is_language
-from advisor.text.sentences import Sentence, split_sentences
+from advisor.text.sentences import Sentence, sentence_units, split_sentences
 from advisor.text.tokens import key_terms, overlap
 
 Action = Literal["kept", "attached", "rewritten"]
@@ -129,7 +129,7 @@ def _rewrite(
     sentence: str, candidates: list[str], pack: EvidencePack, *, lang: str, embedder: Embeddings
 ) -> tuple[str, str] | None:
     """The evidence sentence closest to a sentence whose number failed, with its id, if it is close enough."""
-    units = [(cid, unit) for cid in candidates for unit in evidence_units(pack.get(cid).text)]  # type: ignore[union-attr]
+    units = [(cid, unit) for cid in candidates for unit in sentence_units(pack.get(cid).text)]  # type: ignore[union-attr]
     if not units:
         return None
     scores = support_matrix([sentence], [unit for _, unit in units], lang=lang, embedder=embedder)[0]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from advisor.text.sentences import split_sentences
+from advisor.text.sentences import sentence_units
 from advisor.text.tokens import key_terms, overlap
 
 # calibrated on tests/fixtures/grounding/pairs.yaml by `python -m advisor.chat.calibration`
@@ -46,9 +46,14 @@ def embed(embedder: Embeddings, texts: Sequence[str]) -> np.ndarray:
         return np.stack([_cache[(key, t)] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
-def evidence_units(text: str) -> list[str]:
-    """The pieces of an evidence text a sentence is compared with: each of its sentences."""
-    return [s.text for s in split_sentences(text)] or [text]
+def remember(embedder: Embeddings, vectors: dict[str, np.ndarray]) -> None:
+    """Take unit vectors computed elsewhere (the ingest's passage sentences) into the cache, for this embedder."""
+    key = id(embedder)
+    with _cache_lock:
+        for text, vector in vectors.items():
+            _cache[(key, text)] = vector
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
 
 
 def support_matrix(
@@ -63,7 +68,7 @@ def support_matrix(
     if lang == "zh" or not sentences or not evidence:
         return lexical
     scores = np.zeros_like(lexical)
-    units = [evidence_units(text) for text in evidence]
+    units = [sentence_units(text) for text in evidence]
     flat = [unit for group in units for unit in group]
     vectors = embed(embedder, [*sentences, *flat])  # one batch: a single forward pass is far cheaper than two
     sims = vectors[: len(sentences)] @ vectors[len(sentences) :].T

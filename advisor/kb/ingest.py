@@ -35,7 +35,7 @@ from advisor.kb.instructions import withhold_instructions
 from advisor.kb.keyword import Entry, fresh_index, load_index, save_index
 from advisor.kb.load import MAX_FILE_BYTES, load_document
 from advisor.kb.manifest import FileEntry, Manifest, manifest_path
-from advisor.kb.questions import question_vectors
+from advisor.kb.precomputed import question_vectors, refresh_sentences
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -421,7 +421,9 @@ def _update_index(run: _Run) -> None:
         save_index(run.settings, index)
     else:
         index = fresh_index(run.settings, run.coll)
-    question_vectors(run.settings, index)  # embedded now, while the batch model is loaded, not by the next ask
+    # embedded now, while the batch model is loaded, instead of by every new process's first question
+    question_vectors(run.settings, index)
+    refresh_sentences(run.settings, index)
 
 
 def ingest(

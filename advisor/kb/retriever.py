@@ -49,7 +49,7 @@ from advisor.errors import InputError
 from advisor.kb import store
 from advisor.kb.keyword import KeywordIndex, fresh_index
 from advisor.kb.passage import Passage
-from advisor.kb.questions import question_vectors
+from advisor.kb.precomputed import question_vectors
 from advisor.text.lang import detect_lang
 from advisor.text.tokens import key_terms, overlap
 
@@ -137,7 +137,7 @@ class KnowledgeRetriever(BaseRetriever):
         return np.asarray(get_embedder(self.settings).encode([query])[0], dtype=np.float32)
 
     def listed_questions(self, index: KeywordIndex) -> tuple[list[tuple[str, str]], np.ndarray | None]:
-        """(question, doc id) pairs the documents list, with their embeddings (`advisor.kb.questions`)."""
+        """(question, doc id) pairs the documents list, with their embeddings (`advisor.kb.precomputed`)."""
         cached = self._questions
         if cached is not None and cached[0] == index.revision:
             return cached[1], cached[2]

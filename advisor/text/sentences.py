@@ -99,6 +99,11 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+def sentence_units(text: str) -> list[str]:
+    """The pieces an evidence text is compared by: its sentences' texts (the whole text when it has none)."""
+    return [s.text for s in split_sentences(text)] or [text]
+
+
 def join_sentences(texts: list[str], *, lang: str) -> str:
     """Sentences back into prose: spaced in English, run together in Chinese."""
     return ("" if lang == "zh" else " ").join(text.strip() for text in texts if text.strip())

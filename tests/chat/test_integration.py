@@ -102,3 +102,26 @@ def test_refusal_suite_with_the_real_retriever(kb_settings: Settings) -> None:
     recall = len(refused & should) / max(len(should), 1)
     print(f"refusal suite ({len(cases)} cases): precision {precision:.2f}, recall {recall:.2f}")
     assert precision >= 0.9 and recall >= 0.9
+
+
+def test_an_answer_embeds_no_passage_sentence_the_ingest_embedded(
+    kb_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.chat import support
+    from advisor.kb.precomputed import sentence_vectors
+    from advisor.models import get_embedder
+
+    monkeypatch.setattr(support, "_cache", type(support._cache)())  # a new process: nothing embedded yet
+    embedder = get_embedder(kb_settings)
+    encoded: list[str] = []
+    real_encode = embedder.encode
+
+    def recording(texts: list[str], **kwargs: object) -> object:
+        encoded.extend(texts)
+        return real_encode(texts, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(embedder, "encode", recording)
+    answer = Advisor(kb_settings).ask("How many reps should one first-line sales manager lead?")
+    precomputed = sentence_vectors(kb_settings)
+    assert not answer.refused and precomputed
+    assert encoded and not [text for text in encoded if text in precomputed]

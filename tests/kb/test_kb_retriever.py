@@ -11,11 +11,13 @@ from kb_helpers import KNOWLEDGE, REPO
 
 from advisor.config import Settings, load_settings
 from advisor.errors import InputError
-from advisor.kb import questions, store
+from advisor.kb import precomputed, store
 from advisor.kb import retriever as retriever_module
 from advisor.kb.ingest import ingest
 from advisor.kb.keyword import KeywordIndex, fresh_index, index_path
 from advisor.kb.retriever import KnowledgeRetriever, get_retriever
+from advisor.models import get_embedder
+from advisor.text.sentences import sentence_units
 
 pytestmark = pytest.mark.integration
 
@@ -196,7 +198,7 @@ def test_listed_question_embeddings_are_saved_at_ingest_and_renewed_with_the_sto
     (docs / "ladder.md").write_text(article.format(q="How do we keep junior prospectors from quitting?"))
     asked = settings.model_copy(update={"knowledge_dir": docs, "bundled_knowledge": False})
     ingest(settings=asked)
-    assert questions.vectors_path(asked).is_file()
+    assert precomputed.questions_path(asked).is_file()
 
     def no_embedding(_: Settings) -> None:
         raise AssertionError("a query embedded the listed questions the ingest had saved")
@@ -205,7 +207,7 @@ def test_listed_question_embeddings_are_saved_at_ingest_and_renewed_with_the_sto
     assert coll is not None
     with monkeypatch.context() as patched:
         patched.setattr("advisor.models.get_embedder", no_embedding)
-        pairs, saved = questions.question_vectors(asked, fresh_index(asked, coll), batch=8)
+        pairs, saved = precomputed.question_vectors(asked, fresh_index(asked, coll), batch=8)
     assert pairs == [("How do we keep junior prospectors from quitting?", "ladder")]
     assert saved is not None and saved.shape == (1, 384)
 
@@ -215,3 +217,37 @@ def test_listed_question_embeddings_are_saved_at_ingest_and_renewed_with_the_sto
         "What should a promotion ladder for SDRs look like?"
     )
     assert found[0].doc_id == "ladder" and found[0].scores["question"] > 0.95
+
+
+def test_english_passage_sentences_are_embedded_at_ingest_and_follow_the_store(
+    settings: Settings, docs: Path
+) -> None:
+    ingest(settings=settings)
+    coll = store.existing_collection(settings)
+    assert coll is not None
+    index = fresh_index(settings, coll)
+    english = {
+        u
+        for t, m in zip(index.texts, index.metas, strict=True)
+        if m["lang"] == "en"
+        for u in sentence_units(t)
+    }
+    chinese = {
+        u
+        for t, m in zip(index.texts, index.metas, strict=True)
+        if m["lang"] == "zh"
+        for u in sentence_units(t)
+    }
+    saved = precomputed.sentence_vectors(settings)
+    assert english and chinese and set(saved) == english
+    sample = sorted(english)[:5]
+    fresh = get_embedder(settings).encode(sample)
+    assert all(float(saved[t] @ fresh[i]) > 0.999 for i, t in enumerate(sample))
+
+    burnout = docs / "sdr-burnout.en.md"
+    old = next(u for u in sentence_units(burnout.read_text()) if u in saved)
+    burnout.write_text(burnout.read_text().replace(old, "Quota relief in the first quarter keeps new SDRs."))
+    ingest(settings=settings)
+    renewed = precomputed.sentence_vectors(settings)
+    assert "Quota relief in the first quarter keeps new SDRs." in renewed and old not in renewed
+    assert precomputed.sentence_vectors(settings.model_copy(update={"embedding_model": "other-model"})) == {}
