@@ -57,6 +57,12 @@ class Case(BaseModel):
     in_scope: bool = True
     gold: tuple[str, ...] = ()
     expected_facts: tuple[str | float, ...] = ()
+    key_points: tuple[
+        tuple[str, ...], ...
+    ] = ()  # points a good answer makes, each as any of several phrasings
+    intent: str | None = (
+        None  # what the question asks for (advisor.chat.intent): causes, actions, figure, ...
+    )
     forbidden: tuple[str, ...] = ()
     must_refuse: bool = False
     tags: tuple[str, ...] = ()

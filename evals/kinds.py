@@ -162,6 +162,20 @@ def run_answer(case: Case, *, suite: Suite, harness: Harness, result: CaseResult
         }
     )
     _score_text(case, answer.answer, result)
+    if answered:
+        result.scores["key_point_coverage"] = scores.key_point_coverage(
+            text=answer.answer, key_points=case.key_points
+        )
+        result.scores["direct_answer"] = scores.direct_answer(
+            text=answer.answer, key_points=case.key_points, intent=case.intent
+        )
+        result.scores["readability"] = scores.readability(text=answer.answer, lang=case.lang)
+        result.details["missing_key_points"] = [
+            " / ".join(point) for point in case.key_points
+            if not scores.key_point_coverage(text=answer.answer, key_points=[point])
+        ]  # fmt: skip
+    if case.intent:
+        result.scores["intent_match"] = 1.0 if answer.intent == case.intent else 0.0
     result.details["untraced_numbers"] = _untraced(answer.answer, evidence)
     if harness.judge is not None:
         result.judge = judge_answer(

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from advisor.chat.composer import CROSS_REFERENCE, DANGLING
 from advisor.chat.numbers import extract_numbers, number_traces
 from advisor.text.lang import is_language
-from advisor.text.sentences import citation_ids, strip_citations
+from advisor.text.sentences import citation_ids, split_sentences, strip_citations
 from advisor.text.tokens import key_terms, overlap
 
 # a citation's excerpt resolves to a passage when the passage holds this share of its key terms: excerpts are
@@ -202,3 +203,42 @@ def section_coverage(*, filled: Mapping[str, bool], expected: Sequence[str]) -> 
 def percentile(*, values: Sequence[float], q: float) -> float | None:
     """The q-th percentile (0..100, linear interpolation) of some values, None when there are none."""
     return float(np.percentile(np.asarray(values, dtype=float), q)) if values else None
+
+
+def key_point_coverage(*, text: str, key_points: Sequence[Sequence[str]]) -> float | None:
+    """Share of the key points the text makes (a point counts when any of its phrasings is stated)."""
+    if not key_points:
+        return None
+    made = sum(any(fact_found(text=text, fact=phrasing) for phrasing in point) for point in key_points)
+    return made / len(key_points)
+
+
+def lead_sentence(text: str) -> str:
+    """The answer's first sentence (before any list), without citation markers."""
+    sentences = split_sentences(text)
+    return strip_citations(sentences[0].text).strip() if sentences else ""
+
+
+def direct_answer(*, text: str, key_points: Sequence[Sequence[str]], intent: str | None) -> float | None:
+    """1 when the lead sentence answers the question: it makes one of the key points (a figure question's lead
+    states a number); None when the case names no key points."""
+    if not key_points:
+        return None
+    lead = lead_sentence(text)
+    if intent == "figure" and not extract_numbers(lead):
+        return 0.0
+    return 1.0 if key_point_coverage(text=lead, key_points=key_points) else 0.0
+
+
+def readability(*, text: str, lang: str) -> float | None:
+    """1 when no sentence opens on a pronoun pointing back, and no table, heading or cross-reference residue shows."""
+    sentences = [strip_citations(s.text).strip().lstrip("-*• ").strip() for s in split_sentences(text)]
+    if not sentences:
+        return None
+    dangling = DANGLING["zh" if lang == "zh" else "en"]
+    bad = [
+        s
+        for s in sentences
+        if dangling.match(s) or "|" in s or s.startswith("#") or CROSS_REFERENCE.search(s) is not None
+    ]
+    return 0.0 if bad else 1.0

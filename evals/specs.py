@@ -52,6 +52,12 @@ SCORES = {
         ScoreSpec("spam_recall", "spliced spam fragments cut by cleaning"),
         ScoreSpec("cut_precision", "cut text that was spam"),
         ScoreSpec("false_cut_rate", "clean sentences that lost text", higher_is_better=False, tolerance=0.01),
+        ScoreSpec("key_point_coverage", "key points the answer makes", tolerance=0.03),
+        ScoreSpec("direct_answer", "lead sentences that answer the question"),
+        ScoreSpec(
+            "readability", "answers with no dangling pronoun, table, heading or cross-reference residue"
+        ),
+        ScoreSpec("intent_match", "questions classified with their labelled intent"),
         ScoreSpec("faithful_kept", "faithful drafted sentences grounding keeps"),
         ScoreSpec("wrong_rejected", "wrong drafted sentences grounding rejects"),
         ScoreSpec("rejection_precision", "rejected drafted sentences that were wrong"),

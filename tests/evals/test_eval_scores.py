@@ -164,3 +164,31 @@ def test_percentile() -> None:
     assert scores.percentile(values=[1.0, 2.0, 3.0, 4.0], q=50) == 2.5
     assert scores.percentile(values=[1.0, 2.0, 3.0, 4.0, 5.0], q=95) == pytest.approx(4.8)
     assert scores.percentile(values=[], q=50) is None
+
+
+def test_key_points_count_when_any_phrasing_is_stated() -> None:
+    points = [["career path", "promotion"], ["onboarding"], ["KPIs"]]
+    text = "Publish promotion criteria [S1]. Give each role its own KPIs [S2]."
+    assert scores.key_point_coverage(text=text, key_points=points) == 2 / 3
+    assert scores.key_point_coverage(text=text, key_points=[]) is None
+
+
+def test_a_direct_answer_makes_a_key_point_in_its_lead_sentence() -> None:
+    points = [["6-8"], ["at most 10"]]
+    direct = "A first-line manager should lead 6-8 reps [S1].\n\n- Coaching time runs out beyond 10 [S1]."
+    buried = "Span of control counts direct reports [S1]. The range is 6-8 [S1]."
+    assert scores.direct_answer(text=direct, key_points=points, intent="figure") == 1.0
+    assert scores.direct_answer(text=buried, key_points=points, intent="figure") == 0.0
+    assert (
+        scores.direct_answer(text="Coaching matters [S1].", key_points=[["coaching"]], intent="figure") == 0.0
+    )
+
+
+def test_readability_flags_dangling_pronouns_tables_headings_and_cross_references() -> None:
+    assert (
+        scores.readability(text="Turnover is high [S1].\n\n- Career paths keep SDRs [S2].", lang="en") == 1.0
+    )
+    assert scores.readability(text="They are also far below the 27% [S1].", lang="en") == 0.0
+    assert scores.readability(text="| what | value | source | [S1]", lang="en") == 0.0
+    assert scores.readability(text="See above for the formula [S1].", lang="en") == 0.0
+    assert scores.readability(text="这也说明了问题 [S1]。", lang="zh") == 0.0
