@@ -29,7 +29,7 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-STAGES_SKIPPED = ("total_ms", "overhead_ms", "first_token_ms", "generate_ms")
+STAGES_SKIPPED = ("total_ms", "overhead_ms", "first_token_ms", "first_text_ms", "generate_ms")
 
 
 def _pct(values: list[float], q: float) -> float:
