@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from advisor.bundled import BENCHMARKS_FILE
 from advisor.config import Settings
 from advisor.errors import InputError, NotFoundError
 from advisor.kb import store
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 # Chunks embedded and stored together. The model sorts a call's texts by length before batching them 64 at a time, so
 # bigger calls waste less on padding (CPU time against one call for everything: 0.86 at 256, 0.95 at 512).
 BATCH_CHUNKS = 512
+BUNDLED_BENCHMARKS = BENCHMARKS_FILE.resolve()
 CHUNKER_VERSION = "2"  # 2: chunks carry their trust tier; sentences addressed to the assistant are withheld
 
 # A document is "nothing but spam" when cleaning cut more than half of it and left under MIN_CONTENT (in Latin-character
@@ -168,7 +170,10 @@ def _files(paths: list[Path], *, default_roots: list[Path]) -> Iterator[tuple[Pa
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for candidate in candidates:
             relative = candidate.relative_to(path) if path.is_dir() else Path(candidate.name)
-            if not any(part.startswith(".") for part in relative.parts):
+            hidden = any(part.startswith(".") for part in relative.parts)
+            if (
+                not hidden and candidate.resolve() != BUNDLED_BENCHMARKS
+            ):  # the rules layer's data, not a document
                 yield candidate, root
 
 

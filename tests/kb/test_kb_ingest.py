@@ -193,3 +193,14 @@ def test_missing_path_is_an_input_error(settings: Settings, tmp_path: Path) -> N
 
     with pytest.raises(InputError, match="No such file or folder"):
         ingest([tmp_path / "nope"], settings=settings)
+
+
+def test_the_bundled_benchmarks_are_not_offered_as_a_document_but_a_users_data_file_is_reported(
+    docs: Path,
+) -> None:
+    from advisor.bundled import BENCHMARKS_FILE, KNOWLEDGE_DIR
+    from advisor.kb.ingest import _files
+
+    bundled = [path.resolve() for path, _ in _files([KNOWLEDGE_DIR], default_roots=[KNOWLEDGE_DIR])]
+    assert bundled and BENCHMARKS_FILE.resolve() not in bundled
+    assert docs / "benchmarks.yaml" in [path for path, _ in _files([docs], default_roots=[])]
