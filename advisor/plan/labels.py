@@ -56,11 +56,13 @@ def number(value: float | None, unit: str, lang: str) -> str:
 
 
 def benchmark_range(benchmark: Benchmark, lang: str) -> str:
-    """A benchmark's value or range, in its unit."""
+    """A benchmark's value or range, in its unit, saying what one value counts ("per separation") when it is not
+    what the metric counts."""
     low, high = benchmark.low, benchmark.high
+    per = say(lang, f"benchmark_per.{benchmark.per}") if benchmark.per else ""
     if low is not None and high is not None and low != high:
-        return f"{number(low, benchmark.unit, lang)} – {number(high, benchmark.unit, lang)}"
-    return number(high if high is not None else low, benchmark.unit, lang)
+        return f"{number(low, benchmark.unit, lang)} – {number(high, benchmark.unit, lang)}{per}"
+    return number(high if high is not None else low, benchmark.unit, lang) + per
 
 
 def finding_title(finding: Finding, lang: str) -> str:

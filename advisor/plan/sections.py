@@ -260,7 +260,8 @@ def benchmark_cell(ctx: Context, metric_id: str) -> str:
     bench = ctx.analysis.benchmarks.chosen(metric_id)
     if bench is None:
         return ""
-    return f"{benchmark_range(bench, ctx.lang)} ({citation(ctx, bench)})"
+    opening, closing = ("（", "）") if ctx.lang == "zh" else (" (", ")")
+    return f"{benchmark_range(bench, ctx.lang)}{opening}{citation(ctx, bench)}{closing}"
 
 
 def organisation(ctx: Context) -> Section:

@@ -23,7 +23,7 @@ from advisor.chat.numbers import extract_numbers, number_traces
 from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.org.roster import Roster
-from advisor.plan.document import Plan, Subsection
+from advisor.plan.document import Plan, Subsection, Table
 from advisor.plan.draft import draft_plan
 from advisor.plan.prose import MODEL_ACTIONS, Writer
 from advisor.plan.render import render_plan
@@ -209,3 +209,10 @@ def test_a_looping_draft_is_cut_off_as_it_streams() -> None:
     writer = Writer(chat, None, "en")
     draft = writer.draft(chat, [HumanMessage("Why?")])
     assert 0 < len(draft) < len(loop) // 4 and loop.startswith(draft)
+
+
+def test_a_per_separation_benchmark_says_so_beside_the_total_cost(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    tables = [block for block in plan.section("organisation").blocks if isinstance(block, Table)]
+    cost = next(row for table in tables for row in table.rows if row[0].startswith("Cost of turnover"))
+    assert cost[2] == "$97,960 per separation (DePaul University, n.d.)"
