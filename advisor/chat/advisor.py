@@ -45,12 +45,15 @@ from advisor.models import get_chat_model, get_embedder, supports_tools
 from advisor.prompts import render_prompt
 from advisor.text.lang import Lang, detect_lang
 from advisor.text.sentences import split_sentences
+from advisor.text.tokens import key_terms, overlap
 
 # fewer grounded sentences than this and the answer is composed from the evidence instead
 MIN_GROUNDED_SENTENCES = 2
 MAX_QUESTION_CHARS = 2000
 # excerpt budget when no model reads the evidence: the composer may quote any sentence of a passage
 COMPOSE_CHARS = 1200
+# share of the question's terms an uploaded figure's sentence holds for its trust notice to show
+NOTICE_RELEVANCE = 0.3
 DEEPEN = 3  # further sections of the top documents the composer may draw on
 Path = Literal["generated", "extractive", "refused"]
 _Steps = Generator[Event, None, Answer]  # a pipeline step streams events and returns the answer it reached
@@ -253,7 +256,13 @@ class Advisor:
             assert scope.reason is not None
             return (yield from self._refuse(run, scope.reason))
         yield StatusEvent("checking_sources")
-        run.conflicts = find_conflicts([item for item in pack if item.kind == "passage"])
+        # a notice belongs to an answer about the contradicted figure, not to every answer the upload reaches
+        terms = key_terms(standalone)
+        run.conflicts = [
+            conflict
+            for conflict in find_conflicts([item for item in pack if item.kind == "passage"])
+            if overlap(terms, conflict.uploaded_sentence) >= NOTICE_RELEVANCE
+        ]
         if not writes:
             reason = "language" if run.lang == "zh" and self.writes_answers else "composed"
             return (yield from self._composed(run, standalone, pack, reason=reason))

@@ -97,12 +97,14 @@ def _bonus(unit: _Unit, intent: str) -> float:
     return bonus + RELEVANCE_WEIGHT * unit.evidence.score + ASKED_WEIGHT * unit.evidence.asked
 
 
-def _org_sentences(pack: EvidencePack) -> list[GroundedSentence]:
-    """The user's own numbers: each metric's value and finding (its readable sentences, not the arithmetic)."""
+def _org_sentences(pack: EvidencePack, question: str) -> list[GroundedSentence]:
+    """The user's own numbers: each metric's value and finding (its readable sentences, not the arithmetic), the
+    metric the question names first ("our SDR to AE ratio" leads with `sdr_ae_ratio`, not with turnover)."""
+    terms = key_terms(question)
+    metrics = [item for item in pack if item.kind == "metric"]
+    metrics.sort(key=lambda item: -overlap(terms, f"{item.id[2:].replace('_', ' ')} {item.text}"))
     sentences: list[GroundedSentence] = []
-    for item in pack:
-        if item.kind != "metric":
-            continue
+    for item in metrics:
         kept = [s for s in sentence_units(item.text) if not s.startswith(("Formula:", "公式"))][:2]
         sentences.extend(GroundedSentence(text, (item.id,)) for text in kept)
     return sentences
@@ -119,7 +121,7 @@ def compose(
 ) -> GroundedText:
     """A lead and a short list of cited units answering the question (empty when nothing in the pack reads well);
     `avoid` lists sentences never to quote (uploaded figures a curated passage contradicts)."""
-    lead = _org_sentences(pack)
+    lead = _org_sentences(pack, question)
     avoid = frozenset(text.strip() for text in avoid)
     units = _units(pack, lang=lang, intent=intent, avoid=avoid)
     if not units:
