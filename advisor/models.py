@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.embeddings import Embeddings
@@ -27,6 +27,9 @@ from advisor import registry
 from advisor.config import Settings
 from advisor.errors import ModelError
 from advisor.offline import enforce_offline
+
+if TYPE_CHECKING:
+    from langchain_openai import ChatOpenAI
 
 BUNDLED_EMBEDDING = "all-MiniLM-L6-v2"
 BUNDLED_CHAT = "smollm2"
@@ -286,9 +289,7 @@ class OpenAIChat:
             raise ModelError(
                 "The `openai` backend needs ADVISOR_OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1)."
             )
-        from langchain_openai import ChatOpenAI
-
-        return ChatOpenAI(
+        return _server_chat_class()(
             base_url=settings.openai_base_url,
             api_key=settings.openai_key() or "not-needed",  # type: ignore[arg-type]
             model=settings.chat_model,
@@ -298,6 +299,33 @@ class OpenAIChat:
             timeout=120,
             max_retries=1,
         )
+
+
+def _server_chat_class() -> type[ChatOpenAI]:
+    """ChatOpenAI whose server failures are `ModelError`s naming the server (503 in the API, one line in the CLI)."""
+    import openai
+    from langchain_openai import ChatOpenAI
+
+    class ServerChat(ChatOpenAI):
+        def _failed(self, exc: openai.APIError) -> ModelError:
+            return ModelError(
+                f"The chat model server at {self.openai_api_base} failed: {exc}. Check that it is running and "
+                f"serves the model `{self.model_name}` (ADVISOR_CHAT_MODEL)."
+            )
+
+        def _generate(self, *args: Any, **kwargs: Any) -> ChatResult:
+            try:
+                return super()._generate(*args, **kwargs)
+            except openai.APIError as exc:
+                raise self._failed(exc) from exc
+
+        def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            try:
+                yield from super()._stream(*args, **kwargs)
+            except openai.APIError as exc:
+                raise self._failed(exc) from exc
+
+    return ServerChat
 
 
 _cache: dict[tuple[Any, ...], Any] = {}

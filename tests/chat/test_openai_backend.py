@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -13,10 +14,12 @@ from pathlib import Path
 
 import pytest
 from chat_doubles import FixtureRetriever, load_sections
+from langchain_openai import ChatOpenAI
 
 from advisor.chat.advisor import Advisor
 from advisor.chat.events import FinalEvent, TextEvent
 from advisor.config import Settings, load_settings
+from advisor.errors import ModelError
 from advisor.models import chat_model_path, get_chat_model, supports_tools
 
 pytestmark = pytest.mark.integration
@@ -73,7 +76,7 @@ def openai_settings(server_url: str, tmp_path: Path) -> Settings:
 
 def test_the_openai_backend_streams_a_grounded_answer(openai_settings: Settings) -> None:
     model = get_chat_model(openai_settings)
-    assert type(model).__name__ == "ChatOpenAI" and supports_tools(model)
+    assert isinstance(model, ChatOpenAI) and supports_tools(model)
     advisor = Advisor(openai_settings, retriever=FixtureRetriever(passages=load_sections()))
     events = list(advisor.stream("What span of control should a first-line sales manager have?"))
     tokens = [e for e in events if isinstance(e, TextEvent)]
@@ -98,3 +101,13 @@ def test_the_agent_runs_against_a_tool_calling_server(tmp_path: Path) -> None:
     advisor = Advisor(settings, retriever=FixtureRetriever(passages=load_sections()))
     answer = advisor.ask("What span of control should a first-line sales manager have?")
     assert answer.timings["agent_steps"] >= 1 and answer.citations
+
+
+def test_a_server_that_fails_is_a_model_error_naming_it(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    settings = load_settings(home=tmp_path, chat_backend="openai", openai_base_url=url, chat_model="absent")
+    model = get_chat_model(settings)
+    with pytest.raises(ModelError, match=rf"server at {re.escape(url)} failed: .*`absent`"):
+        model.invoke("Hello")
+    with pytest.raises(ModelError, match=rf"server at {re.escape(url)} failed"):
+        list(model.stream("Hello"))

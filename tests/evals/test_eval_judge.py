@@ -10,6 +10,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_openai import ChatOpenAI
 from pydantic import Field
 
 from advisor.config import Settings
@@ -58,7 +59,7 @@ def test_a_configured_judge_is_an_openai_compatible_model(settings: Settings) ->
     )
     judge = get_judge(configured)
     assert judge is not None
-    assert (type(judge).__name__, getattr(judge, "model_name", None)) == ("ChatOpenAI", "qwen2.5-7b")
+    assert isinstance(judge, ChatOpenAI) and judge.model_name == "qwen2.5-7b"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from langchain_core.language_models import BaseChatModel, FakeListChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_openai import ChatOpenAI
 
 from advisor import registry
 from advisor.config import Settings, load_settings
@@ -54,7 +55,7 @@ def test_openai_backend_is_configured_from_settings() -> None:
         max_tokens=33,
     )
     model = get_chat_model(settings)
-    assert type(model).__name__ == "ChatOpenAI"
+    assert isinstance(model, ChatOpenAI)
     assert (model.model_name, model.max_tokens) == ("served-model", 33)  # type: ignore[attr-defined]
     assert supports_tools(model)
 
