@@ -37,6 +37,8 @@ class SignalMetric(BaseModel):
     better: Literal["higher", "lower"]
     min_size: int = 3
     min_leavers: int = 0  # for turnover metrics: a group needs this many separations to stand out
+    # groups left out of the search because a rule of their own judges them (dimension -> group values)
+    skip: dict[str, list[str]] = {}
     topics: list[str]
 
 
@@ -241,7 +243,9 @@ def group_signals(
         for dimension, values in metric.by.items():
             sizes = _sizes(pop, dimension)
             leavers = _leavers(pop, dimension) if spec.min_leavers else {}
-            kept = {g: v for g, v in values.items() if v is not None and sizes.get(g, 0) >= spec.min_size}
+            skipped = set(spec.skip.get(dimension, []))
+            kept = {g: v for g, v in values.items()
+                    if v is not None and sizes.get(g, 0) >= spec.min_size and g not in skipped}  # fmt: skip
             if len(kept) < config.min_groups:
                 continue
             numbers = np.array(list(kept.values()), dtype=float)

@@ -275,3 +275,11 @@ def test_a_status_export_says_its_turnover_is_not_annualised(benchmarks: Benchma
     ]
     dated = _analysis([DIRECTOR, *team("M1", 7), *leavers], benchmarks)
     assert "a year" in next(f for f in dated.findings if f.id == "turnover_above_benchmark").message
+
+
+def test_sdr_turnover_is_judged_by_its_own_rule_not_again_as_a_role_signal(benchmarks: BenchmarkSet) -> None:
+    rows = [{"rep_id": f"{role}{i}", "role": role, "attrition": "Yes" if i < leavers else "No", "tenure_years": 2}
+            for role, leavers in (("sdr", 5), ("ae", 2), ("am", 2), ("se", 2)) for i in range(10)]  # fmt: skip
+    ids = _ids(_analysis(rows, benchmarks))
+    assert "sdr_turnover_above_benchmark" in ids
+    assert not [finding_id for finding_id in ids if finding_id.startswith("signal:turnover_rate:role")]
