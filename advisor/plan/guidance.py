@@ -15,7 +15,8 @@ from advisor.kb.passage import Passage
 from advisor.kb.retriever import KnowledgeRetriever
 from advisor.models import SentenceEmbeddings
 from advisor.plan.document import Source
-from advisor.text.sentences import CITATION
+from advisor.plan.prose import readable
+from advisor.text.sentences import CITATION, split_sentences
 
 EXCERPT_CHARS = 320  # a few sentences per passage: the tiny model reads a short pack best
 SPARE = 2  # extra candidates per query, for passages that turn out to be all table and no prose
@@ -45,7 +46,7 @@ class SourceBook:
         for passage in passages:
             if passage.chunk_id not in self.items:
                 text = excerpt(prose_only(passage.text), query=query, max_chars=EXCERPT_CHARS)
-                if not text:
+                if not states_something(text, lang=passage.lang):
                     continue
                 self.items[passage.chunk_id] = Evidence.from_passage(
                     passage, id=f"S{len(self.items) + 1}", text=text
@@ -75,6 +76,11 @@ class SourceBook:
                 )
             )
         return sources, mapping
+
+
+def states_something(text: str, *, lang: str) -> bool:
+    """Whether an excerpt holds at least one statement to quote (a checklist of questions holds none)."""
+    return any(readable(s.text, lang=lang) for s in split_sentences(text))
 
 
 def prose_only(text: str) -> str:

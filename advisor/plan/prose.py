@@ -25,6 +25,7 @@ from advisor.chat.grounding import cite, draft_problem, ground
 from advisor.plan.document import Paragraph
 from advisor.prompts import render_prompt
 from advisor.text.sentences import citation_ids, join_sentences, split_sentences
+from advisor.text.tokens import key_terms, overlap
 
 SENTENCES = 2
 SLOT_TOKENS = 96  # two short sentences with citations; more only gives a small model room to ramble
@@ -120,14 +121,23 @@ def readable(sentence: str, *, lang: str) -> bool:
     return len(words) >= MIN_WORDS and len(set(trigrams)) == len(trigrams)
 
 
-def extractive(evidence: Sequence[Evidence], *, lang: str, per_item: int = 1, lead: str = "") -> str:
-    """Fallback prose: a lead sentence, then the first statements of each passage, each cited to its source."""
+def extractive(
+    evidence: Sequence[Evidence], *, lang: str, per_item: int = 1, lead: str = "", focus: str = ""
+) -> str:
+    """Fallback prose: a lead sentence, then statements of each passage, each cited to its source.
+
+    With a `focus` (the problem and the action), each passage gives the statements sharing most of its terms, in
+    passage order among equals; without one, its first statements.
+    """
     sentences = [lead] if lead else []
+    terms = key_terms(focus) if focus else []
     for item in evidence:
         if item.kind != "passage":
             continue
         candidates = [s.text for s in split_sentences(item.text)]
         statements = [text for text in candidates if readable(text, lang=lang)] or candidates
+        if terms:
+            statements = sorted(statements, key=lambda text: -overlap(terms, text))
         sentences += [cite(text, [item.id]) for text in statements[:per_item]]
     joiner = "" if lang == "zh" else " "
     return joiner.join(sentences)

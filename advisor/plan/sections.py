@@ -150,7 +150,8 @@ def summary(ctx: Context) -> Section:
     evidence = tuple(dict.fromkeys([*items, *passages]))
     if evidence:
         lead = _joined(ctx, [finding_message(r.lead, ctx.lang) + f" [M:{r.lead.metric_id}]" for r in top[:1]])
-        fallback = extractive(passages[:2], lang=ctx.lang, lead=lead)
+        focus = " ".join(f"{finding_title(r.lead, ctx.lang)} {action_name(ctx, r)}" for r in top[:2])
+        fallback = extractive(passages[:2], lang=ctx.lang, lead=lead, focus=focus)
         blocks.append(ctx.writer.write(Slot("summary", evidence, fallback, {"goal": ctx.goal})))
     if top:
         bullets = []
@@ -357,7 +358,10 @@ def diagnosis(ctx: Context) -> Section:
         # the model explains each problem once, in its recommendation; here one line of guidance is quoted
         if passages and finding.severity != "info" and rule_id(finding) not in explained:
             explained.add(rule_id(finding))
-            blocks.append(Paragraph(extractive(passages[:1], lang=ctx.lang), origin="extractive"))
+            focus = f"{finding_title(finding, ctx.lang)} {cause}"
+            blocks.append(
+                Paragraph(extractive(passages[:1], lang=ctx.lang, focus=focus), origin="extractive")
+            )
         subsections.append(
             Subsection(finding_title(finding, ctx.lang), tuple(blocks), anchor=_anchor(finding.id))
         )
@@ -428,7 +432,7 @@ def recommendations(ctx: Context) -> Section:
         metric = ctx.analysis.metric(rec.lead.metric_id)
         if passages:
             evidence = tuple([ctx.evidence(metric)] if metric else []) + tuple(passages)
-            fallback = extractive(passages, lang=ctx.lang)
+            fallback = extractive(passages, lang=ctx.lang, focus=f"{finding_name} {action}")
             variables = {"title": rec.lead.title, "action": action}
             slot = Slot(
                 "recommendation",

@@ -19,13 +19,15 @@ from plan_helpers import (
     traceable_texts,
 )
 
+from advisor.chat.evidence import Evidence
 from advisor.chat.numbers import extract_numbers, number_traces
 from advisor.config import Settings
 from advisor.errors import InputError
 from advisor.org.roster import Roster
 from advisor.plan.document import Plan, Subsection, Table
 from advisor.plan.draft import draft_plan
-from advisor.plan.prose import MODEL_ACTIONS, Writer
+from advisor.plan.guidance import states_something
+from advisor.plan.prose import MODEL_ACTIONS, Writer, extractive
 from advisor.plan.render import render_plan
 from advisor.text.sentences import CITATION, citation_ids
 
@@ -216,3 +218,22 @@ def test_a_per_separation_benchmark_says_so_beside_the_total_cost(drafted: tuple
     tables = [block for block in plan.section("organisation").blocks if isinstance(block, Table)]
     cost = next(row for table in tables for row in table.rows if row[0].startswith("Cost of turnover"))
     assert cost[2] == "$97,960 per separation (DePaul University, n.d.)"
+
+
+PASSAGE = Evidence(
+    "S1", "passage", "Most onboarding programmes cover three things, from the playbook to the tools. "
+    "Publish the path from SDR to account executive with clear criteria for each step.",
+    "doc", "Career paths", "Building the path", "en",
+)  # fmt: skip
+
+
+def test_extractive_prose_quotes_the_statement_that_fits_the_action() -> None:
+    assert extractive([PASSAGE], lang="en").startswith("Most onboarding programmes")
+    focused = extractive([PASSAGE], lang="en", focus="SDR turnover: publish a career path for SDRs")
+    assert focused == "Publish the path from SDR to account executive with clear criteria for each step [S1]."
+
+
+def test_a_checklist_of_questions_is_not_quoted_as_guidance() -> None:
+    assert not states_something("有没有书面的入职计划？每一周都有明确负责人吗？", lang="zh")
+    assert not states_something("Is there a written plan? Who owns each week?", lang="en")
+    assert states_something(PASSAGE.text, lang="en")
