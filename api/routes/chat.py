@@ -165,6 +165,21 @@ async def export_conversation(
     )
 
 
+def _feedback_suite(settings: Settings, principal: Principal) -> str:
+    mine = [
+        conversations.opened(settings, principal, c.id) for c in conversations.summaries(settings, principal)
+    ]
+    return feedback.feedback_suite(settings, mine)
+
+
+@router.get("/feedback/suite.yaml", response_class=Response)
+async def export_feedback(settings: SettingsDep, principal: PrincipalDep) -> Response:
+    """Your rated answers as an eval suite: save it and run `advisor eval feedback.yaml`."""
+    text = await run_in_threadpool(_feedback_suite, settings, principal)
+    disposition = 'attachment; filename="feedback.yaml"'
+    return Response(text, media_type="application/yaml", headers={"Content-Disposition": disposition})
+
+
 def _rate(settings: Settings, principal: Principal, conversation_id: str, body: FeedbackRequest) -> None:
     item = conversations.opened(settings, principal, conversation_id)
     if body.turn >= len(item.turns):

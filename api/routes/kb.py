@@ -7,14 +7,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 
-from advisor.config import Settings
 from api import kb_service
 from api.auth import accounts_enabled, require_api_key
-from api.deps import DOCUMENT_TYPES, PrincipalDep, get_settings, read_upload
+from api.deps import DOCUMENT_TYPES, PrincipalDep, SettingsDep, read_upload
 from api.schemas import PassageOut, RemovedDocumentOut
 
 router = APIRouter(prefix="/api/kb", tags=["knowledge"], dependencies=[Depends(require_api_key)])
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 @router.get("/search", response_model=list[PassageOut])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from fastapi.testclient import TestClient
 
 from advisor.chat.answer import Answer, Citation
@@ -9,6 +12,7 @@ from advisor.chat.memory import add_turn, create_conversation
 from api import ownership
 from api.conversations import numbered
 from api.deps import Principal
+from evals.cases import load_suite
 
 ANSWER = Answer(
     answer="Keep spans near eight [S3]. Your largest team has 15 [M:span_of_control_max]. Again [S3].",
@@ -90,3 +94,28 @@ def test_chat_page_offers_your_own_orgs_by_file_name(client: TestClient) -> None
     page = client.get(f"/chat?org={org_id}").text
     assert f'<option value="{org_id}" selected>q4-team.csv (' in page
     assert "q4-team.csv" not in TestClient(client.app).get("/chat").text
+
+
+def test_rated_answers_export_as_an_eval_suite_the_evals_load(client: TestClient, tmp_path: Path) -> None:
+    me = _session(client)
+    spans = _conversation(client, me, "How many reps per manager?")
+    ratio = _conversation(client, me, "What SDR to AE ratio?")
+    _conversation(client, me, "Unrated question?")
+    client.put(f"/api/conversations/{spans}/feedback", json={"turn": 0, "rating": 1})
+    client.put(f"/api/conversations/{ratio}/feedback", json={"turn": 0, "rating": -1, "comment": "too vague"})
+    other = TestClient(client.app)
+    _session(other)
+    assert yaml.safe_load(other.get("/api/feedback/suite.yaml").text)["cases"] == []
+
+    export = client.get("/api/feedback/suite.yaml")
+    assert export.headers["content-disposition"].endswith('filename="feedback.yaml"')
+    path = tmp_path / "feedback.yaml"
+    path.write_text(export.text, encoding="utf-8")
+    suite = load_suite(str(path))
+    by_question = {case.question: case for case in suite.cases}
+    assert set(by_question) == {"How many reps per manager?", "What SDR to AE ratio?"}
+    helpful, poor = by_question["How many reps per manager?"], by_question["What SDR to AE ratio?"]
+    assert helpful.gold == (
+        "metrics-span-of-control",
+    )  # passages only, not the metrics and "helpful" in helpful.tags
+    assert poor.gold == () and {"not-helpful", "reader: too vague"} <= set(poor.tags)
