@@ -19,13 +19,15 @@ class ChatRequest(BaseModel):
 
 
 class CitationOut(BaseModel):
-    """Evidence behind the answer: a passage `S1`.. or a metric `M:metric_id`."""
+    """Evidence behind the answer: a passage `S1`.. or a metric `M:metric_id`, with its trust tier (`curated`: a
+    bundled article or the org's metrics; `uploaded`: a user's document, whose title also says so)."""
 
     id: str
     doc_id: str
     title: str
     section: str
     text: str
+    trust: Literal["curated", "uploaded"] = "curated"
 
 
 class AnswerOut(BaseModel):

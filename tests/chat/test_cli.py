@@ -43,7 +43,7 @@ def test_ask_json_prints_the_answer_contract(cli_advisor: Advisor, model: Script
     assert (
         data["path"] in ("generated", "extractive") and data["refused"] is False and data["language"] == "en"
     )
-    assert set(data["citations"][0]) == {"id", "doc_id", "title", "section", "text"}
+    assert set(data["citations"][0]) == {"id", "doc_id", "title", "section", "text", "trust"}
 
 
 def test_ask_prints_the_answer_citations_and_conversation(
