@@ -79,11 +79,15 @@ def _target(ctx: Context, metric: Metric, direction: Direction) -> tuple[str, st
             "kpis.between", low=number(low, bench.unit, ctx.lang), high=number(high, bench.unit, ctx.lang)
         )
         return between, basis
-    if direction == "higher":
-        bound = low if low is not None else high
-        return (_bound(ctx, bound, bench.unit, at_most=False), basis) if bound is not None else ("", "")
-    bound = high if high is not None else low
-    return (_bound(ctx, bound, bench.unit, at_most=True), basis) if bound is not None else ("", "")
+    higher = direction == "higher"
+    bound = (low if low is not None else high) if higher else (high if high is not None else low)
+    if bound is None:
+        return "", ""
+    if metric.value is not None and (metric.value >= bound if higher else metric.value <= bound):
+        # already better than the benchmark: the target is to hold today's level, not to fall back to the benchmark
+        held = ctx.say("kpis.held", source=citation(ctx, bench))
+        return _bound(ctx, float(metric.value), metric.unit, at_most=not higher), held
+    return _bound(ctx, bound, bench.unit, at_most=not higher), basis
 
 
 def kpis(ctx: Context) -> Section:

@@ -237,3 +237,20 @@ def test_a_checklist_of_questions_is_not_quoted_as_guidance() -> None:
     assert not states_something("有没有书面的入职计划？每一周都有明确负责人吗？", lang="zh")
     assert not states_something("Is there a written plan? Who owns each week?", lang="en")
     assert states_something(PASSAGE.text, lang="en")
+
+
+def test_kpi_targets_never_ask_for_less_than_today(drafted: tuple[Plan, ScriptedChat]) -> None:
+    plan, _ = drafted
+    table = next(b for b in plan.section("kpis").blocks if isinstance(b, Table))
+    figure = re.compile(r"-?\d+(?:\.\d+)?")
+    held = 0
+    for _, current, target, basis in table.rows:
+        if not target.startswith(("≥", "≤")) or not figure.search(current) or "scenario" in basis:
+            continue  # a scenario's target is whatever the scenario gives
+        now, goal = float(figure.findall(current)[-1]), float(figure.findall(target)[-1])  # 1:1.8 -> 1.8
+        if "already met" in basis:
+            held += 1
+            assert goal == now, (current, target)
+        else:  # a target from a benchmark or a finding is an improvement on today
+            assert goal > now if target.startswith("≥") else goal < now, (current, target, basis)
+    assert held, "the problem team already beats the average-tenure benchmark: that KPI holds today's level"
