@@ -124,7 +124,9 @@ def main() -> None:
         lines.append(f"| {version} | {row['outcome']} | {float(speed):.0f} | {ratio} |" if speed else
                      f"| {version} | {row['outcome']} | | |")  # fmt: skip
     if results[args.bad]["outcome"] == "passed":
-        verdict = f"Every release measured passed, {args.bad} included: its reported crash did not reproduce here."
+        verdict = (
+            f"Every release measured passed, {args.bad} included: its reported crash did not reproduce here."
+        )
     else:
         verdict = f"Newest passing release: {releases[low]}; first failing: {releases[high]}."
     lines += ["", verdict]
