@@ -37,25 +37,19 @@ def citation(benchmark: Any, lang: str = "en") -> str:
 def metric_out(metric: Any, lang: str) -> MetricOut:
     """A metric in the public shape, its name and value worded in `lang`."""
     from advisor.org.present import format_value
-    from advisor.plan.labels import metric_label
+    from advisor.plan.labels import metric_formula, metric_label, metric_note
 
     return MetricOut(
         id=metric.id,
         value=metric.value,
         unit=metric.unit,
-        formula=metric.formula if lang == "en" else _formula(metric, lang),
+        formula=metric_formula(metric, lang),
         inputs=metric.inputs,
         by=metric.by,
         label=metric_label(metric, lang),
         display=format_value(metric, lang=lang),
-        note=metric.note,
+        note=metric_note(metric, lang),
     )
-
-
-def _formula(metric: Any, lang: str) -> str:
-    from advisor.plan.labels import metric_formula
-
-    return metric_formula(metric, lang)
 
 
 def finding_out(finding: Any, lang: str) -> FindingOut:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from advisor.org.types import Metric
 from advisor.plan.document import Block, Bullets, Note, Paragraph, Section, Source, Subsection, Table
-from advisor.plan.labels import benchmark_range, labels, metric_formula, metric_label, number
+from advisor.plan.labels import benchmark_range, labels, metric_formula, metric_label, metric_note, number
 from advisor.plan.playbook import PHASES, Direction
 from advisor.plan.sections import Context, action_name, applies, citation, needs_data
 
@@ -150,7 +150,11 @@ def risks(ctx: Context) -> Section:
     for metric in ctx.analysis.metrics:
         if metric.value is None and applies(ctx, metric.id):
             items.append(
-                ctx.say("risks.missing_metric", label=metric_label(metric, ctx.lang), note=metric.note)
+                ctx.say(
+                    "risks.missing_metric",
+                    label=metric_label(metric, ctx.lang),
+                    note=metric_note(metric, ctx.lang),
+                )
             )
     if roster.issues:
         items.append(ctx.say("risks.issues", count=len(roster.issues), set_aside=roster.set_aside))

@@ -50,6 +50,13 @@ def metric_formula(metric: Metric, lang: str) -> str:
     return str(labels(lang)["metric_formulas"].get(metric.id, metric.formula))
 
 
+def metric_note(metric: Metric, lang: str) -> str:
+    """Why a metric could not be computed, in the plan's language (the rules layer writes its notes in English)."""
+    if lang == "en" or not metric.note:
+        return metric.note
+    return str(labels(lang).get("metric_notes", {}).get(metric.note, metric.note))
+
+
 def number(value: float | None, unit: str, lang: str) -> str:
     """A value as the rules layer prints it, so every number in the plan reads the same as in `advisor analyze`."""
     return format_number(value, unit, lang=lang)
