@@ -62,6 +62,7 @@ CASE_KEYS = {
     "must_refuse",
     "tags",
 }
+ANSWER_KEYS = {"key_points", "intent"}
 SUITE_THRESHOLDS = {
     "retrieval": {"hit@1": 0.7, "hit@5": 0.95, "mrr": 0.8, "ndcg@5": 0.8},
     "answers": {
@@ -69,6 +70,9 @@ SUITE_THRESHOLDS = {
         "numeric_faithfulness": 1.0,
         "citation_validity": 1.0,
         "language_match": 1.0,
+        "key_point_coverage": 0.8,
+        "readability": 1.0,
+        "direct_answer": 0.75,
     },
     "refusal": {"refusal_precision": 0.9, "refusal_recall": 0.9},
 }
@@ -293,7 +297,8 @@ def test_suite_follows_the_case_format(name: str) -> None:
     ids = [case["id"] for case in suite["cases"]]
     assert len(ids) == len(set(ids))
     for case in suite["cases"]:
-        assert set(case) == CASE_KEYS, case["id"]
+        # answer cases also say what a good answer covers and what the question asks for
+        assert set(case) == CASE_KEYS | (ANSWER_KEYS if name == "answers" else set()), case["id"]
         assert case["lang"] in LANGS and case["split"] in ("dev", "test"), case["id"]
         assert case["question"].strip(), case["id"]
         assert all(isinstance(case[key], list) for key in ("gold", "expected_facts", "forbidden", "tags"))
