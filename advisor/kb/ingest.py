@@ -171,9 +171,8 @@ def _files(paths: list[Path], *, default_roots: list[Path]) -> Iterator[tuple[Pa
         for candidate in candidates:
             relative = candidate.relative_to(path) if path.is_dir() else Path(candidate.name)
             hidden = any(part.startswith(".") for part in relative.parts)
-            if (
-                not hidden and candidate.resolve() != BUNDLED_BENCHMARKS
-            ):  # the rules layer's data, not a document
+            # the bundled benchmarks are the rules layer's data, not a document
+            if not hidden and candidate.resolve() != BUNDLED_BENCHMARKS:
                 yield candidate, root
 
 

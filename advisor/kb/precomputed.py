@@ -6,10 +6,10 @@ encoder, and took most of a cold `advisor ask` (about 4 s and 3 s of 9 here, on 
 - retrieval compares the query with every question a document lists (front matter `questions:`);
 - checking an answer compares its sentences with each passage's sentences (`advisor.chat.support`).
 
-So the ingest embeds both with the batch model it has loaded, keeping vectors it already has, and saves them
-atomically with the model name (and, for questions, the store revision) they belong to; a reader gets nothing from
-a file that does not match and embeds for itself. Chinese passages are compared by key terms, not embeddings, so
-their sentences are left out.
+So the ingest embeds both with the batch model it has loaded and saves them atomically, one file each, as text ->
+vector for the embedding model they came from: a text embedded once is never embedded again (an upload embeds only
+its own questions and sentences), and a file made by another model is ignored. Chinese passages are compared by key
+terms, not embeddings, so their sentences are left out.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -38,32 +37,45 @@ def sentences_path(settings: Settings) -> Path:
     return index_path(settings).with_name(f"sentences-{settings.collection}.npz")
 
 
-def _read(path: Path) -> tuple[dict[str, Any], np.ndarray] | None:
+def _saved(path: Path, model: str) -> dict[str, np.ndarray]:
+    """Text -> unit vector as last saved at `path` for this model (empty when missing, unreadable or another model's)."""
     try:
         with np.load(path) as saved:
             header = json.loads(saved["header"].tobytes().decode("utf-8"))
-            return header, np.asarray(saved["vectors"], dtype=np.float32)
+            vectors = np.asarray(saved["vectors"], dtype=np.float32)
     except (OSError, ValueError, KeyError):
-        return None
-
-
-def _write(path: Path, header: dict[str, Any], vectors: np.ndarray) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    blob = np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        np.savez(handle, header=blob, vectors=vectors)
-    os.replace(tmp, path)
-
-
-def _embed(settings: Settings, texts: list[str], batch: int | None) -> np.ndarray:
-    from advisor.models import get_embedder
-
-    encode = get_embedder(settings).encode
-    step = batch or len(texts)
-    return np.asarray(
-        np.vstack([encode(texts[i : i + step]) for i in range(0, len(texts), step)]), np.float32
+        return {}
+    texts = header.get("texts", [])
+    return (
+        dict(zip(texts, vectors, strict=True))
+        if header.get("model") == model and len(texts) == len(vectors)
+        else {}
     )
+
+
+def _vectors(settings: Settings, path: Path, texts: list[str], *, batch: int | None = None) -> np.ndarray:
+    """Unit vectors for `texts`, in order: saved ones reused, the rest embedded `batch` at a time; the file is
+    rewritten to hold exactly these texts when anything changed."""
+    wanted = list(dict.fromkeys(texts))
+    known = _saved(path, settings.embedding_model)
+    missing = [text for text in wanted if text not in known]
+    if missing:
+        from advisor.models import get_embedder
+
+        encode, step = get_embedder(settings).encode, batch or len(missing)
+        fresh = np.vstack([encode(missing[i : i + step]) for i in range(0, len(missing), step)])
+        known.update(zip(missing, np.asarray(fresh, dtype=np.float32), strict=True))
+    if missing or len(known) != len(wanted):
+        header = json.dumps({"model": settings.embedding_model, "texts": wanted}, ensure_ascii=False).encode(
+            "utf-8"
+        )
+        vectors = np.stack([known[t] for t in wanted]) if wanted else np.zeros((0, 1), dtype=np.float32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            np.savez(handle, header=np.frombuffer(header, dtype=np.uint8), vectors=vectors)
+        os.replace(tmp, path)
+    return np.stack([known[t] for t in texts]) if texts else np.zeros((0, 1), dtype=np.float32)
 
 
 def listed(index: KeywordIndex) -> Pairs:
@@ -74,47 +86,20 @@ def listed(index: KeywordIndex) -> Pairs:
 def question_vectors(
     settings: Settings, index: KeywordIndex, *, batch: int | None = None
 ) -> tuple[Pairs, np.ndarray | None]:
-    """The listed questions with their unit embeddings (None when no document lists any).
-
-    Read from the saved file when it matches this revision, model and question list; otherwise embedded `batch` texts
-    at a time (the query path passes the light encoder's batch size, so asking never loads the batch model) and saved.
-    """
+    """The listed questions with their unit embeddings (None when no document lists any); `batch` is how many texts
+    one embedding call takes (the query path passes the light encoder's, so asking never loads the batch model)."""
     pairs = listed(index)
     if not pairs:
         return pairs, None
-    header = {"revision": index.revision, "model": settings.embedding_model, "pairs": pairs}
-    saved = _read(questions_path(settings))
-    if saved is not None and saved[0] == json.loads(json.dumps(header)) and len(saved[1]) == len(pairs):
-        return pairs, saved[1]
-    vectors = _embed(settings, [q for q, _ in pairs], batch)
-    _write(questions_path(settings), header, vectors)
-    return pairs, vectors
+    return pairs, _vectors(settings, questions_path(settings), [q for q, _ in pairs], batch=batch)
 
 
 def sentence_vectors(settings: Settings) -> dict[str, np.ndarray]:
     """Sentence -> unit vector for the stored English passages, as the last ingest saved them for this model."""
-    saved = _read(sentences_path(settings))
-    if saved is None or saved[0].get("model") != settings.embedding_model:
-        return {}
-    texts = saved[0].get("texts", [])
-    return dict(zip(texts, saved[1], strict=True)) if len(texts) == len(saved[1]) else {}
+    return _saved(sentences_path(settings), settings.embedding_model)
 
 
 def refresh_sentences(settings: Settings, index: KeywordIndex) -> None:
     """Embed the stored English passages' sentences the saved file lacks, and drop those no longer stored."""
-    wanted = list(
-        dict.fromkeys(
-            unit
-            for text, meta in zip(index.texts, index.metas, strict=True)
-            if meta.get("lang") == "en"
-            for unit in sentence_units(text)
-        )
-    )
-    known = sentence_vectors(settings)
-    missing = [text for text in wanted if text not in known]
-    if not missing and len(known) == len(wanted):
-        return
-    if missing:
-        known.update(zip(missing, _embed(settings, missing, None), strict=True))
-    vectors = np.stack([known[t] for t in wanted]) if wanted else np.zeros((0, 1), dtype=np.float32)
-    _write(sentences_path(settings), {"model": settings.embedding_model, "texts": wanted}, vectors)
+    english = (text for text, meta in zip(index.texts, index.metas, strict=True) if meta.get("lang") == "en")
+    _vectors(settings, sentences_path(settings), [unit for text in english for unit in sentence_units(text)])

@@ -251,3 +251,26 @@ def test_english_passage_sentences_are_embedded_at_ingest_and_follow_the_store(
     renewed = precomputed.sentence_vectors(settings)
     assert "Quota relief in the first quarter keeps new SDRs." in renewed and old not in renewed
     assert precomputed.sentence_vectors(settings.model_copy(update={"embedding_model": "other-model"})) == {}
+
+
+def test_a_new_document_embeds_only_its_own_questions(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "asked"
+    docs.mkdir()
+    article = "---\nid: {id}\ntitle: T\nquestions:\n  - {q}\n---\n# T\n\nPublish the criteria.\n"
+    (docs / "a.md").write_text(article.format(id="a", q="How do we keep junior prospectors?"))
+    asked = settings.model_copy(update={"knowledge_dir": docs, "bundled_knowledge": False})
+    ingest(settings=asked)
+    real, embedded = get_embedder(asked), []
+
+    class Recording:
+        def encode(self, texts: list[str], **kwargs: object) -> object:
+            embedded.extend(texts)
+            return real.encode(texts, **kwargs)
+
+    monkeypatch.setattr("advisor.models.get_embedder", lambda _: Recording())
+    (docs / "b.md").write_text(article.format(id="b", q="Who owns the forecast call?"))
+    ingest(settings=asked)
+    assert "Who owns the forecast call?" in embedded
+    assert "How do we keep junior prospectors?" not in embedded
