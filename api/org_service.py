@@ -399,7 +399,22 @@ def scenario_view(outcome: dict[str, Any], lang: str, name: str = "") -> dict[st
     if changed:
         pairs = tuple((labels[d["id"]], float(d["before"]), float(d["after"])) for d in changed[:12])
         chart = svg_of(Chart(title="", style="before_after", rows=pairs), name)
-    return {"changes": rows, "chart": chart, "applied": outcome["applied"], "warnings": outcome["warnings"]}
+    return {
+        "changes": rows,
+        "chart": chart,
+        "applied": _worded(outcome, "applied", lang),
+        "warnings": _worded(outcome, "warning", lang),
+    }
+
+
+def _worded(outcome: dict[str, Any], kind: str, lang: str) -> list[str]:
+    """A scenario's lines (what was done, or could not be) worded in `lang` from their catalogue keys."""
+    from advisor.org.messages import Message
+
+    coded = outcome.get(f"{kind}_messages")
+    if coded is None:  # an outcome stored before the lines were coded
+        return list(outcome.get("applied" if kind == "applied" else "warnings", []))
+    return [Message.from_dict(line).text(lang) for line in coded]
 
 
 def plan_document(

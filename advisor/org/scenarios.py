@@ -46,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from advisor.errors import InputError
 from advisor.org.analysis import clean_json, compute_metrics, population
 from advisor.org.benchmarks import BenchmarkSet
+from advisor.org.messages import Message, message
 from advisor.org.metrics import SPAN_RANGE
 from advisor.org.profile import Profile
 from advisor.org.roster import Roster
@@ -53,6 +54,8 @@ from advisor.org.schema import QUOTA_ROLES, REP_ROLES, ROLES
 from advisor.org.types import Metric
 from advisor.org.validate import CATEGORIES
 
+_ROLE = {"role": "role"}  # values that are roster codes, worded as the catalogue names them
+_CHANNELS = {"source": "channel", "target": "channel"}
 _AMOUNT = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*(pp)?\s*$")
 
 
@@ -119,16 +122,18 @@ class ScenarioResult:
     before: list[Metric]
     after: list[Metric]
     deltas: list[MetricDelta]
-    applied: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    applied: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form: `applied` and `warnings` in English, and each as a catalogue key with its values."""
         return clean_json(
             {
                 "spec": self.spec.model_dump(),
-                "applied": self.applied,
-                "warnings": self.warnings,
+                "applied": [str(line) for line in self.applied],
+                "warnings": [str(line) for line in self.warnings],
+                "applied_messages": [line.to_dict() for line in self.applied],
+                "warning_messages": [line.to_dict() for line in self.warnings],
                 "deltas": [dataclasses.asdict(delta) for delta in self.deltas],
                 "before": [metric.to_dict() for metric in self.before],
                 "after": [metric.to_dict() for metric in self.after],
@@ -265,12 +270,12 @@ def _lead_of(df: pd.DataFrame, active: pd.Series, role: str) -> tuple[str | None
 
 
 def _hire(
-    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[Message], warnings: list[Message]
 ) -> pd.DataFrame:
     for role, count in spec.hire.items():
         if count == 0:
             continue
-        placed: list[str] = []
+        placed: list[Message | str] = []
         crowded = False
         for rep_id in _new_ids(df, f"NEW-{role.upper()}", count):
             active = _active(df, as_of)
@@ -291,27 +296,21 @@ def _hire(
                 quotas = peers["quota"][peers["quota"] > 0]
                 row["quota"] = float(quotas.median()) if len(quotas) else None
             df = _append(df, [row])
-            placed.append(f"{rep_id} → {lead}" if lead is not None else rep_id)
-        where = (
-            "each joining the smallest team with room"
-            if "manager_id" in df
-            else "with no manager (the roster has no reporting lines)"
-        )
-        applied.append(f"Hired {count} {role} on {as_of}, {where}: {', '.join(placed)}.")
+            placed.append(message("scenario.placed", rep=rep_id, lead=lead) if lead is not None else rep_id)
+        key = "scenario.hired" if "manager_id" in df else "scenario.hired_unmanaged"
+        applied.append(message(key, _ROLE, n=count, role=role, date=str(as_of), people=placed))
         if crowded:
-            warnings.append(
-                f"Every team already has {SPAN_RANGE[1]} or more reports: add a manager for the {role} hires."
-            )
+            warnings.append(message("scenario.crowded", _ROLE, n=SPAN_RANGE[1], role=role))
     return df
 
 
 def _move(
-    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[Message], warnings: list[Message]
 ) -> pd.DataFrame:
     if not spec.move:
         return df
     if "channel" not in df:
-        warnings.append("The roster has no channel column: --move did nothing.")
+        warnings.append(message("scenario.no_channel"))
         return df
     df = df.copy()
     for target, count in spec.move.items():
@@ -324,22 +323,25 @@ def _move(
         chosen = ordered.index[:count]
         if len(chosen) < count:
             warnings.append(
-                f"Only {len(chosen)} active {source} reps to move to {target} (asked for {count})."
+                message("scenario.move_short", _CHANNELS, n=len(chosen), source=source, target=target, asked=count)
             )
         df.loc[chosen, "channel"] = target
-        moved = ", ".join(df.loc[chosen, "rep_id"].astype(str))
-        segment = f" ({spec.move_segment} segment)" if spec.move_segment else ""
-        applied.append(f"Moved {len(chosen)} {source} reps{segment} to {target}: {moved or 'none'}.")
+        moved = list(df.loc[chosen, "rep_id"].astype(str))
+        key, terms = ("scenario.moved_segment", {**_CHANNELS, "segment": "segment"}) if spec.move_segment else (
+            "scenario.moved", _CHANNELS
+        )
+        values = {"segment": spec.move_segment} if spec.move_segment else {}
+        applied.append(message(key, terms, n=len(chosen), source=source, target=target, people=moved, **values))
     return df
 
 
 def _move_territories(
-    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[Message], warnings: list[Message]
 ) -> pd.DataFrame:
     if not spec.territory_moves:
         return df
     if "territory" not in df:
-        warnings.append("The roster has no territory column: territory moves did nothing.")
+        warnings.append(message("scenario.no_territory"))
         return df
     df = df.copy()
     for move in spec.territory_moves:
@@ -349,19 +351,24 @@ def _move_territories(
         chosen = candidates.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index[: move.reps]
         if len(chosen) < move.reps:
             warnings.append(
-                f"Only {len(chosen)} active reps in {move.from_territory} to move (asked for {move.reps})."
+                message("scenario.territory_short", n=len(chosen), source=move.from_territory, asked=move.reps)
             )
         df.loc[chosen, "territory"] = move.to_territory
-        moved = ", ".join(df.loc[chosen, "rep_id"].astype(str)) or "none"
+        moved = list(df.loc[chosen, "rep_id"].astype(str))
         applied.append(
-            f"Moved {len(chosen)} reps with their quota and bookings from {move.from_territory} to "
-            f"{move.to_territory}: {moved}."
+            message(
+                "scenario.territory_moved",
+                n=len(chosen),
+                source=move.from_territory,
+                target=move.to_territory,
+                people=moved,
+            )
         )
     return df
 
 
 def _add_managers(
-    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[Message], warnings: list[Message]
 ) -> pd.DataFrame:
     for _ in range(spec.add_manager):
         active = _active(df, as_of)
@@ -383,13 +390,11 @@ def _add_managers(
                     row[column] = template[column]
         df = _append(df, [row])
         if "manager_id" not in df or donor_id is None:
-            warnings.append(
-                f"{new_id} has no reports: the roster has no managers with direct reports to share."
-            )
-            applied.append(f"Added manager {new_id} with no reports.")
+            warnings.append(message("scenario.manager_no_reports", manager=new_id))
+            applied.append(message("scenario.manager_added_alone", manager=new_id))
             continue
         active = _active(df, as_of)
-        moved: list[str] = []
+        moved: list[Message] = []
         while True:
             counts = _report_counts(df, active)
             donor = str(counts.drop(new_id).idxmax()) if len(counts) > 1 else None
@@ -398,11 +403,14 @@ def _add_managers(
             reports = df.loc[active & df["manager_id"].eq(donor)]
             pick = reports.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index[0]
             df.loc[pick, "manager_id"] = new_id
-            moved.append(f"{df.at[pick, 'rep_id']!s} from {donor}")
-        office = f" in {row['territory']}" if isinstance(row.get("territory"), str) else ""
-        applied.append(
-            f"Added manager {new_id}{office}; moved {len(moved)} reports to them: {', '.join(moved) or 'none'}."
-        )
+            moved.append(message("scenario.report_from", rep=str(df.at[pick, "rep_id"]), donor=donor))
+        if isinstance(row.get("territory"), str):
+            line = message(
+                "scenario.manager_added_in", manager=new_id, office=row["territory"], n=len(moved), people=moved
+            )
+        else:
+            line = message("scenario.manager_added", manager=new_id, n=len(moved), people=moved)
+        applied.append(line)
     return df
 
 
@@ -422,27 +430,27 @@ def _receiver(counts: pd.Series, df: pd.DataFrame, leaving: str) -> str | None:
 
 
 def _remove_managers(
-    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[str], warnings: list[str]
+    df: pd.DataFrame, spec: ScenarioSpec, as_of: date, applied: list[Message], warnings: list[Message]
 ) -> pd.DataFrame:
     if not spec.remove_manager:
         return df
     if "manager_id" not in df:
-        warnings.append("The roster has no reporting lines: --remove-manager did nothing.")
+        warnings.append(message("scenario.no_reporting_lines"))
         return df
     df = df.copy()
     for _ in range(spec.remove_manager):
         active = _active(df, as_of)
         counts = _report_counts(df, active)
         if len(counts) < 2:
-            warnings.append("Only one active manager left: no team to consolidate into.")
+            warnings.append(message("scenario.one_manager"))
             break
         leaving = str(sorted(counts.items(), key=lambda item: (item[1], str(item[0])))[0][0])
         reports = df.loc[active & df["manager_id"].eq(leaving)]
-        moved = []
+        moved: list[Message] = []
         for pick in reports.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index:
             target = _receiver(_report_counts(df, _active(df, as_of)), df, leaving)
             df.loc[pick, "manager_id"] = target
-            moved.append(f"{df.at[pick, 'rep_id']!s} → {target}")
+            moved.append(message("scenario.placed", rep=str(df.at[pick, "rep_id"]), lead=target))
         where = df.index[df["rep_id"].eq(leaving)]
         if "exit_date" not in df:  # a status roster: no date to leave on
             df = df.drop(index=where)
@@ -451,20 +459,17 @@ def _remove_managers(
                 df["exit_reason"] = pd.Categorical([None] * len(df), categories=CATEGORIES["exit_reason"])
             df.loc[where, "exit_date"] = pd.Timestamp(as_of)
             df.loc[where, "exit_reason"] = "transfer"
-        applied.append(
-            f"Consolidated manager {leaving}'s team ({len(moved)} reports) into neighbouring teams: "
-            f"{', '.join(moved) or 'none'}; {leaving} is redeployed (not a separation)."
-        )
+        applied.append(message("scenario.consolidated", manager=leaving, n=len(moved), people=moved))
     return df
 
 
 def apply_edits(
     roster: Roster, spec: ScenarioSpec, *, as_of: date | None = None
-) -> tuple[Roster, list[str], list[str]]:
+) -> tuple[Roster, list[Message], list[Message]]:
     """A copy of the roster with the edits applied, with what was done and what could not be done."""
     as_of = as_of or roster.as_of
-    applied: list[str] = []
-    warnings: list[str] = []
+    applied: list[Message] = []
+    warnings: list[Message] = []
     df = roster.df.copy()
     if "hire_date" not in df:
         # Status exports may have no dates; added people need one so they are not counted at the period start.
@@ -495,7 +500,7 @@ def _segment_points(
 
 
 def _faster_ramp(
-    profile: Profile, spec: ScenarioSpec, benchmarks: BenchmarkSet, applied: list[str]
+    profile: Profile, spec: ScenarioSpec, benchmarks: BenchmarkSet, applied: list[Message]
 ) -> Profile:
     if not spec.ramp_months_saved:
         return profile
@@ -507,8 +512,9 @@ def _faster_ramp(
             continue
         cut = min(int(round(months)), len(fractions) - 1)
         curves[key] = fractions[cut:]
+        terms = {"curve": "role" if key == "sdr" else "segment"}
         applied.append(
-            f"Ramp of {key} shortened by {cut} month(s): {len(fractions)} → {len(curves[key])} months."
+            message("scenario.ramp", terms, curve=key, n=cut, before=len(fractions), after=len(curves[key]))
         )
     return profile.model_copy(update={"ramp_curves": curves})
 
@@ -533,7 +539,7 @@ def run_scenario(
         after_profile = after_profile.model_copy(
             update={"turnover_change_pp": profile.turnover_change_pp + points}
         )
-        applied.append(f"Expected turnover changed by {points:+.2f}pp for reps_needed and turnover_cost.")
+        applied.append(message("scenario.turnover", pp=points))
     after_metrics = compute_metrics(changed, profile=after_profile, **options)
     previous = {metric.id: metric for metric in before}
     deltas = []

@@ -43,8 +43,11 @@ def test_hiring_sdrs_adds_active_sdrs_on_the_as_of_date(problem_team: Roster) ->
     assert deltas["sdr_ae_ratio"] == pytest.approx((13 / 10, 13 / 12, 13 / 12 - 13 / 10))
     assert deltas["span_of_control_max"] == (15, 15, 0)
     assert deltas["span_of_control_min"] == (4, 6, 2)
-    assert applied[0] == (
-        "Hired 2 sdr on 2025-12-31, each joining the smallest team with room: NEW-SDR-1 → M3, NEW-SDR-2 → M3."
+    assert str(applied[0]) == (
+        "Hired 2 SDR on 2025-12-31, each joining the smallest team with room: NEW-SDR-1 → M3, NEW-SDR-2 → M3."
+    )
+    assert applied[0].text("zh") == (
+        "于 2025-12-31 招聘 2 名销售开发代表，每人加入仍有空位、人数最少的团队：NEW-SDR-1 → M3、NEW-SDR-2 → M3。"
     )
 
 
@@ -61,7 +64,9 @@ def test_moving_to_inside_takes_the_most_recent_field_reps(problem_team: Roster)
 def test_moving_more_than_available_warns() -> None:
     roster = roster_of([{"rep_id": "1", "role": "ae", "channel": "field", "hire_date": "2024-01-01"}])
     _, applied, warnings = apply_edits(roster, ScenarioSpec(move={"inside": 3}))
-    assert warnings == ["Only 1 active field reps to move to inside (asked for 3)."]
+    assert [str(line) for line in warnings] == ["Only 1 active Field reps to move to Inside (asked for 3)."]
+    assert [line.text("zh") for line in warnings] == ["只有 1 名在职外勤销售可调整为内勤销售（要求 3 名）。"]
+    assert [line.text("zh") for line in applied] == ["将 1 名外勤销售调整为内勤销售：1。"]
 
 
 def test_adding_a_manager_rebalances_from_the_most_loaded(problem_team: Roster) -> None:
@@ -132,7 +137,8 @@ def test_removing_a_manager_moves_the_team_to_the_same_office_first() -> None:
     # M3 has the fewest reports (3); its reps go to the other South manager, M4, not to the smaller North teams
     assert set(df.loc[["M3-1", "M3-2", "M3-3"], "manager_id"]) == {"M4"}
     assert df.loc["M3", "exit_date"].date() == AS_OF  # leaves the team on the as-of date
-    assert warnings == [] and "M3 is redeployed (not a separation)" in applied[0]
+    assert warnings == [] and "M3 is redeployed (not a separation)" in str(applied[0])
+    assert "M3 转岗（不计为离职）" in applied[0].text("zh")
     deltas = _deltas(_team_roster(), ScenarioSpec(remove_manager=1))
     assert deltas["separations"][2] == 0  # redeployed, not a leaver
     assert deltas["span_of_control_mean"][1] == pytest.approx(19 / 3)
@@ -141,10 +147,10 @@ def test_removing_a_manager_moves_the_team_to_the_same_office_first() -> None:
 def test_hires_without_reporting_lines_never_report_to_none() -> None:
     roster = roster_of([{"rep_id": "A1", "role": "ae", "hire_date": "2024-01-01", "quota": 500000}])
     _, applied, _ = apply_edits(roster, ScenarioSpec(hire={"ae": 1}))
-    assert applied == [
-        "Hired 1 ae on 2025-12-31, with no manager (the roster has no reporting lines): NEW-AE-1."
+    assert [str(line) for line in applied] == [
+        "Hired 1 Account executive on 2025-12-31, with no manager (the roster has no reporting lines): NEW-AE-1."
     ]
-    assert "None" not in applied[0]
+    assert "None" not in applied[0].text("zh")
 
 
 def test_territory_moves_carry_quota_and_lower_the_load_imbalance() -> None:
@@ -154,7 +160,8 @@ def test_territory_moves_carry_quota_and_lower_the_load_imbalance() -> None:
     before, after = (frame["territory"].fillna("") for frame in (roster.df, changed.df))
     moved = changed.df.loc[after.ne(before), "rep_id"].tolist()
     assert moved == ["M1-1", "M1-2", "M1-3"]  # most recently hired first; all hired the same day: by rep_id
-    assert "Moved 3 reps with their quota and bookings from North to South: M1-1, M1-2, M1-3." in applied
+    texts = [str(line) for line in applied]
+    assert "Moved 3 reps with their quota and bookings from North to South: M1-1, M1-2, M1-3." in texts
     deltas = _deltas(roster, spec)
     assert deltas["territory_load_cv"][:2] == pytest.approx((60.0, 0.0))  # 8 vs 2 reps' quota -> 5 vs 5
 
@@ -171,4 +178,22 @@ def test_a_faster_ramp_and_lower_segment_attrition_move_the_planning_metrics(
     calmer = run_scenario(roster, ScenarioSpec(segment_attrition_pp={"mid_market": -5}), profile=org_profile,
                           benchmarks=benchmarks)  # fmt: skip
     # weighted by average headcount: mid-market (1 + 7) / 2 = 4 of (2 + 8) / 2 = 5 -> -5pp x 4/5
-    assert "Expected turnover changed by -4.00pp for reps_needed and turnover_cost." in calmer.applied
+    texts = [str(line) for line in calmer.applied]
+    assert "Expected turnover changed by -4.00pp for reps_needed and turnover_cost." in texts
+
+
+def test_every_line_a_scenario_writes_is_worded_from_the_catalogue_in_both_languages() -> None:
+    from advisor.plan.labels import labels
+
+    roster = roster_of([DIRECTOR, *team("M1", 8, territory="North"), *team("M2", 2, territory="South")])
+    lonely = roster_of([{"rep_id": "1", "role": "ae", "hire_date": "2024-01-01"}])
+    spec = ScenarioSpec(hire={"sdr": 2}, move={"inside": 20}, add_manager=1, remove_manager=1,
+                        territory_moves=[{"from_territory": "North", "to_territory": "South", "reps": 30}])  # fmt: skip
+    lines = [*apply_edits(roster, spec)[1], *apply_edits(roster, spec)[2], *apply_edits(lonely, spec)[2]]
+    keys = {line.key for line in lines}
+    assert {"scenario.hired", "scenario.move_short", "scenario.territory_short", "scenario.no_reporting_lines"} <= keys
+    assert set(labels("en")["scenario"]) == set(labels("zh")["scenario"])
+    for line in lines:
+        english, chinese = str(line), line.text("zh")
+        assert english == line.to_dict()["text"] and english != chinese
+        assert not any(word in chinese for word in ("Hired", "Moved", "Added", "reps", "none", " ae ", "sdr")), chinese
