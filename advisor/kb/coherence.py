@@ -17,10 +17,16 @@ text is not embedded at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
+
+from advisor.bundled import KNOWLEDGE_DIR
+from advisor.text.lang import HAN
+from advisor.text.tokens import content_terms
 
 SCALE = 4.0
 ZH_SCALE = 0.0
@@ -86,3 +92,82 @@ class SemanticJudge:
         vectors = self._embed(unique)
         margin = (vectors @ spam.T).max(axis=1) - (vectors @ guidance.T).max(axis=1)
         return {text: round(float(scale * (m - OFFSET)), 3) for text, m in zip(unique, margin, strict=True)}
+
+
+# --- fit: how well a candidate stretch fits its paragraph, with no vocabulary list ---------------------------------
+
+FIT_WEIGHTS = {
+    "evidence": 0.2,
+    "foreign": 0.8,
+    "exclaim": 2.3,
+    "slogan": 0.3,
+    "label": 2.8,
+    "unterminated": 2.8,
+    "splice": 0.2,
+    "semantic": 6.0,
+    "length": -4.2,
+}
+FIT_BIAS = 0.5
+FIT_THRESHOLD = 0.3
+
+_CLAUSES = re.compile(r"[,，、;；]")
+_EN_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_LABEL_LEAD = re.compile(
+    rf"^\s*(?:[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){{0,2}}|[{HAN}]{{1,5}})\s*[:：]\s*\S"
+)
+_TERMINAL = re.compile(r"[.。!！?？]['\"’”）)]*\s*$")
+_PUNCTUATED = re.compile(r"[.。!！?？,，、;；:：]['\"’”）)]*\s*$")
+
+
+@lru_cache(maxsize=1)
+def domain_terms() -> frozenset[str]:
+    """Words and Chinese bigrams of the bundled knowledge base: what sales guidance is made of (read once)."""
+    terms: set[str] = set()
+    for path in sorted(KNOWLEDGE_DIR.rglob("*.md")):
+        terms |= content_terms(path.read_text(encoding="utf-8"))
+    return frozenset(terms)
+
+
+def _short(clause: str, *, zh: bool) -> bool:
+    size = len(_HAN_CHAR.findall(clause)) if zh else len(_EN_WORDS.findall(clause))
+    return 0 < size <= (4 if zh else 3)
+
+
+def fit_features(
+    text: str,
+    *,
+    zh: bool,
+    recurs: Callable[[str], bool],
+    evidence: float,
+    splices: int = 0,
+    continues: bool = False,
+    semantic: float | None = None,
+) -> dict[str, float]:
+    """The named traits of one candidate stretch that say it does not belong where it stands.
+
+    `recurs` tells whether a term occurs in the document outside the stretch; `evidence` is the lexical score of
+    the structural signals inside it; `splices` counts its edges that are splice points; `continues` says the line
+    goes on after it (a stretch without a sentence end there breaks off its host); `semantic` is the judge's weight.
+    """
+    terms = content_terms(text)
+    lexicon = domain_terms()
+    foreign = sum(1 for t in terms if t not in lexicon and not recurs(t)) / len(terms) if terms else 0.0
+    clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+    short = sum(_short(c, zh=zh) for c in clauses)
+    return {
+        "evidence": evidence,
+        "foreign": foreign,
+        "exclaim": float(text.rstrip().endswith(("!", "！"))),
+        "slogan": float(len(clauses) >= 2 and short >= 2),
+        "label": float(bool(_LABEL_LEAD.match(text)) and not _TERMINAL.search(text)),
+        "unterminated": float(continues and not _PUNCTUATED.search(text)),
+        "splice": float(splices),
+        "semantic": semantic or 0.0,
+        "length": (len(_HAN_CHAR.findall(text)) / 20) if zh else (len(_EN_WORDS.findall(text)) / 10),
+    }
+
+
+def fit_score(features: Mapping[str, float]) -> float:
+    """How confidently a stretch is out of place: the weighted sum of its traits (cut at `FIT_THRESHOLD`)."""
+    return round(FIT_BIAS + sum(FIT_WEIGHTS[name] * value for name, value in features.items()), 3)

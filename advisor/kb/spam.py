@@ -50,9 +50,10 @@ shape, repetition) and, in English, meaning; cuts stay precise either way, so mi
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from advisor.kb.coherence import FIT_THRESHOLD, fit_features, fit_score
 from advisor.text.lang import CJK_PUNCT, EN_MAX_SHARE, HAN, ZH_SHARE, han_share
 from advisor.text.tokens import EN_STOPWORDS, tokenize
 
@@ -479,8 +480,130 @@ def _stripped(line: str, start: int, end: int) -> tuple[int, int]:
     return start + len(text) - len(text.lstrip()), start + len(text.rstrip())
 
 
+_VOCABULARY = ("contact", "advert", "vendor", "anchor", "countries", "lead_in", "splice")
+_SHAPES = ("evidence", "exclaim", "slogan", "label")
+_ZH_SEGMENT = re.compile(rf"[。！？]|{SPLICE.pattern}")
+_ZH_CLAUSE = re.compile(r"[，,、；;：:]")
+
+
+def _stretches(line: str, *, zh: bool) -> list[tuple[int, int, int]]:
+    """Candidate stretches for the fit judgement, each with how many of its edges are splice points.
+
+    English: sentences. Chinese: each piece between sentence ends and splice points, and every run of its clauses
+    that ends it (an insertion after a host clause: `..., 下一篇：...` before a splice; a host clause before one
+    ends in a comma, which no insertion needs).
+    """
+    if not zh:
+        return [(*_stripped(line, a, b), 0) for a, b in _units(line, zh=False)]
+    edges = {m.start() for m in SPLICE.finditer(line)} | {m.end() for m in SPLICE.finditer(line)}
+    bounds = [0, *(m.end() for m in _ZH_SEGMENT.finditer(line)), len(line)]
+    stretches = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        cuts = [m.end() for m in _ZH_CLAUSE.finditer(line, start, end) if m.end() < end]
+        spans = {(start, end), *((cut, end) for cut in cuts)}
+        for a, b in sorted(spans):
+            a, b = _stripped(line, a, b)
+            if b > a:
+                stretches.append((a, b, (a in edges) + (b in edges)))
+    return stretches
+
+
+_OPEN, _CLOSE = "(（[【「《“", ")）]】」》”"
+_MIN_HAN, _MIN_WORDS = 4, 3
+
+
+def _whole(text: str, *, zh: bool) -> bool:
+    """Whether a stretch can be judged alone: long enough to be prose, and not cutting through a bracket."""
+    if sum(text.count(c) for c in _OPEN) != sum(text.count(c) for c in _CLOSE):
+        return False
+    if zh:
+        return len(re.findall(f"[{HAN}]", text)) >= _MIN_HAN
+    return len(_WORD.findall(text)) >= _MIN_WORDS
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A candidate stretch of a line, its fit traits, and the traits of what a lexical cut inside it leaves."""
+
+    start: int
+    end: int
+    traits: dict[str, float]
+    rest: str | None = None
+    rest_traits: dict[str, float] | None = None
+
+
+def _left(line: str, start: int, end: int, cut: Sequence[Fragment]) -> str | None:
+    """What is left of a stretch once the cut fragments touching it are out (None when none touches it)."""
+    inside = [c for c in cut if c.start < end and start < c.end]
+    if not inside:
+        return None
+    pieces = [Fragment(max(c.start, start) - start, min(c.end, end) - start, 0.0, ()) for c in inside]
+    return _cut(line[start:end], _merge(pieces)).strip()
+
+
+def stretch_fits(
+    line: str,
+    *,
+    document: DocumentWords | None = None,
+    lang: str | None = None,
+    semantic: Mapping[str, float] | None = None,
+    cut: Sequence[Fragment] = (),
+) -> list[Stretch]:
+    """Every candidate stretch of a line with its fit traits (`advisor.kb.coherence.fit_features`), and for one that
+    a fragment already `cut` touches, the traits of what that cut leaves of it."""
+    zh = _is_chinese(line, lang)
+    if not line.strip() or line.lstrip().startswith(("#", "|")):
+        return []
+    # only the evidence of structure: the vocabulary lists know yesterday's adverts, the fit must judge new ones
+    signals = [s for s in _evidence(line, zh=zh)[1] if s.kind not in _VOCABULARY]
+    context = _Context(document, line.lower(), line.lower())
+    splice_edges = {m.start() for m in SPLICE.finditer(line)} | {m.end() for m in SPLICE.finditer(line)}
+
+    def traits(
+        text: str, start: int, end: int, splices: int, kept: list[Signal], *, cut_after: bool = False
+    ) -> dict[str, float]:
+        here = context.without(start, end)
+        evidence = _score(kept, here)[0] if kept else 0.0
+
+        def recurs(term: str) -> bool:
+            return here.recurs(term) if document is not None else term in here.rest
+
+        return fit_features(
+            text,
+            zh=zh,
+            recurs=recurs,
+            evidence=evidence,
+            splices=splices,
+            continues=bool(line[end:].strip()) and not cut_after,
+            semantic=semantic.get(text) if semantic and not zh else None,
+        )
+
+    stretches = []
+    for start, end, splices in _stretches(line, zh=zh):
+        if not _whole(line[start:end], zh=zh):
+            continue
+        # a break beside a cut is the cut's residue, not this stretch's: host prose stops where spam was spliced in
+        after = any(c.start >= end and not line[end : c.start].strip() for c in cut)
+        before = any(c.end <= start and not line[c.end : start].strip() for c in cut)
+        splices -= (after and end in splice_edges) + (before and start in splice_edges)
+        inside = [s for s in signals if start <= s.start and s.end <= end]
+        stretch = Stretch(start, end, traits(line[start:end], start, end, splices, inside, cut_after=after))
+        rest = _left(line, start, end, cut)
+        if rest is not None:
+            if not _CONTENT_WORD.search(rest):
+                continue
+            kept = [s for s in inside if not any(c.start <= s.start and s.end <= c.end for c in cut)]
+            rest_traits = traits(rest, start, end, splices, kept, cut_after=after)
+            stretch = Stretch(start, end, stretch.traits, rest, rest_traits)
+        stretches.append(stretch)
+    return stretches
+
+
 def semantic_units(line: str, *, lang: str | None = None) -> list[str]:
-    """The sentences (Chinese: clause pieces) of a line worth a semantic judgement: those with any evidence at all."""
+    """The sentences of a line worth a semantic judgement: those with any evidence of spam or shaped like an advert.
+
+    Plain prose is never embedded. Chinese stretches are listed too, though the bundled judge gives them no weight.
+    """
     zh = _is_chinese(line, lang)
     if not line.strip() or line.lstrip().startswith(("#", "|")):
         return []
@@ -490,7 +613,40 @@ def semantic_units(line: str, *, lang: str | None = None) -> list[str]:
         if any(start <= s.start < end and s.kind != "splice" for s in signals):
             a, b = _stripped(line, start, end)
             texts.append(line[a:b])
-    return texts
+    for stretch in stretch_fits(line, lang=lang, cut=find_spam(line, lang=lang)):
+        if any(stretch.traits[name] for name in _SHAPES):
+            texts.append(line[stretch.start : stretch.end])
+        if stretch.rest and stretch.rest_traits and any(stretch.rest_traits[name] for name in _SHAPES):
+            texts.append(stretch.rest)
+    return list(dict.fromkeys(texts))
+
+
+def find_unfit(
+    line: str,
+    *,
+    document: DocumentWords | None = None,
+    lang: str | None = None,
+    semantic: Mapping[str, float] | None = None,
+    cut: Sequence[Fragment] = (),
+) -> list[Fragment]:
+    """The stretches of a line that fit it so badly that they are confidently spam, whatever their words.
+
+    A stretch that a fragment already `cut` (by `find_spam`) touches goes whole only when what that cut leaves of
+    it fits no better (`Join our ⟦WhatsApp group for daily verified leads⟧, 300+ members.`).
+    """
+    fragments = []
+    for stretch in stretch_fits(line, document=document, lang=lang, semantic=semantic, cut=cut):
+        host = _cut(line, _merge([*cut, Fragment(stretch.start, stretch.end, 0.0, ())]))
+        if not _CONTENT_WORD.search(host):
+            continue  # a paragraph of one stretch has nothing it could fail to fit
+        score = fit_score(stretch.traits)
+        if stretch.rest_traits is not None:
+            # a lexical cut inside: the whole stretch goes only when what the cut leaves fits no better
+            score = min(score, fit_score(stretch.rest_traits))
+        if score >= FIT_THRESHOLD:
+            named = tuple(sorted(name for name, value in stretch.traits.items() if value))
+            fragments.append(Fragment(stretch.start, stretch.end, score, ("fit", *named)))
+    return _merge(fragments)
 
 
 def find_spam(
@@ -507,8 +663,6 @@ def find_spam(
     """
     zh = _is_chinese(line, lang)
     units, signals = _evidence(line, zh=zh)
-    if not signals:
-        return []
     runs = _runs(line, signals, zh=zh)
     # topic fit looks past the runs that are spam on their evidence alone, whose words say nothing of the topic
     rest = line.lower()
@@ -603,6 +757,12 @@ def remove_spam(
     """One line (paragraph) with the spam fragments `find_spam` finds cut out (headings and table rows are kept)."""
     if not line.strip() or line.lstrip().startswith(("#", "|")):
         return line
-    for fragment in reversed(find_spam(line, document=document, lang=lang, semantic=semantic)):
+    found = find_spam(line, document=document, lang=lang, semantic=semantic)
+    unfit = find_unfit(line, document=document, lang=lang, semantic=semantic, cut=found)
+    return _cut(line, _merge(found + unfit))
+
+
+def _cut(line: str, fragments: list[Fragment]) -> str:
+    for fragment in reversed(fragments):
         line = _join(line[: fragment.start], line[fragment.end :])
     return line
