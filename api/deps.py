@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, HTTPException, Request, UploadFile
 
 from advisor.config import Settings
+from api.errors import PageHTTPException
 
 
 def get_settings(request: Request) -> Settings:
@@ -139,10 +140,10 @@ async def read_upload(
     content_type = (upload.content_type or "").split(";")[0].strip().lower()
     if suffix not in allowed or (content_type not in _GENERIC_TYPES and content_type not in allowed[suffix]):
         kinds = ", ".join(sorted(allowed))
-        raise HTTPException(415, f"Unsupported file type `{suffix or content_type}`; upload one of: {kinds}.")
+        raise PageHTTPException(415, "upload_error_type", kind=suffix or content_type, kinds=kinds)
     data = await upload.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise HTTPException(413, f"File larger than the {max_bytes / 1e6:g} MB limit.")
+        raise PageHTTPException(413, "upload_error_size", mb=f"{max_bytes / 1e6:g}")
     if not data:
-        raise HTTPException(400, "The uploaded file is empty.")
+        raise PageHTTPException(400, "upload_error_empty")
     return filename, data

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -63,29 +64,105 @@ def _wants_json(request: Request) -> bool:
     return path.startswith(("/api/", "/v1/")) or path in ("/healthz", "/readyz", "/openapi.json")
 
 
+def _catalogued(key: str, values: dict[str, Any], lang: str) -> str:
+    """An interface catalogue message in `lang`; a value that is a function of the language is worded first."""
+    from api.i18n import translator
+
+    return translator(lang)(key, **{k: v(lang) if callable(v) else v for k, v in values.items()})
+
+
+class PageInputError(InputError):
+    """An input error of the web app whose text is an interface catalogue key, worded in the page's language."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key, self.values = key, values
+        super().__init__(_catalogued(key, values, "en"))
+
+    def text(self, lang: str) -> str:
+        """The error in `lang`."""
+        return _catalogued(self.key, self.values, lang)
+
+
+def invalid_reason(error: Any) -> Callable[[str], str]:
+    """Why pydantic refused a value, as a function of the language: pydantic's own words in English, the
+    catalogue's (by error type) in Chinese."""
+    kinds = {
+        "extra_forbidden": "reason_unknown_field",
+        "literal_error": "reason_choice",
+        "int_parsing": "reason_integer",
+        "int_type": "reason_integer",
+        "int_from_float": "reason_integer",
+        "float_parsing": "reason_number",
+        "float_type": "reason_number",
+        "greater_than_equal": "reason_at_least",
+        "greater_than": "reason_above",
+        "dict_type": "reason_mapping",
+        "missing": "reason_missing",
+    }
+    key = kinds.get(str(error.get("type")), "reason_invalid")
+    limit = (error.get("ctx") or {}).get("ge", (error.get("ctx") or {}).get("gt", ""))
+
+    def reason(lang: str) -> str:
+        from api.i18n import translator
+
+        return str(error.get("msg", "")) if lang == "en" else translator(lang)(key, limit=limit)
+
+    return reason
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error's message for a page in `lang`: catalogued errors are worded in it, others read as raised."""
+    from advisor.org.messages import worded
+
+    return public_message(exc.text(lang) if isinstance(exc, PageInputError) else worded(exc, lang))
+
+
+class PageHTTPException(HTTPException):
+    """An HTTP error whose page text is an interface catalogue key (`api/locales`); the API answers in English."""
+
+    def __init__(self, status_code: int, key: str, **values: object) -> None:
+        from api.i18n import translator
+
+        self.key, self.values = key, values
+        super().__init__(status_code, translator("en")(key, **values))
+
+
 def error_response(
-    request: Request, status: int, message: str, kind: str, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    message: str,
+    kind: str,
+    headers: dict[str, str] | None = None,
+    *,
+    worded: Callable[[str], str] | None = None,
 ) -> Response:
-    """The error in the form the caller reads: OpenAI error object, API JSON, or the HTML error page."""
+    """The error in the form the caller reads: OpenAI error object, API JSON, or the HTML error page.
+
+    `worded(lang)` gives the message in the page's language when it is catalogued; the API keeps the English text.
+    """
     if _wants_json(request):
         return JSONResponse(
             error_body(request.url.path, status, message, kind), status_code=status, headers=headers
         )
-    message = public_message(message)
+    from api.i18n import pick_language
     from api.pages.render import render  # pages import this module's handlers, so the import is deferred
 
-    return render(
-        request, "error.html", {"status": status, "message": message}, status_code=status, headers=headers
-    )
+    lang = pick_language(request)
+    message = public_message(worded(lang) if worded else message)
+    context = {"status": status, "message": message, "message_lang": lang if worded else "en"}
+    return render(request, "error.html", context, status_code=status, headers=headers)
 
 
 async def _advisor_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AdvisorError)
+    from advisor.org.messages import MessageError
+
     status = status_for(exc)
     if status >= 500:
         log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
     headers = {"Retry-After": "10"} if isinstance(exc, ModelError) else None
-    return error_response(request, status, str(exc), type(exc).__name__, headers)
+    words = exc.text if isinstance(exc, PageInputError | MessageError) else None
+    return error_response(request, status, str(exc), type(exc).__name__, headers, worded=words)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -93,7 +170,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
-    return error_response(request, exc.status_code, str(exc.detail), "HTTPError", headers)
+    words = None
+    if isinstance(exc, PageHTTPException):
+        from api.i18n import translator
+
+        def words(lang: str) -> str:
+            return translator(lang)(exc.key, **exc.values)
+
+    return error_response(request, exc.status_code, str(exc.detail), "HTTPError", headers, worded=words)
 
 
 def _allowed_methods(request: Request) -> str:
@@ -132,7 +216,15 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.exception("Unhandled error on %s", request.url.path)
-    return error_response(request, 500, "Internal error; the server log has the details.", "InternalError")
+    from api.i18n import translator
+
+    return error_response(
+        request,
+        500,
+        translator("en")("error_internal"),
+        "InternalError",
+        worded=lambda lang: translator(lang)("error_internal"),
+    )
 
 
 class UnexpectedErrorMiddleware:

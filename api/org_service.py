@@ -350,16 +350,14 @@ def scenario_spec(spec: dict[str, Any]) -> Any:
     from pydantic import ValidationError
 
     from advisor.org.scenarios import ScenarioSpec
+    from api.errors import PageInputError, invalid_reason
 
     try:
         return ScenarioSpec.model_validate(spec)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "spec"
-        raise InputError(
-            f"Scenario `{where}`: {first['msg']}. Use hire {{role: n}}, move {{inside|field: n}}, "
-            "add_manager n and attrition_pp (percentage points)."
-        ) from exc
+        raise PageInputError("scenario_error_field", field=where, reason=invalid_reason(first)) from exc
 
 
 def scenario(settings: Settings, org_id: str, spec: Any) -> dict[str, Any]:

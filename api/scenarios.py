@@ -16,6 +16,7 @@ from advisor.errors import InputError
 from advisor.plan.labels import edits_text
 from api import org_service, ownership
 from api.deps import Principal
+from api.errors import PageInputError, error_text
 from api.i18n import translator
 
 EDITS = ("hire", "move", "add_manager", "remove_manager", "attrition", "territory_move")
@@ -190,7 +191,7 @@ def submit(settings: Settings, principal: Principal, org_id: str, lang: str, for
         if as_json:
             spec = json.loads(str(form.get("spec") or "{}"))
             if not isinstance(spec, dict):
-                raise InputError('The scenario spec must be a JSON object, e.g. {"add_manager": 1}.')
+                raise PageInputError("scenario_error_object")
         else:
             spec = spec_from_form(form, t)
         checked = org_service.scenario_spec(spec)
@@ -199,11 +200,11 @@ def submit(settings: Settings, principal: Principal, org_id: str, lang: str, for
         return {
             **data,
             "spec": str(form.get("spec") or ""),
-            "error": f"The JSON is not valid: {exc.msg} (line {exc.lineno}).",
+            "error": t("scenario_error_json", line=exc.lineno, column=exc.colno),
         }
     except InputError as exc:
         rows = None if as_json else _rows_from_form(form)
-        return {**page_data(settings, principal, org_id, lang, {}, rows=rows), "error": str(exc)}
+        return {**page_data(settings, principal, org_id, lang, {}, rows=rows), "error": error_text(exc, lang)}
     spec = checked.model_dump(exclude_defaults=True)
     name = str(form.get("name") or "").strip()[:100]
     if name:

@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from advisor.archives import ZipLimits, check_zip
-from advisor.errors import AdvisorError, InputError
+from advisor.errors import AdvisorError
+from advisor.org.messages import MessageError
 from advisor.org.validate import RosterIssue
 from advisor.text.encoding import decode
 
@@ -66,7 +67,7 @@ def read_source(
     limits = limits or ReadLimits()
     name, data = _read_bytes(source, filename=filename, max_mb=max_mb)
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
-        raise InputError(f"{name} is empty: export it again with a header row and one row per person.")
+        raise MessageError("errors.empty_file", name=name)
     try:
         table = _read_any(data, name, delimiter=delimiter, limits=limits)
     except AdvisorError:
@@ -74,15 +75,13 @@ def read_source(
     except (
         Exception
     ) as exc:  # a reader we do not control failed on hostile bytes: one clear error, no traceback
-        raise InputError(
-            f"{name} could not be read ({type(exc).__name__}: {str(exc)[:200]}): export it again as UTF-8 CSV."
+        raise MessageError(
+            "errors.unreadable", name=name, kind=type(exc).__name__, detail=str(exc)[:200]
         ) from exc
     if table.frame.columns.empty:
-        raise InputError(
-            f"{name} has no header row: the first row must name the columns (see `advisor schema`)."
-        )
+        raise MessageError("errors.no_header_schema", name=name)
     if table.frame.empty:
-        raise InputError(f"{name} has a header but no rows: export it again with one row per person.")
+        raise MessageError("errors.no_rows", name=name)
     return table
 
 
@@ -90,7 +89,7 @@ def _read_any(data: bytes, name: str, *, delimiter: str | None, limits: ReadLimi
     if data.startswith(_XLSX_MAGIC):
         return _read_xlsx(data, name, limits)
     if data.startswith(_XLS_MAGIC):
-        raise InputError(f"{name} is an old binary Excel (.xls) file: save it as .xlsx or CSV and try again.")
+        raise MessageError("errors.xls", name=name)
     if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
         return _read_json(data, name, limits)
     return _read_csv(data, name, delimiter=delimiter, limits=limits)
@@ -106,14 +105,11 @@ def _read_bytes(source: Path | bytes, *, filename: str | None, max_mb: float) ->
         path = Path(source)
         name = filename or str(path)
         if not path.is_file():
-            raise InputError(f"{path} does not exist or is not a file: check the path.")
+            raise MessageError("errors.no_such_file", path=str(path))
         size = path.stat().st_size
         data = b""
     if size > limit:
-        raise InputError(
-            f"{name} is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB limit for a roster: "
-            "keep only the roster columns (see `advisor schema`), split the file, or raise the limit with --max-mb."
-        )
+        raise MessageError("errors.too_large", name=name, mb=size / 1024 / 1024, limit=max_mb)
     if not data and not isinstance(source, bytes | bytearray):
         data = Path(source).read_bytes()
     return name, data
@@ -159,12 +155,9 @@ def _read_csv(data: bytes, name: str, *, delimiter: str | None, limits: ReadLimi
             skipinitialspace=True,
         )
     except pd.errors.EmptyDataError as exc:
-        raise InputError(f"{name} has no header row: the first row must name the columns.") from exc
+        raise MessageError("errors.no_header", name=name) from exc
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise InputError(
-            f"{name} could not be read as CSV with delimiter {delimiter!r}: {exc}. "
-            "Check that every row has as many fields as the header and that quotes are closed."
-        ) from exc
+        raise MessageError("errors.bad_csv", name=name, delimiter=delimiter, detail=str(exc)) from exc
     notes = []
     if encoding not in ("utf-8", "utf-8-sig"):
         notes.append(f"{name} was decoded as {encoding}.")
@@ -189,7 +182,7 @@ def _read_csv(data: bytes, name: str, *, delimiter: str | None, limits: ReadLimi
 def _with_header(grid: pd.DataFrame, name: str) -> pd.DataFrame:
     """Promote the first row of a headerless grid to the header, refusing two columns with the same name."""
     if grid.empty:
-        raise InputError(f"{name} has no header row: the first row must name the columns.")
+        raise MessageError("errors.no_header", name=name)
     headers = [str(cell).strip() for cell in grid.iloc[0].fillna("")]
     headers = [header or f"Unnamed: {position}" for position, header in enumerate(headers)]
     _refuse_duplicate_headers(headers, name)
@@ -203,9 +196,8 @@ def _refuse_duplicate_headers(headers: list[str], name: str) -> None:
     for position, header in enumerate(headers, start=1):
         key = header.casefold()
         if key in seen:
-            raise InputError(
-                f"{name} has two columns named {header!r} (column {seen[key]} and column {position}): "
-                "rename or delete one so it is clear which one to read."
+            raise MessageError(
+                "errors.duplicate_header", name=name, header=header, first=seen[key], second=position
             )
         seen[key] = position
 
@@ -253,9 +245,7 @@ def _read_xlsx(data: bytes, name: str, limits: ReadLimits) -> RawTable:
     try:
         grid = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=str, keep_default_na=False)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise InputError(
-            f"{name} looks like an Excel workbook but could not be read ({str(exc)[:200]}): re-save it."
-        ) from exc
+        raise MessageError("errors.bad_xlsx", name=name, detail=str(exc)[:200]) from exc
     frame = _with_header(grid, name)
     lines = np.arange(2, 2 + len(frame), dtype=np.int64)
     return _finish(frame, name, "xlsx", ["Read the first sheet of the workbook."], lines=lines, limits=limits)
@@ -269,24 +259,18 @@ def _read_json(data: bytes, name: str, limits: ReadLimits) -> RawTable:
             text, parse_int=str, parse_float=str, parse_constant=str, object_pairs_hook=_unique_keys(name)
         )
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name} is not valid JSON ({exc}): export it as a list of objects.") from exc
+        raise MessageError("errors.bad_json", name=name, detail=str(exc)) from exc
     except RecursionError as exc:
-        raise InputError(
-            f"{name} nests JSON deeper than Python can read: a roster is a list of flat objects."
-        ) from exc
+        raise MessageError("errors.json_too_deep", name=name) from exc
     if isinstance(payload, dict):
         lists = [value for value in payload.values() if isinstance(value, list)]
         payload = lists[0] if len(lists) == 1 else None
     if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
-        raise InputError(
-            f"{name} must be a JSON list of objects, one per person (or an object holding one such list)."
-        )
+        raise MessageError("errors.json_not_list", name=name)
     if not payload:
-        raise InputError(f"{name} holds an empty list: export it again with one object per person.")
+        raise MessageError("errors.json_empty", name=name)
     if _depth(payload) > limits.max_json_depth:
-        raise InputError(
-            f"{name} nests JSON more than {limits.max_json_depth} levels deep: a roster is a list of flat objects."
-        )
+        raise MessageError("errors.json_depth", name=name, depth=limits.max_json_depth)
     frame = pd.DataFrame.from_records(
         [{key: _cell(value) for key, value in item.items()} for item in payload]
     )
@@ -301,9 +285,7 @@ def _unique_keys(name: str) -> Any:
         seen: dict[str, Any] = {}
         for key, value in items:
             if key in seen:
-                raise InputError(
-                    f"{name} has an object with the key {key!r} twice: keep one, so it is clear which to read."
-                )
+                raise MessageError("errors.duplicate_key", name=name, field=key)
             seen[key] = value
         return seen
 

@@ -323,15 +323,21 @@ def _move(
         chosen = ordered.index[:count]
         if len(chosen) < count:
             warnings.append(
-                message("scenario.move_short", _CHANNELS, n=len(chosen), source=source, target=target, asked=count)
+                message(
+                    "scenario.move_short", _CHANNELS, n=len(chosen), source=source, target=target, asked=count
+                )
             )
         df.loc[chosen, "channel"] = target
         moved = list(df.loc[chosen, "rep_id"].astype(str))
-        key, terms = ("scenario.moved_segment", {**_CHANNELS, "segment": "segment"}) if spec.move_segment else (
-            "scenario.moved", _CHANNELS
+        key, terms = (
+            ("scenario.moved_segment", {**_CHANNELS, "segment": "segment"})
+            if spec.move_segment
+            else ("scenario.moved", _CHANNELS)
         )
         values = {"segment": spec.move_segment} if spec.move_segment else {}
-        applied.append(message(key, terms, n=len(chosen), source=source, target=target, people=moved, **values))
+        applied.append(
+            message(key, terms, n=len(chosen), source=source, target=target, people=moved, **values)
+        )
     return df
 
 
@@ -351,7 +357,9 @@ def _move_territories(
         chosen = candidates.sort_values(["hire_date", "rep_id"], ascending=[False, True]).index[: move.reps]
         if len(chosen) < move.reps:
             warnings.append(
-                message("scenario.territory_short", n=len(chosen), source=move.from_territory, asked=move.reps)
+                message(
+                    "scenario.territory_short", n=len(chosen), source=move.from_territory, asked=move.reps
+                )
             )
         df.loc[chosen, "territory"] = move.to_territory
         moved = list(df.loc[chosen, "rep_id"].astype(str))
@@ -406,7 +414,11 @@ def _add_managers(
             moved.append(message("scenario.report_from", rep=str(df.at[pick, "rep_id"]), donor=donor))
         if isinstance(row.get("territory"), str):
             line = message(
-                "scenario.manager_added_in", manager=new_id, office=row["territory"], n=len(moved), people=moved
+                "scenario.manager_added_in",
+                manager=new_id,
+                office=row["territory"],
+                n=len(moved),
+                people=moved,
             )
         else:
             line = message("scenario.manager_added", manager=new_id, n=len(moved), people=moved)

@@ -16,6 +16,7 @@ from api import org_people, org_service, ownership, plans, scenarios
 from api.auth import require_login
 from api.charts import dashboard_charts
 from api.deps import Principal, PrincipalDep, SettingsDep, ensure_browser_session
+from api.errors import PageInputError, error_text, invalid_reason
 from api.i18n import pick_language, translator
 from api.pages.render import redirect, render
 from api.routes.orgs import store_upload
@@ -82,10 +83,25 @@ async def delete(request: Request, settings: SettingsDep, principal: PrincipalDe
     return redirect(request, "/orgs")
 
 
-def _mapping_data(settings: Settings, principal: Principal, org_id: str) -> dict[str, Any]:
+_CHOOSE = "Choose the columns holding: "  # the store's note on an upload that lacks a required column
+
+
+def _mapping_note(message: str, lang: str) -> str:
+    """The store's note on what the upload lacks, in the page's language (it words it in English)."""
+    if not message.startswith(_CHOOSE):
+        return message
+    t = translator(lang)
+    groups = message.removeprefix(_CHOOSE).rstrip(".").split(", ")
+    joiner = "、" if lang == "zh" else ", "
+    named = [(" / ").join(t(f"col_{column}") for column in group.split(" or ")) for group in groups]
+    return t("mapping_choose", columns=joiner.join(named))
+
+
+def _mapping_data(settings: Settings, principal: Principal, org_id: str, lang: str = "en") -> dict[str, Any]:
     org = _owned_report(settings, principal, org_id)
     return {
         "org": org,
+        "org_message": _mapping_note(org.message or "", lang),
         "name": org_service.display_name(settings, org_id),
         "sources": org_service.column_values(settings, org_id),
         "options": org_service.options_of(settings, org_id),
@@ -98,7 +114,7 @@ async def mapping_page(
     request: Request, settings: SettingsDep, principal: PrincipalDep, org_id: str
 ) -> Response:
     """Columns, value names and row filters, with a live count of the rows each choice keeps."""
-    data = await run_in_threadpool(_mapping_data, settings, principal, org_id)
+    data = await run_in_threadpool(_mapping_data, settings, principal, org_id, pick_language(request))
     return render(request, "org_mapping.html", data)
 
 
@@ -142,8 +158,10 @@ async def apply_mapping(
     try:
         org = await run_in_threadpool(_apply, settings, principal, org_id, mapping, options)
     except InputError as exc:
-        data = await run_in_threadpool(_mapping_data, settings, principal, org_id)
-        return render(request, "org_mapping.html", {**data, "error": str(exc)}, status_code=400)
+        lang = pick_language(request)
+        data = await run_in_threadpool(_mapping_data, settings, principal, org_id, lang)
+        error = error_text(exc, lang)
+        return render(request, "org_mapping.html", {**data, "error": error}, status_code=400)
     return redirect(request, f"/orgs/{org_id}" if org.status == "ready" else f"/orgs/{org_id}/mapping")
 
 
@@ -173,7 +191,7 @@ async def set_period(
     try:
         await run_in_threadpool(change)
     except ValueError as exc:
-        raise InputError(f"As-of date or period not understood: {exc}. Use a date like 2025-12-31.") from exc
+        raise PageInputError("period_error", value=f"{as_of} {period_months}".strip()) from exc
     return redirect(request, f"/orgs/{org_id}")
 
 
@@ -304,7 +322,7 @@ async def draft_plan(
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(str(part) for part in first["loc"])
-        raise InputError(f"Plan form: `{field}` {first['msg']}.") from exc
+        raise PageInputError("plan_error_field", field=field, reason=invalid_reason(first)) from exc
     await run_in_threadpool(org_service.owned_view, settings, principal, org_id)
     async with request.app.state.model_queue.slot():
         await run_in_threadpool(
