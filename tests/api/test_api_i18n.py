@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,41 @@ def test_chinese_pages_show_no_english_interface_text(pages: list[str]) -> None:
         )
         assert not leaked, leaked
         assert '<html lang="zh-CN">' in html
+
+
+def test_the_library_catalogues_hold_the_same_keys_and_chinese_is_translated() -> None:
+    from advisor.plan.labels import labels
+
+    for group in ("scenario", "errors"):
+        english, chinese = labels("en")[group], labels("zh")[group]
+        assert set(english) == set(chinese), group
+        for key, text in english.items():
+            # Chinese may leave out a parser's own (English) detail, never add a value
+            assert set(re.findall(r"\{(\w+)", chinese[key])) <= set(re.findall(r"\{(\w+)", text)), key
+            assert key == "placed" or chinese[key] != text, f"{group}.{key} is not translated"
+            words = re.sub(r"\{[^}]*\}|JSON|Excel|UTF-8|CSV|\.xlsx?", "", chinese[key])
+            assert not re.search(r"[A-Za-z]{3,}", words), f"{group}.{key}: {chinese[key]}"
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "status", "chinese", "english"),
+    [
+        ("team.csv", b"role,name\n", 400, "team.csv 只有表头，没有数据行：请重新导出，每人一行。",
+         "team.csv has a header but no rows: export it again with one row per person."),
+        ("team.csv", b"role,Role\nae,ae\n", 400, "team.csv 中有两列都叫“Role”（第 1 列和第 2 列）",
+         "team.csv has two columns named 'Role' (column 1 and column 2)"),
+        ("team.txt", b"role\nae\n", 415, "不支持的文件类型“.txt”：请上传以下类型之一：",
+         "Unsupported file type `.txt`; upload one of:"),
+        ("team.csv", b"", 400, "上传的文件是空的。", "The uploaded file is empty."),
+    ],
+)  # fmt: skip
+def test_an_upload_error_reads_in_the_page_language_and_the_api_keeps_english(
+    client: TestClient, filename: str, content: bytes, status: int, chinese: str, english: str
+) -> None:
+    files = {"file": (filename, content, "text/csv")}
+    page = client.post("/orgs?lang=zh", files=files)
+    assert page.status_code == status
+    message = unescape(page.text.split('id="error-message"')[1].split("</p>")[0])
+    assert chinese in message and 'lang="en"' not in message, message
+    assert english in unescape(client.post("/orgs?lang=en", files=files).text)
+    assert english in client.post("/api/orgs", files=files).json()["detail"]

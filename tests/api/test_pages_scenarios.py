@@ -93,3 +93,71 @@ def test_the_chinese_page_words_the_changes_and_their_units_in_chinese(client: T
     assert "+4 名下属" in result and "reports" not in result and "months" not in result
     bad = client.post(f"{org}/scenario?lang=zh", data={**form, "dest": ["", "North"]})
     assert bad.status_code == 400 and "第 2 项：请选择调出区域，以及另一个调入区域。" in bad.text
+
+
+def _upload(client: TestClient, name: str = "problem_team.csv") -> str:
+    with (ROSTERS / name).open("rb") as handle:
+        upload = client.post(
+            "/orgs", files={"file": ("team.csv", handle, "text/csv")}, follow_redirects=False
+        )
+    return str(upload.headers["location"])
+
+
+def _details(html: str) -> str:
+    return html.split('id="scenario-applied"')[1].split("</details>")[0]
+
+
+def test_the_person_by_person_lines_read_in_the_page_language(client: TestClient) -> None:
+    org = _upload(client)
+    client.post(f"{org}/period", data={"as_of": "2025-12-31"})
+    form = {"edit": ["hire", "move", "add_manager"], "target": ["sdr", "inside", ""], "dest": ["", "", ""],
+            "amount": ["2", "3", "1"]}  # fmt: skip
+    chinese = _details(client.post(f"{org}/scenario?lang=zh", data=form).text)
+    assert "于 2025-12-31 招聘 2 名销售开发代表，每人加入仍有空位、人数最少的团队：" in chinese
+    assert "将 3 名外勤销售调整为内勤销售：A14、A12、A11。" in chinese
+    assert "在 North 新增经理 NEW-MGR-1；将 7 名下属划归其管理：S15（原属 M1）" in chinese
+    assert not any(word in chinese for word in ("Hired", "Moved", "Added", "reps", " from ", 'lang="en"'))
+    english = _details(client.post(f"{org}/scenario?lang=en", data=form).text)
+    assert "Hired 2 SDR on 2025-12-31, each joining the smallest team with room:" in english
+    assert "Moved 3 Field reps to Inside: A14, A12, A11." in english
+
+
+def test_the_api_keeps_the_english_lines_and_adds_their_keys(client: TestClient) -> None:
+    org_id = _upload(client).rsplit("/", 1)[1]
+    body = client.post(f"/api/orgs/{org_id}/scenarios", json={"hire": {"sdr": 2}, "add_manager": 1}).json()
+    assert body["applied"][0].startswith("Hired 2 SDR on ")
+    first = body["applied_messages"][0]
+    assert (first["key"], first["values"]["role"], first["terms"]) == (
+        "scenario.hired",
+        "sdr",
+        {"role": "role"},
+    )
+    assert first["text"] == body["applied"][0]
+    assert [m["text"] for m in body["warning_messages"]] == body["warnings"]
+
+
+@pytest.mark.parametrize(
+    ("spec", "chinese", "english"),
+    [
+        (
+            '{"add_manager": "x"}',
+            "情景字段“add_manager”需要填写整数。",
+            "Scenario `add_manager`: Input should be",
+        ),
+        (
+            '{"hire": {"cfo": 1}}',
+            "情景字段“hire.cfo.[key]”不是可选的值之一。",
+            "Scenario `hire.cfo.[key]`: Input",
+        ),
+        ("[1]", "情景定义必须是一个 JSON 对象", "The scenario spec must be a JSON object"),
+        ("{bad", "JSON 格式有误（第 1 行，第 2 列）。", "The JSON is not valid (line 1, column 2)."),
+    ],
+)
+def test_a_bad_json_spec_is_explained_in_the_page_language(
+    client: TestClient, spec: str, chinese: str, english: str
+) -> None:
+    org = _upload(client)
+    page = client.post(f"{org}/scenario?lang=zh", data={"mode": "json", "spec": spec})
+    assert page.status_code == 400 and chinese in page.text, page.text.split('class="error"')[1][:300]
+    page = client.post(f"{org}/scenario?lang=en", data={"mode": "json", "spec": spec})
+    assert page.status_code == 400 and english in page.text
