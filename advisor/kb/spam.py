@@ -305,9 +305,13 @@ class _Context:
 
     def recurs(self, word: str) -> bool:
         """Whether a word occurs in the document outside this line's runs of evidence."""
+        return self.occurrences(word) > 0
+
+    def occurrences(self, word: str) -> int:
+        """How often a word occurs in the document outside this line's runs of evidence."""
         if self.document is None:
-            return False
-        return self.document.count(word) - self.line.count(word) + self.rest.count(word) > 0
+            return self.rest.count(word)
+        return self.document.count(word) - self.line.count(word) + self.rest.count(word)
 
     def without(self, start: int, end: int) -> _Context:
         """This context with one more stretch of the line blanked (the fragment being judged)."""
@@ -510,6 +514,7 @@ def _stretches(line: str, *, zh: bool) -> list[tuple[int, int, int]]:
 
 _OPEN, _CLOSE = "(（[【「《“", ")）]】」》”"
 _MIN_HAN, _MIN_WORDS = 4, 3
+_RECURS = 3
 
 
 def _whole(text: str, *, zh: bool) -> bool:
@@ -566,7 +571,8 @@ def stretch_fits(
         evidence = _score(kept, here)[0] if kept else 0.0
 
         def recurs(term: str) -> bool:
-            return here.recurs(term) if document is not None else term in here.rest
+            # three times at least: a document's own topic words recur; a splice shares a word or two with its host
+            return here.occurrences(term) >= _RECURS
 
         return fit_features(
             text,
