@@ -88,9 +88,13 @@ def _chart(
     return DashboardChart(chart_id, title, svg_of(chart, title), table)
 
 
-def svg_of(chart: Chart, name: str) -> Markup:
-    """A chart drawn without its own title (the page's caption has it), named `name` for screen readers."""
-    drawn = render_svg(chart).replace('aria-label=""', f'aria-label="{escape(name)}"', 1)
+def svg_of(chart: Chart, name: str, *, lang: str = "en") -> Markup:
+    """A chart drawn without its own title (the page's caption has it), named `name` for screen readers, its
+    before/after legend in `lang`."""
+    from advisor.plan.labels import say
+
+    legend = (say(lang, "chart.before"), say(lang, "chart.after"))
+    drawn = render_svg(chart, legend=legend).replace('aria-label=""', f'aria-label="{escape(name)}"', 1)
     return Markup(drawn)  # noqa: S704 - render_svg escapes every label, and the name is escaped here
 
 

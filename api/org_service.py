@@ -396,7 +396,7 @@ def scenario_view(outcome: dict[str, Any], lang: str, name: str = "") -> dict[st
     chart = None
     if changed:
         pairs = tuple((labels[d["id"]], float(d["before"]), float(d["after"])) for d in changed[:12])
-        chart = svg_of(Chart(title="", style="before_after", rows=pairs), name)
+        chart = svg_of(Chart(title="", style="before_after", rows=pairs), name, lang=lang)
     return {
         "changes": rows,
         "chart": chart,

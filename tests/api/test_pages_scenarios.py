@@ -112,7 +112,10 @@ def test_the_person_by_person_lines_read_in_the_page_language(client: TestClient
     client.post(f"{org}/period", data={"as_of": "2025-12-31"})
     form = {"edit": ["hire", "move", "add_manager"], "target": ["sdr", "inside", ""], "dest": ["", "", ""],
             "amount": ["2", "3", "1"]}  # fmt: skip
-    chinese = _details(client.post(f"{org}/scenario?lang=zh", data=form).text)
+    page = client.post(f"{org}/scenario?lang=zh", data=form).text
+    chart = page.split('class="chart-box"')[1].split("</figure>")[0]
+    assert ">调整前<" in chart and ">调整后<" in chart and ">before<" not in chart
+    chinese = _details(page)
     assert "于 2025-12-31 招聘 2 名销售开发代表，每人加入仍有空位、人数最少的团队：" in chinese
     assert "将 3 名外勤销售调整为内勤销售：A14、A12、A11。" in chinese
     assert "在 North 新增经理 NEW-MGR-1；将 7 名下属划归其管理：S15（原属 M1）" in chinese
