@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from advisor.config import Settings
 from advisor.errors import InputError
+from advisor.plan.labels import roster_text
 from api import org_people, org_service, ownership, plans, scenarios
 from api.auth import require_login
 from api.charts import dashboard_charts
@@ -22,7 +23,7 @@ from api.pages.render import redirect, render
 from api.routes.orgs import store_upload
 from api.schemas import ImportOptions
 from api.security import REPORT_CSP
-from api.serialize import finding_out, metric_out
+from api.serialize import finding_out, metric_out, web_hint
 
 router = APIRouter(
     include_in_schema=False, dependencies=[Depends(require_login), Depends(ensure_browser_session)]
@@ -202,12 +203,19 @@ def _dashboard(settings: Settings, principal: Principal, org_id: str, lang: str)
     result = org_service.owned_view(settings, principal, org_id)
     t = translator(lang)
     findings = [{"out": finding_out(f, lang), "people": org_people.filter_for(f)} for f in result.findings]
+    if lang != "en" and len(org.issues) == len(result.roster.issues):
+        # the library words its notes on cells in English: the page words them from the catalogue
+        worded = [
+            shown.model_copy(update={"reason": web_hint(roster_text(issue.reason, lang))})
+            for shown, issue in zip(org.issues, result.roster.issues, strict=True)
+        ]
+        org = org.model_copy(update={"issues": worded})
     return {
         "org": org,
         "name": org_service.display_name(settings, org_id),
         "options": result.options,
         "as_of": result.roster.as_of,
-        "notes": result.roster.notes,
+        "notes": [web_hint(roster_text(note, lang)) for note in result.roster.notes],
         "metrics": [metric_out(m, lang) for m in result.metrics],
         "headline": {m.id: metric_out(m, lang) for m in result.metrics if m.id in _HEADLINE},
         "findings": findings,

@@ -142,3 +142,65 @@ def test_an_upload_error_reads_in_the_page_language_and_the_api_keeps_english(
     assert chinese in message and 'lang="en"' not in message, message
     assert english in unescape(client.post("/orgs?lang=en", files=files).text)
     assert english in client.post("/api/orgs", files=files).json()["detail"]
+
+
+_DIRTY = """rep_id,name,role,channel,segment,manager_id,hire_date,exit_date,exit_reason,quota,department
+M1,Mia,manager,inside,smb,,2020-01-01,,,,Sales
+A1,Ann,ae,inside,smb,M1,2024-01-01,,,100000,Sales
+A1,Dup,ae,inside,smb,M1,2024-01-01,,,100000,Sales
+,NoId,ae,inside,smb,M1,2024-01-01,,,100000,Sales
+A3,Cfo,cfo,inside,smb,M1,2024-01-01,,,100000,Sales
+A4,Blank,,inside,smb,M1,2024-01-01,,,100000,Sales
+A5,Tele,ae,teleport,smb,M1,2024-01-01,,,100000,Sales
+A6,Gal,ae,inside,galactic,M1,2024-01-01,,,100000,Sales
+A7,Why,ae,inside,smb,M1,2024-01-01,2025-01-01,whatever,100000,Sales
+A8,Abc,ae,inside,smb,M1,2024-01-01,,,abc,Sales
+A9,Neg,ae,inside,smb,M1,2024-01-01,,,-5,Sales
+B1,Big,ae,inside,smb,M1,2024-01-01,,,1e15,Sales
+B2,Date,ae,inside,smb,M1,notadate,,,100000,Sales
+B3,Old,ae,inside,smb,M1,1900-01-01,,,100000,Sales
+B4,None,ae,inside,smb,M1,,,,100000,Sales
+B5,Soon,ae,inside,smb,M1,2026-06-01,,,100000,Sales
+B6,Back,ae,inside,smb,M1,2024-01-01,2023-01-01,voluntary,100000,Sales
+B7,Later,ae,inside,smb,M1,2024-01-01,2026-03-01,voluntary,100000,Sales
+B8,Reason,ae,inside,smb,M1,2024-01-01,,voluntary,100000,Sales
+B9,Ghost,ae,inside,smb,ZZ,2024-01-01,,,100000,Sales
+C1,Aside,ae,inside,smb,A3,2024-01-01,,,100000,Sales
+C2,Loop,ae,inside,smb,C3,2024-01-01,,,100000,Sales
+C3,Loop,ae,inside,smb,C2,2024-01-01,,,100000,Sales
+C4,Other,ae,inside,smb,M1,2024-01-01,,,100000,R&D
+
+"""
+
+
+def test_every_note_and_cell_issue_a_roster_gets_reads_in_chinese() -> None:
+    from datetime import date
+
+    from advisor.org.roster import load_roster
+    from advisor.plan.labels import labels, roster_text
+
+    assert set(labels("en")["roster_texts"]) == set(labels("zh")["roster_texts"])
+    assert set(labels("en")["roster_parts"]) == set(labels("zh")["roster_parts"])
+    dirty = load_roster(_DIRTY.encode("cp1252") + "José,ae\n".encode("cp1252"), filename="dirty.csv",
+                        as_of=date(2025, 12, 31), where={"department": "Sales"})  # fmt: skip
+    undated = load_roster(b"name,role\nAnn,ae\n", filename="crm.csv")
+    texts = [issue.reason for issue in dirty.issues] + dirty.notes + undated.notes
+    assert len({issue.reason for issue in dirty.issues}) >= 18 and len(dirty.notes + undated.notes) >= 4
+    for text in texts:
+        chinese = roster_text(text, "zh")
+        assert chinese != text, f"no Chinese wording for {text!r}"
+        assert roster_text(text, "en") == text
+        assert not re.search(r"\b(?:the|is|use|of|a|an|and|with|not)\b", chinese), chinese
+
+
+def test_the_chinese_dashboard_words_the_cell_issues_and_notes_in_chinese(client: TestClient) -> None:
+    files = {"file": ("dirty.csv", _DIRTY.encode("utf-8"), "text/csv")}
+    org = client.post("/orgs", files=files, follow_redirects=False).headers["location"]
+    page = unescape(client.get(f"{org}?lang=zh").text)
+    issues = page.split('id="issues"')[1].split("</table>")[0]
+    assert "无法识别的 role 取值：请使用 sdr、ae、am、se、manager、director、other 之一" in issues
+    assert "unknown" not in issues and "the reporting line is ignored" not in issues
+    english = unescape(client.get(f"{org}?lang=en").text).split('id="issues"')[1].split("</table>")[0]
+    assert (
+        "unknown role: use one of sdr, ae, am, se, manager, director, other, or map the value with" in english
+    )
