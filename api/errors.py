@@ -111,10 +111,13 @@ def invalid_reason(error: Any) -> Callable[[str], str]:
 
 
 def error_text(exc: BaseException, lang: str) -> str:
-    """An error's message for a page in `lang`: catalogued errors are worded in it, others read as raised."""
+    """An error's message for a page in `lang`: catalogued errors are worded in it (the rules layer's roster notes
+    matched against their catalogue), others read as raised."""
     from advisor.org.messages import worded
+    from advisor.plan.labels import roster_text
 
-    return public_message(exc.text(lang) if isinstance(exc, PageInputError) else worded(exc, lang))
+    text = exc.text(lang) if isinstance(exc, PageInputError) else worded(exc, lang)
+    return public_message(roster_text(text, lang))
 
 
 class PageHTTPException(HTTPException):
@@ -148,21 +151,21 @@ def error_response(
     from api.pages.render import render  # pages import this module's handlers, so the import is deferred
 
     lang = pick_language(request)
-    message = public_message(worded(lang) if worded else message)
-    context = {"status": status, "message": message, "message_lang": lang if worded else "en"}
+    shown = public_message(worded(lang) if worded else message)
+    translated = lang == "en" or shown != public_message(message)
+    context = {"status": status, "message": shown, "message_lang": lang if translated else "en"}
     return render(request, "error.html", context, status_code=status, headers=headers)
 
 
 async def _advisor_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AdvisorError)
-    from advisor.org.messages import MessageError
-
     status = status_for(exc)
     if status >= 500:
         log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc)
     headers = {"Retry-After": "10"} if isinstance(exc, ModelError) else None
-    words = exc.text if isinstance(exc, PageInputError | MessageError) else None
-    return error_response(request, status, str(exc), type(exc).__name__, headers, worded=words)
+    return error_response(
+        request, status, str(exc), type(exc).__name__, headers, worded=lambda lang: error_text(exc, lang)
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

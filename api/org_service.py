@@ -313,8 +313,12 @@ def set_options(settings: Settings, principal: Principal, org_id: str, options: 
     return view(settings, org_id)
 
 
-def preview(settings: Settings, org_id: str, mapping: dict[str, str], options: ImportOptions) -> PreviewOut:
-    """How many rows a mapping with these options keeps, without storing anything."""
+def preview(
+    settings: Settings, org_id: str, mapping: dict[str, str], options: ImportOptions, lang: str = "en"
+) -> PreviewOut:
+    """How many rows a mapping with these options keeps, without storing anything (a problem worded in `lang`)."""
+    from api.errors import error_text
+
     record = org_store.get_org(settings, org_id)
     trial = org_store.OrgUpload(
         id=record.id, filename=record.filename, mapping=json.dumps(mapping), dayfirst=record.dayfirst
@@ -322,7 +326,8 @@ def preview(settings: Settings, org_id: str, mapping: dict[str, str], options: I
     try:
         roster = load_with(settings, trial, options)
     except InputError as exc:
-        return PreviewOut(rows=record.rows, kept=0, filtered_out=0, set_aside=0, message=web_hint(str(exc)))
+        message = web_hint(error_text(exc, lang))
+        return PreviewOut(rows=record.rows, kept=0, filtered_out=0, set_aside=0, message=message)
     kept = len(roster.df)
     total = kept + roster.set_aside + roster.filtered_out
     return PreviewOut(rows=total, kept=kept, filtered_out=roster.filtered_out, set_aside=roster.set_aside)

@@ -14,6 +14,7 @@ from advisor.org.scenarios import ScenarioSpec
 from api import exports, org_people, org_service, ownership
 from api.auth import require_api_key
 from api.deps import ROSTER_TYPES, Principal, PrincipalDep, SettingsDep, read_upload
+from api.i18n import pick_language
 from api.schemas import (
     ColumnValuesOut,
     FindingsOut,
@@ -148,13 +149,14 @@ async def columns(settings: SettingsDep, principal: PrincipalDep, org_id: str) -
 
 @router.post("/{org_id}/preview", response_model=PreviewOut)
 async def preview(
-    settings: SettingsDep, principal: PrincipalDep, org_id: str, body: MappingRequest
+    request: Request, settings: SettingsDep, principal: PrincipalDep, org_id: str, body: MappingRequest
 ) -> PreviewOut:
-    """How many rows this mapping, these value names and filters would keep (nothing is stored)."""
+    """How many rows this mapping, these value names and filters would keep (nothing is stored); a problem is
+    worded in the caller's language (`?lang=`, the page's cookie, Accept-Language)."""
     await run_in_threadpool(ownership.check, settings, "org", org_id, principal)
-    return await run_in_threadpool(
-        org_service.preview, settings, org_id, body.mapping, body.options or ImportOptions()
-    )
+    options = body.options or ImportOptions()
+    lang = pick_language(request)
+    return await run_in_threadpool(org_service.preview, settings, org_id, body.mapping, options, lang)
 
 
 @router.get("/{org_id}/options", response_model=ImportOptions)

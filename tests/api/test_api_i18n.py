@@ -204,3 +204,19 @@ def test_the_chinese_dashboard_words_the_cell_issues_and_notes_in_chinese(client
     assert (
         "unknown role: use one of sdr, ae, am, se, manager, director, other, or map the value with" in english
     )
+
+
+def test_an_impossible_row_filter_is_explained_in_the_page_language(client: TestClient) -> None:
+    files = {"file": ("dirty.csv", _DIRTY.encode("utf-8"), "text/csv")}
+    org = client.post("/orgs", files=files, follow_redirects=False).headers["location"]
+    org_id = org.rsplit("/", 1)[1]
+    body = {"mapping": {}, "options": {"where": {"department": "Finance"}}}
+    chinese = client.post(f"/api/orgs/{org_id}/preview?lang=zh", json=body).json()["message"]
+    assert chinese == "没有符合 department = Finance 的行：请检查筛选值（不区分大小写）。"
+    english = client.post(f"/api/orgs/{org_id}/preview?lang=en", json=body).json()["message"]
+    assert (
+        english == "No rows match department = Finance: check the value (values seen are case-insensitive)."
+    )
+    form = {"filter_column": "department", "filter_value": "Finance"}
+    page = unescape(client.post(f"{org}/mapping?lang=zh", data=form).text)
+    assert "没有符合 department = Finance 的行" in page.split('class="error"')[1].split("</p>")[0]
