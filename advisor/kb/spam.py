@@ -31,20 +31,39 @@ left of it is a scrap (at most `SCRAP_WORDS` content words or `SCRAP_CHARS` char
 right beside a cut is cut with it, since spam comes in clusters; a Chinese clause piece is cut from a splice point as
 far as evidence runs (whole when it is shaped like a headline). Headings and table rows are never cut.
 
+Fit. The lists above know the adverts they were written from. A second pass, `find_unfit`, judges candidate stretches
+(English sentences; Chinese pieces between sentence ends and splice points, and the clauses that end them) by how
+badly they fit their paragraph on traits that need no vocabulary (`advisor.kb.coherence.fit_features`: a break in
+the host without punctuation, a label lead on an unfinished line, splice edges, exclamation, slogan shape, words
+foreign to the bundled knowledge base and to the document, structural evidence, the semantic judge's weight, and
+length), and cuts a stretch whole when its score reaches `FIT_THRESHOLD`. A stretch that a lexical cut touches goes
+whole only when what the cut leaves of it fits no better (`Join our ⟦...⟧, 300+ members.`); a break right beside a
+cut is that cut's residue; a paragraph of one stretch is never cut by its fit (it has nothing to fit).
+
 Calibration: weights were set by kind, then the threshold, gaps, scrap sizes, topic and semantic weights were chosen
-on the `dev` split of the labelled corpus (`tests/fixtures/spam/`: 66 + 64 paragraphs, 56 + 54 fragments), and the
-`test` split (26 + 26 paragraphs written after the design, 20 + 20 fragments) measured once the design was frozen.
-`advisor eval ingest` reports these figures, means over paragraphs (a fragment is caught when 80% of its words are
-gone; a false cut is a clean sentence that lost any word):
+on the `dev` split of the labelled corpus (`tests/fixtures/spam/`), and the fit weights fitted on `dev` by logistic
+regression (12 clean look-alikes with exclamations, `we` and `Note:` leads were added to `dev` for it). The `test`
+split (26 + 26 paragraphs, 20 + 20 fragments) was measured before the fit existed and has been seen since; the
+`heldout2` split (`heldout2.yaml`, 16 + 16 paragraphs, 12 + 12 fragments, new vocabulary and new kinds of splice)
+was written after the fit was frozen and measured once. `ADVISOR_HOME=... advisor eval ingest ingest_heldout
+--no-ingest` reports these figures, means over paragraphs (a fragment is caught when 80% of its words are gone; a
+false cut is a clean sentence that lost any word); by language, fragments pooled (en / zh); before = the lexical
+detector alone:
 
-                     dev      held-out test   (test by language, fragments pooled: en / zh)
-    spam_recall      0.959    0.650           0.70 / 0.60
-    false_cut_rate   0.012    0.000           0.00 / 0.00
-    cut_precision    0.989    1.000           1.00 / 1.00
+                     dev (142)   test (52)                   heldout2 (32)
+    spam_recall      0.964       0.725 (0.80 / 0.65)         0.333 (0.25 / 0.42)
+      before         0.959       0.650 (0.70 / 0.60)         0.083 (0.08 / 0.08)
+    false_cut_rate   0.018       0.000                       0.016 (0.00 / 0.04)
+      before         0.018       0.000                       0.016
+    cut_precision    0.969       1.000                       0.909
+      before         0.969       1.000                       0.667
 
-The held-out recall is far below dev: the vocabulary signals are lists, and new adverts use new words (`Sell more,
-stress less`, `多卖货，少操心`). What generalises is structure (numbers, links, splices, language switches, title
-shape, repetition) and, in English, meaning; cuts stay precise either way, so missing spam costs recall, not text.
+The issue's targets (recall 0.95, false cuts 0.01 on unseen paragraphs) are not met: on `heldout2` the lists and the fit
+together catch a third of the fragments, where the lists alone caught one in twelve. What it misses: fragments spliced mid-sentence with no
+residue (`...leaving DM @leadking on Instagram for the full database and costs less...`), whole sentences that end
+with a full stop like prose (`Join the masterclass and earn passive income from your sofa.`), hashtags, emoji and
+Cyrillic or Japanese inserts (the language switch knows only Chinese and English). Cuts stay precise: what the fit
+cuts on `heldout2` is all spam; its one damaged clean sentence is the vocabulary pass's (`向供应商购买数据之前，先要两百条样本`).
 """
 
 from __future__ import annotations

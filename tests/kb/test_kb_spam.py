@@ -44,6 +44,17 @@ def test_corpus_has_forty_spliced_paragraphs_clean_look_alikes_and_a_held_out_sp
     assert len({r["id"] for r in rows}) == len(rows)
 
 
+def test_second_held_out_split_has_twelve_spliced_and_four_clean_paragraphs_per_language() -> None:
+    rows = yaml.safe_load((CORPUS / "heldout2.yaml").read_text(encoding="utf-8"))
+    for lang in ("en", "zh"):
+        mine = [r for r in rows if r["lang"] == lang]
+        spliced = [r for r in mine if "clean" not in r["tags"]]
+        assert len(spliced) >= 12 and len(mine) - len(spliced) >= 4
+        # a fragment lost to YAML (a space before `#` starts a comment) would silently make a paragraph clean
+        assert all(len(parse_marked(str(r["question"]))[1]) == 1 for r in spliced)
+    assert {r["split"] for r in rows} == {"test"} and len({r["id"] for r in rows}) == len(rows)
+
+
 def test_parse_and_score_a_cut_exactly() -> None:
     marked = "Coach every week. ⟦Buy cheap leads now!⟧ Review the plan."
     raw, spans = parse_marked(marked)
