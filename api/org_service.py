@@ -228,7 +228,13 @@ def view(settings: Settings, org_id: str) -> OrgView:
     """The org read with its owner's options, computed once per upload version and options, and cached."""
     record = org_store.get_org(settings, org_id)
     if record.status != "ready":
-        raise InputError(f"Org {record.filename} needs a column mapping first: {record.message}")
+        from advisor.plan.labels import roster_text
+        from api.errors import PageInputError
+
+        note = record.message
+        raise PageInputError(
+            "org_needs_mapping", name=record.filename, note=lambda lang: roster_text(note, lang)
+        )
     options = options_of(settings, org_id)
     key = (org_id, record.version, options.model_dump_json())
     with _views_lock:

@@ -46,7 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from advisor.errors import InputError
 from advisor.org.analysis import clean_json, compute_metrics, population
 from advisor.org.benchmarks import BenchmarkSet
-from advisor.org.messages import Message, message
+from advisor.org.messages import Message, MessageError, message
 from advisor.org.metrics import SPAN_RANGE
 from advisor.org.profile import Profile
 from advisor.org.roster import Roster
@@ -145,7 +145,7 @@ def parse_points(text: str) -> float:
     """`-5pp`, `-5` or `+3pp` as percentage points."""
     match = _AMOUNT.match(str(text))
     if not match:
-        raise InputError(f"--attrition expects percentage points such as -5pp or +3pp, got {text!r}.")
+        raise MessageError("errors.points", value=str(text))
     return float(match.group(1))
 
 

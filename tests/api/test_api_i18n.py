@@ -220,3 +220,17 @@ def test_an_impossible_row_filter_is_explained_in_the_page_language(client: Test
     form = {"filter_column": "department", "filter_value": "Finance"}
     page = unescape(client.post(f"{org}/mapping?lang=zh", data=form).text)
     assert "没有符合 department = Finance 的行" in page.split('class="error"')[1].split("</p>")[0]
+
+
+def test_an_org_waiting_for_its_columns_says_so_in_the_page_language(client: TestClient) -> None:
+    files = {"file": ("staff.csv", b"Foo,Bar\nAnn,Seller\n", "text/csv")}
+    org = (
+        client.post("/orgs", files=files, follow_redirects=False).headers["location"].removesuffix("/mapping")
+    )
+    page = unescape(client.get(f"{org}/scenario?lang=zh").text)
+    assert (
+        page.split('id="error-message"')[1].split("</p>")[0]
+        == ">staff.csv 需要先完成列映射：请选择包含以下内容的列：role。"
+    )
+    mapping = unescape(client.get(f"{org}/mapping?lang=zh").text)
+    assert '<p class="warning">请选择包含以下内容的列：岗位。</p>' in mapping

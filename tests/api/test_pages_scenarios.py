@@ -153,6 +153,11 @@ def test_the_api_keeps_the_english_lines_and_adds_their_keys(client: TestClient)
             "Scenario `hire.cfo.[key]`: Input",
         ),
         ("[1]", "情景定义必须是一个 JSON 对象", "The scenario spec must be a JSON object"),
+        (
+            '{"attrition_pp": "abc"}',
+            "流失率变化需要填写百分点，例如 -5pp 或 +3pp，而不是“abc”。",
+            "percentage points",
+        ),
         ("{bad", "JSON 格式有误（第 1 行，第 2 列）。", "The JSON is not valid (line 1, column 2)."),
     ],
 )
