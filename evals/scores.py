@@ -17,6 +17,7 @@ import numpy as np
 from advisor.chat.composer import CROSS_REFERENCE, DANGLING
 from advisor.chat.numbers import extract_numbers, number_traces
 from advisor.text.lang import is_language
+from advisor.text.numbers import states_quantity
 from advisor.text.sentences import citation_ids, split_sentences, strip_citations
 from advisor.text.tokens import key_terms, overlap
 
@@ -221,11 +222,12 @@ def lead_sentence(text: str) -> str:
 
 def direct_answer(*, text: str, key_points: Sequence[Sequence[str]], intent: str | None) -> float | None:
     """1 when the lead sentence answers the question: it makes one of the key points (a figure question's lead
-    states a number); None when the case names no key points."""
+    states a quantity, in digits or in words: "how quickly" is answered by "within a year", 多久 by 一年内);
+    None when the case names no key points."""
     if not key_points:
         return None
     lead = lead_sentence(text)
-    if intent == "figure" and not extract_numbers(lead):
+    if intent == "figure" and not states_quantity(lead):
         return 0.0
     return 1.0 if key_point_coverage(text=lead, key_points=key_points) else 0.0
 

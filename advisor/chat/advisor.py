@@ -25,8 +25,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from advisor.chat.agent import AgentState, run_agent
 from advisor.chat.answer import Answer
-from advisor.chat.composer import ROLES as INTENT_ROLES
-from advisor.chat.composer import compose
+from advisor.chat.composer import LEAD_ROLES, compose
 from advisor.chat.events import Event, FinalEvent, StatusEvent, TextEvent
 from advisor.chat.evidence import EvidencePack, passage_evidence
 from advisor.chat.grounding import GroundedSentence, GroundedText, Grounder, draft_problem
@@ -227,7 +226,15 @@ class Advisor:
         if declined:
             return (yield from self._refuse(run, declined))
         names = org.names() if org else {}
-        run.intent = classify(standalone, lang=run.lang, embedder=self.embedder, roster_names=names).intent
+        # a question about "our" team with no org loaded is answered from the guidance: "our SDR to AE ratio"
+        # then asks for the benchmark figure, "our team's turnover formula" for the definition
+        run.intent = classify(
+            standalone,
+            lang=run.lang,
+            embedder=self.embedder,
+            roster_names=names,
+            exclude=() if org else ("my_org",),
+        ).intent
         writes = self.writes_answers and (run.lang == "en" or self.settings.multilingual_model)
         passages = search_passages(
             self.retriever,
@@ -235,7 +242,7 @@ class Advisor:
             k=self.settings.retrieval_k,
             lang=run.lang,
             deepen=0 if writes else DEEPEN,
-            roles=INTENT_ROLES.get(run.intent, ())[:1],
+            roles=LEAD_ROLES.get(run.intent, ()),
         )
         run.lap("retrieve_ms")
         metric_items = org.evidence_for(standalone, lang=run.lang) if org else []

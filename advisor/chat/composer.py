@@ -7,6 +7,14 @@ scored by its support for the question, plus a bonus when its section's role is 
 (causes for "why", actions for "how", figures for "how many"...) and a little of its passage's retrieval relevance.
 With an org loaded, the user's own numbers and findings lead; a question about the org then takes the guidance's
 actions as its list. Chinese answers are composed the same way from Chinese units.
+
+The lead is chosen apart from the list, because it must answer the question itself: it comes from a section whose
+role holds that kind of answer (`LEAD_ROLES`: a figure question's lead from figures and states a number, a
+definition's from a definition, a how-question's from actions), from the document the question is most about (its
+title shares the question's terms, or it lists a question like it), and it matches the question's own wording with
+words of one notion folded together (`advisor.text.tokens.concept_terms`: 理想/最好/应该, ideal/good/healthy). A
+should-we question leads with a conditional recommendation ("Move ... when ..., keep ... for ...") when the evidence
+has one. Only when no unit of a fitting role exists does the lead come from any section.
 """
 
 from __future__ import annotations
@@ -20,9 +28,9 @@ from advisor.chat.evidence import Evidence, EvidencePack
 from advisor.chat.grounding import GroundedSentence, GroundedText
 from advisor.chat.intent import Intent
 from advisor.chat.support import support_matrix
-from advisor.text.numbers import extract_numbers
+from advisor.text.numbers import extract_numbers, states_quantity
 from advisor.text.sentences import sentence_units
-from advisor.text.tokens import key_terms, overlap
+from advisor.text.tokens import concept_overlap, concept_terms, key_terms, overlap
 
 # roles each intent draws on, best first; the first earns the full bonus, the others part of it
 ROLES: dict[str, tuple[str, ...]] = {
@@ -34,6 +42,25 @@ ROLES: dict[str, tuple[str, ...]] = {
     "comparison": ("overview", "figures", "caveats", "definition"),
     "my_org": ("actions", "checklist", "causes"),
 }
+# roles the lead may come from, per intent, best first (see the module docstring)
+LEAD_ROLES: dict[str, tuple[str, ...]] = {
+    "causes": ("causes", "overview"),
+    "actions": ("actions", "checklist", "overview"),
+    "decision": ("actions", "overview", "caveats"),
+    "figure": ("figures", "overview", "definition"),
+    "definition": ("definition", "overview"),
+    "comparison": ("overview", "definition", "figures", "causes"),
+    "my_org": ("actions", "checklist", "causes"),
+}
+# a recommendation that says when: what a should-we question needs first
+CONDITIONAL = {
+    "en": re.compile(r"\b(?:when|if|unless|where|while|once)\b", re.IGNORECASE),
+    "zh": re.compile(r"时[，,]|如果|若|除非|只要|适合|前提"),
+}
+LEAD_ROLE_BONUS = 0.3
+TITLE_WEIGHT = 0.3  # the document the question names in its title is the one it is about
+WORDING_WEIGHT = 0.4  # the lead shares the question's own wording (notions folded)
+CONDITIONAL_BONUS = 0.3
 ROLE_BONUS = 0.25
 RELEVANCE_WEIGHT = 0.1
 ASKED_WEIGHT = 0.2  # a document that lists the question as one it answers is the likeliest to answer it
@@ -110,6 +137,46 @@ def _org_sentences(pack: EvidencePack, question: str) -> list[GroundedSentence]:
     return sentences
 
 
+def _doc_asked(units: list[_Unit]) -> dict[str, float]:
+    """Per document, how close the question is to one it lists (the retriever marks one chunk per document)."""
+    asked: dict[str, float] = {}
+    for unit in units:
+        doc = unit.evidence.doc_id
+        asked[doc] = max(asked.get(doc, 0.0), unit.evidence.asked)
+    return asked
+
+
+def _lead(question: str, units: list[_Unit], support: list[float], *, intent: str, lang: str) -> int | None:
+    """The unit that answers the question itself (see the module docstring), or None when none fits."""
+    roles = LEAD_ROLES.get(intent, ())
+    fitting = [i for i, unit in enumerate(units) if unit.evidence.role in roles]
+    if intent == "figure":
+        fitting = [i for i in fitting if states_quantity(units[i].text)] or [
+            i for i, unit in enumerate(units) if states_quantity(unit.text)
+        ]
+    if not fitting:
+        return None
+    terms = concept_terms(question)
+    asked = _doc_asked(units)
+    conditional = CONDITIONAL["zh" if lang == "zh" else "en"]
+
+    def score(i: int) -> float:
+        unit = units[i]
+        value = support[i] + WORDING_WEIGHT * concept_overlap(terms, unit.text)
+        value += TITLE_WEIGHT * concept_overlap(terms, unit.evidence.title)
+        value += ASKED_WEIGHT * asked.get(unit.evidence.doc_id, 0.0)
+        value += (
+            LEAD_ROLE_BONUS * (1 - roles.index(unit.evidence.role) / len(roles))
+            if unit.evidence.role in roles
+            else 0
+        )
+        if intent == "decision" and conditional.search(unit.text):
+            value += CONDITIONAL_BONUS
+        return value + RELEVANCE_WEIGHT * unit.evidence.score
+
+    return max(fitting, key=score)
+
+
 def compose(
     question: str,
     pack: EvidencePack,
@@ -131,13 +198,18 @@ def compose(
     order = sorted(range(len(units)), key=lambda i: -scores[i])
     chosen: list[int] = []
     wanted = 1 + ITEMS.get(intent, 3)
+    first = None if lead else _lead(question, units, [float(v) for v in support], intent=intent, lang=lang)
+    if first is not None:
+        chosen.append(first)
     for i in order:
+        if i in chosen:
+            continue
         if any(overlap(key_terms(units[i].text), units[j].text) >= _SAME_FACT for j in chosen):
             continue  # two documents often restate one fact (an article and the benchmarks table): say it once
         chosen.append(i)
         if len(chosen) == wanted:
             break
-    if intent == "figure":  # a question about a figure is answered by a figure first
+    if intent == "figure" and first is None:  # a question about a figure is answered by a figure first
         chosen.sort(key=lambda i: not extract_numbers(units[i].text))
     picked = [GroundedSentence(units[i].text, (units[i].evidence.id,)) for i in chosen]
     if lead:  # the user's numbers lead; the guidance follows as the list

@@ -52,7 +52,7 @@ _PATTERNS: dict[str, dict[Intent, re.Pattern[str]]] = {
         ),
         "definition": re.compile(
             r"\bformula\b|\bdefine\b|\bdefinition\b|what counts as|\bmean(?:s)?\b(?! by (?:a|the) (?:good|normal))"
-            r"|\bstand for\b|how (?:is|are|do you|do we|should we)\s+(?:\w+\s+){0,4}?"
+            r"|\bstand for\b|how (?:is|are|do you|do we|do i|should we|should i)\s+(?:\w+\s+){0,4}?"
             r"(?:calculated|computed|measured|work(?:ed)? out|measure|calculate|compute)"
             r"|^what(?:'s| is| are)\s+(?:a |an |the )?(?!good|normal|typical|average|best|right|ideal)"
             r"[\w:-]+(?:\s[\w:-]+){0,3}\s*\?$|^what is the magic number",
@@ -74,7 +74,7 @@ _PATTERNS: dict[str, dict[Intent, re.Pattern[str]]] = {
         ),
         "causes": re.compile(
             r"\bwhy\b|what(?:'s| is| are)? (?:driving|behind|causing)|\bwhat causes\b|\bwhat makes\b|\breasons?\b"
-            r"|\broot cause|\bwhat leads\b",
+            r"|\broot cause|\bwhat leads\b|\b(?:main|common|usual|biggest|typical) causes\b|\bcauses of\b",
             re.IGNORECASE,
         ),
         "actions": re.compile(
@@ -89,12 +89,14 @@ _PATTERNS: dict[str, dict[Intent, re.Pattern[str]]] = {
             r"|[A-Z][a-z]+\s*(?:的)?\s*(?:团队|区域|管理幅度|下属|小组)"
         ),
         "comparison": re.compile(
-            r"区别|不同|相比|对比|比较|取舍|利弊|哪个(?:好|更|划算)|还是.{1,12}好|和.{1,15}哪个"
+            r"区别|不同|相比|对比|比较(?!合适|好|健康|理想|合理|稳妥)|取舍|利弊|哪个(?:好|更|划算)|还是.{1,12}好|和.{1,15}哪个"
         ),
         "definition": re.compile(
-            r"什么是|是什么意思|(?:指的?是)什么|指什么|怎么(?:计算|算|定义|衡量)|如何(?:计算|定义|衡量)|公式|定义|什么算|含义"
+            r"什么是|是什么意思|(?:指的?是)什么|指什么|(?:怎么|怎样|如何)(?:计算|测算|估算|推算|算|定义|衡量|判断)|公式|定义|什么算|含义"
         ),
-        "figure": re.compile(r"多少|几个|几倍|多久|多长|多高|多大|几成|百分之|几个月|几年|几人"),
+        "figure": re.compile(
+            r"多少|几个|几倍|多久|多长|多高|多大|几成|百分之|几个月|几年|几人|什么(?:水平|范围|区间|数字)|占比"
+        ),
         "decision": re.compile(
             r"应该.{0,30}吗|要不要|值得.{0,20}吗|可行吗|需不需要|是不是应该|该不该|能不能|是否应|还是"
         ),
@@ -141,19 +143,23 @@ def classify(
     lang: str | None = None,
     embedder: Embeddings | None = None,
     roster_names: Iterable[str] = (),
+    exclude: Iterable[Intent] = (),
 ) -> IntentDecision:
-    """The intent of a question (see the module docstring for the order of the signals)."""
+    """The intent of a question (see the module docstring for the order of the signals); `exclude` names intents
+    that cannot apply (`my_org` with no org loaded: "our SDR to AE ratio" then asks for the benchmark figure)."""
     lang = lang or detect_lang(question)
     text = question.strip()
-    if mentions_roster(text, roster_names):
+    excluded = set(exclude)
+    if "my_org" not in excluded and mentions_roster(text, roster_names):
         return IntentDecision("my_org", "roster", lang)
     patterns = _PATTERNS["zh" if lang == "zh" else "en"]
     for intent in INTENTS:
-        if patterns[intent].search(text):
+        if intent not in excluded and patterns[intent].search(text):
             return IntentDecision(intent, "pattern", lang)
     if lang == "zh" or embedder is None:
         return IntentDecision("actions", "default", lang)
-    labels = [intent for intent, examples in EXAMPLES.items() for _ in examples]
-    vectors = embed(embedder, [text, *(e for examples in EXAMPLES.values() for e in examples)])
+    examples = {intent: texts for intent, texts in EXAMPLES.items() if intent not in excluded}
+    labels = [intent for intent, texts in examples.items() for _ in texts]
+    vectors = embed(embedder, [text, *(e for texts in examples.values() for e in texts)])
     sims = vectors[1:] @ vectors[0]
     return IntentDecision(labels[int(np.argmax(sims))], "embedding", lang)

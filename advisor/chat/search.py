@@ -46,5 +46,13 @@ def search_passages(
     seen = {p.chunk_id for p in passages}
     found = retriever.search(query, k=4 * deepen + k, lang=passages[0].lang, doc_ids=top)
     extra = [p for p in found if p.chunk_id not in seen]
-    extra.sort(key=lambda p: p.role not in roles)  # stable: retrieval order within each group
-    return passages + extra[:deepen]
+    # each top document's best section in the wanted roles first (in document order), so the article the question
+    # is most about brings its figures or its actions even when another document's sections rank higher
+    firsts: list[Passage] = []
+    for doc_id in top:
+        best = next((p for p in extra if p.doc_id == doc_id and p.role in roles), None)
+        if best is not None:
+            firsts.append(best)
+    rest = [p for p in extra if p not in firsts]
+    rest.sort(key=lambda p: p.role not in roles)  # stable: retrieval order within each group
+    return passages + (firsts + rest)[:deepen]

@@ -69,3 +69,17 @@ def extract_numbers(text: str) -> list[NumberMention]:
             kind = "money"
         mentions.append(NumberMention(match.group(0).strip(), value, kind, decimals, *match.span()))
     return mentions
+
+
+# quantities written in words: "within a year", "half of all reps", "twice as long", 一年内, 两倍, 三分之一, 一半
+_WORDED = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|half a)\s+"
+    r"(?:years?|months?|weeks?|quarters?|days?)\b|\b(?:half|twice|double|triple|a third|a quarter)\b"
+    r"|[一二两三四五六七八九十半]+(?:年|个月|个季度|季度|周|天|倍|成)|[一二三四五六七八九十]分之[一二三四五六七八九十]|一半",
+    re.IGNORECASE,
+)
+
+
+def states_quantity(text: str) -> bool:
+    """Whether a text states a quantity, in digits (`extract_numbers`) or in words ("within a year", 两倍, 一半)."""
+    return bool(extract_numbers(text)) or _WORDED.search(text) is not None

@@ -116,3 +116,34 @@ def overlap(query_terms: list[str], text: str) -> float:
         return 0.0
     found = set(key_terms(text))
     return sum(term in found for term in query_terms) / len(query_terms)
+
+
+# Words a question and an answer use for one notion ("What is an ideal span?" is answered by "a good span is 6-8";
+# "理想的幅度" by "最好带 6-8 人"): folded to one term where a question is matched against answer units.
+_CONCEPTS: dict[str, tuple[str, ...]] = {
+    "good": ("ideal", "healthy", "right", "best", "optimal", "sensible", "reasonable", "recommended"),
+    "typical": ("normal", "average", "usual", "usually", "median", "common", "typically", "benchmark"),
+    "合适": ("理想", "最好", "健康", "应该", "合理", "最佳", "建议", "推荐", "比较好"),
+    "平均": ("通常", "一般", "典型", "正常", "常见", "普遍", "中位", "基准"),
+    "tenure": ("stay", "stays"),
+    "任期": ("在岗", "待多久", "干多久", "留多久"),
+}
+_FOLD = {variant: concept for concept, variants in _CONCEPTS.items() for variant in variants}
+_HAN_VARIANTS = sorted((v for v in _FOLD if not v.isascii()), key=len, reverse=True)
+
+
+def concept_terms(text: str) -> list[str]:
+    """`key_terms` with words of one notion folded together (ideal/healthy/right -> good, 理想/最好/应该 -> 合适),
+    for matching a question with the sentences that answer it; retrieval keeps the plain terms."""
+    for variant in _HAN_VARIANTS:  # Chinese is replaced in the text, so no bigram straddles a folded word
+        if variant in text:
+            text = text.replace(variant, _FOLD[variant])
+    return list(dict.fromkeys(_FOLD.get(term, term) for term in key_terms(text)))
+
+
+def concept_overlap(query_terms: list[str], text: str) -> float:
+    """Share of the query's concept terms (`concept_terms`) found among a text's (0..1)."""
+    if not query_terms:
+        return 0.0
+    found = set(concept_terms(text))
+    return sum(term in found for term in query_terms) / len(query_terms)
