@@ -65,6 +65,9 @@ def english_interface_text(text: str) -> list[str]:
         for key, phrase in MESSAGES["en"].items()
         if (" " in phrase or len(phrase) > 8) and key not in SAME_IN_BOTH and "{" not in phrase
     }
+    from phrases import library_phrases  # tests/api, on the path the browser conftest sets
+
+    phrases |= library_phrases()
     return sorted(p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text))
 
 
