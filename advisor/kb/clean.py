@@ -15,7 +15,7 @@ from advisor.kb.coherence import SemanticJudge
 from advisor.kb.spam import SPLICE, DocumentWords, remove_spam, semantic_units
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
-CLEANER_VERSION = "2"
+CLEANER_VERSION = "3"  # 3: the fit score cuts stretches that fit their paragraph badly (issue 15)
 
 # Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
 _FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
@@ -48,7 +48,9 @@ def _tidy(line: str) -> str:
 def clean_text(text: str, *, lang: str | None = None, judge: SemanticJudge | None = None) -> str:
     """Normalised text with headings and paragraphs kept and injected spam fragments removed.
 
-    With a `judge`, sentences carrying some evidence of spam are also judged by meaning (one embedding batch).
+    With a `judge`, sentences carrying some evidence of spam or the shape of an advert are also judged by meaning (one
+    embedding batch per document); without one, cleaning needs no model and the fit score simply has no semantic
+    trait.
     """
     text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _nfkc_keeping_cjk_punct(text)
