@@ -28,7 +28,7 @@ no list, each a number (`fit_features`):
 - `foreign` (1.3): the share of its words (Chinese: character bigrams) found neither in the bundled knowledge base
   (`domain_terms`, the vocabulary of sales guidance) nor three times elsewhere in the document;
 - `evidence` (0.3): the lexical score of the structural signals inside it (numbers, links, language switches,
-  title shape, repetition; not the vocabulary lists);
+  title shape, repetition, exclamation; not the vocabulary lists);
 - `semantic` (5.2): the judge's weight, when there is a judge (English);
 - `length` (-3.9 per 10 English words or 20 Chinese characters): inserted fragments are short; host prose is not.
 
