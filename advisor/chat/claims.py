@@ -7,6 +7,10 @@ Deterministic, on top of grounding's support score. A sentence is cut into claim
 - polarity and quantifiers, against the part of that evidence sentence that speaks of the claim: negation (not,
   never, rarely, 不, 很少) agrees; an exclusive or universal word (only, always, 只, 总是) is stated there too; an
   antonym there (short/long, more/fewer, above/below, 高/低) and not the word itself contradicts the claim;
+- comparatives: a correlation ("the longer the ramp, the higher the cost", "longer ramps mean higher costs",
+  "爬坡期越长，成本越高") has a direction, the product of its two sides' signs (longer/higher/more/faster/increases
+  +1, shorter/lower/fewer/slower/reduces -1); a claim whose direction is the opposite of every correlation the
+  evidence sentence states is contradicted, whatever other words the sentence holds;
 - numbers in context: each number matches an evidence number of the same value, in an evidence clause about the same
   subject (the role next to it: SDR, AE, inside, field, ...) and the same quantity (a clause about another quantity
   that states a different figure fits the claim's words better: the figures were swapped), with the same time unit
@@ -84,6 +88,8 @@ _ANTONYMS_EN = [
     ({"first"}, {"last"}),
     ({"easy", "easier"}, {"hard", "harder", "difficult"}),
     ({"wide", "wider"}, {"narrow", "narrower"}),
+    ({"fast", "faster", "quick", "quicker", "quickly", "sooner"}, {"slow", "slower", "slowly", "later"}),
+    ({"raise", "raises", "raised", "boost", "boosts", "lift", "lifts", "increases"}, {"reduce", "reduces", "reduced", "cut", "cuts", "lowers", "decreases"}),
 ]  # fmt: skip
 _ANTONYMS_ZH = [
     ({"高"}, {"低"}),
@@ -91,7 +97,41 @@ _ANTONYMS_ZH = [
     ({"长"}, {"短"}),
     ({"增加", "上升", "提高"}, {"减少", "下降", "降低"}),
     ({"容易"}, {"难"}),
+    ({"快"}, {"慢"}),
+    ({"增长", "加大", "拉长", "延长"}, {"缩短", "缩小", "压低"}),
 ]
+# the direction of a comparative word: up (+1) or down (-1)
+_UP_EN = (
+    "more higher greater larger bigger longer faster quicker costlier dearer wider increase increases increased "
+    "raise raises raised rise rises grow grows boost boosts lift lifts up"
+)
+_DOWN_EN = (
+    "less fewer lower smaller shorter slower cheaper narrower reduce reduces reduced cut cuts decrease decreases "
+    "decreased lowers fall falls drop drops shrink shrinks down"
+)
+_SIGN_EN = {w: 1 for w in _UP_EN.split()} | {w: -1 for w in _DOWN_EN.split()}
+_SIGN_ZH = {c: 1 for c in "高长多大快强贵增升涨"} | {c: -1 for c in "低短少小慢弱便减降跌"}
+_SIDE_EN = "|".join(sorted(_SIGN_EN, key=len, reverse=True))
+# "the longer the ramp, the higher the cost"; "longer ramps mean (a) higher cost"; "a longer ramp raises the cost"
+_CORRELATION_EN = [
+    re.compile(
+        rf"\bthe\s+(?P<a>{_SIDE_EN})\b[^,;.]{{0,60}}?,\s*(?:and\s+)?the\s+(?P<b>{_SIDE_EN})\b", re.IGNORECASE
+    ),
+    re.compile(
+        rf"\b(?P<a>{_SIDE_EN})\s+(?:[\w-]+\s+){{1,3}}?(?:means?|makes?|brings?|leads? to|gives?|causes?|drives?)\s+"
+        rf"(?:an?\s+|the\s+)?(?P<b>{_SIDE_EN})\b",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"\b(?P<a>longer|shorter|more|fewer|less|higher|lower|faster|slower|larger|smaller)\s+(?:[\w-]+\s+){1,3}?"
+        r"(?P<b>raises?|increases?|boosts?|lifts?|reduces?|cuts?|lowers?|decreases?)\b",
+        re.IGNORECASE,
+    ),
+]
+# 越长……越高 (up to two characters between 越 and its direction: 越能做大单, 越容易变少)
+_CORRELATION_ZH = re.compile(
+    r"越[^越，。,；;\s]{0,2}?(?P<a>[高长多大快强贵低短少小慢弱便])[^越。；;]{0,40}?越[^越，。,；;\s]{0,3}?(?P<b>[高长多大快强贵低短少小慢弱便增减升降涨跌])"
+)
 _ENTITIES = {
     "sdr": r"\bsdrs?\b|sales development rep(?:resentative)?s?|销售开发",
     "ae": r"\baes?\b|account executives?",
@@ -194,6 +234,26 @@ def _antonym_clash(claim: str, part: str, sentence: str, *, lang: str) -> str | 
     return None
 
 
+def correlations(text: str, *, lang: str) -> list[int]:
+    """The direction (+1 or -1) of each comparative correlation a text states (see the module docstring)."""
+    if lang == "zh":
+        return [_SIGN_ZH[m.group("a")] * _SIGN_ZH[m.group("b")] for m in _CORRELATION_ZH.finditer(text)]
+    found = []
+    for pattern in _CORRELATION_EN:
+        for match in pattern.finditer(text):
+            a, b = _SIGN_EN.get(match.group("a").lower()), _SIGN_EN.get(match.group("b").lower().rstrip("s"))
+            b = b if b is not None else _SIGN_EN.get(match.group("b").lower())
+            if a is not None and b is not None:
+                found.append(a * b)
+    return found
+
+
+def _reversed_correlation(claim: str, sentence: str, *, lang: str) -> bool:
+    """Whether the claim's correlation runs the other way from every one the evidence sentence states."""
+    mine, theirs = correlations(claim, lang=lang), correlations(sentence, lang=lang)
+    return bool(mine and theirs) and all(direction not in theirs for direction in mine)
+
+
 def _relevant_part(claim: str, sentence: str, *, share: float = 0.2) -> str:
     """The clauses of an evidence sentence that share wording with the claim (by default the whole sentence when
     none does)."""
@@ -214,11 +274,16 @@ def _contradiction(
     antonym anywhere in the sentence when it is the claim's best support: `whole`; a negation only in clauses that
     share most of the claim's wording when the sentence is merely related: `strict`)."""
     claim, sentence = _BOUNDS.sub(" ", claim), _BOUNDS.sub(" ", sentence)
+    if _reversed_correlation(claim, sentence, lang=lang):
+        return "contradicted", "comparative"
+    # a correlation both state in the same direction may flip both sides ("the shorter the ramp, the lower the
+    # cost" restates "the longer, the higher"): its antonyms then agree
+    agreed = bool(correlations(claim, lang=lang) and correlations(sentence, lang=lang))
     part = _relevant_part(claim, sentence)
     negated = _relevant_part(claim, sentence, share=NEGATION_OVERLAP) if strict else part
     if _NEGATION[lang].search(negated) and not _NEGATION[lang].search(claim):
         return "contradicted", "polarity"
-    word = _antonym_clash(claim, sentence if whole else part, sentence, lang=lang)
+    word = None if agreed else _antonym_clash(claim, sentence if whole else part, sentence, lang=lang)
     if word:
         return "contradicted", f"antonym:{word}"
     if _rather_than(claim, part):

@@ -99,3 +99,33 @@ def test_sections_keep_their_role_markers(sections: list[Passage]) -> None:
     roles = {section.role for section in sections}
     assert {"causes", "actions", "figures", "definition", "overview"} <= roles
     assert not any("{role=" in section.section or "{role=" in section.text for section in sections)
+
+
+RAMP_COST_ZH = "离职成本包括招聘和入职，而且爬坡期越长，成本越高，降低长爬坡岗位的离职率最划算。"
+RAMP_COST_EN = (
+    "Turnover cost grows with ramp time: the longer the ramp, the higher the cost of replacing a rep."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "evidence", "lang", "verdict"),
+    [
+        ("爬坡期越长，替换销售的成本就越低 [S1]。", RAMP_COST_ZH, "zh", "contradicted"),
+        ("爬坡期越短，替换销售的成本越低 [S1]。", RAMP_COST_ZH, "zh", "supported"),
+        ("爬坡期越长，替换成本越高 [S1]。", RAMP_COST_ZH, "zh", "supported"),
+        (
+            "The longer the ramp, the lower the cost of replacing a rep [S1].",
+            RAMP_COST_EN,
+            "en",
+            "contradicted",
+        ),
+        ("Longer ramps mean a lower cost of replacing a rep [S1].", RAMP_COST_EN, "en", "contradicted"),
+        ("A longer ramp raises the cost of replacing a rep [S1].", RAMP_COST_EN, "en", "supported"),
+    ],
+)
+def test_a_comparative_running_the_other_way_is_contradicted(
+    sentence: str, evidence: str, lang: str, verdict: str, embedder: SentenceEmbeddings
+) -> None:
+    # the Chinese evidence also says 降低 (lower), which once hid the reversed 越…越… from the antonym check
+    check = check_claims(sentence, [evidence], lang=lang, embedder=embedder)
+    assert check.verdict == verdict, check
