@@ -122,18 +122,28 @@ class ScenarioResult:
     before: list[Metric]
     after: list[Metric]
     deltas: list[MetricDelta]
-    applied: list[Message] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
+    applied_messages: list[Message] = field(default_factory=list)  # what was done, line by line
+    warning_messages: list[Message] = field(default_factory=list)  # what could not be done
+
+    @property
+    def applied(self) -> list[str]:
+        """What was done to the roster, in English."""
+        return [str(line) for line in self.applied_messages]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What could not be done, in English."""
+        return [str(line) for line in self.warning_messages]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: `applied` and `warnings` in English, and each as a catalogue key with its values."""
+        """JSON-ready form: `applied` and `warnings` in English, and each line as a catalogue key with its values."""
         return clean_json(
             {
                 "spec": self.spec.model_dump(),
-                "applied": [str(line) for line in self.applied],
-                "warnings": [str(line) for line in self.warnings],
-                "applied_messages": [line.to_dict() for line in self.applied],
-                "warning_messages": [line.to_dict() for line in self.warnings],
+                "applied": self.applied,
+                "warnings": self.warnings,
+                "applied_messages": [line.to_dict() for line in self.applied_messages],
+                "warning_messages": [line.to_dict() for line in self.warning_messages],
                 "deltas": [dataclasses.asdict(delta) for delta in self.deltas],
                 "before": [metric.to_dict() for metric in self.before],
                 "after": [metric.to_dict() for metric in self.after],

@@ -238,4 +238,4 @@ def scenario_for(
     if not changes:
         return None
     return ScenarioRun(id=rec.key, finding_id=rec.lead.id, edits=spec.model_dump(exclude_defaults=True),
-                       changes=changes, applied=tuple(map(str, result.applied)))  # fmt: skip
+                       changes=changes, applied=tuple(result.applied))  # fmt: skip
