@@ -26,6 +26,7 @@ from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from advisor.chat.agent import AgentState, run_agent
 from advisor.chat.answer import Answer
 from advisor.chat.composer import LEAD_ROLES, compose
+from advisor.chat.entailment import EntailmentCheck, entailment_model
 from advisor.chat.events import Event, FinalEvent, StatusEvent, TextEvent
 from advisor.chat.evidence import EvidencePack, passage_evidence
 from advisor.chat.grounding import GroundedSentence, GroundedText, Grounder, draft_problem
@@ -96,6 +97,7 @@ class Advisor:
         self._retriever = retriever
         self._chat_model = chat_model
         self._embedder = embedder
+        self._entailment: EntailmentCheck | Literal[False] | None = None  # False: none configured
 
     @property
     def retriever(self) -> PassageSearch:
@@ -120,6 +122,14 @@ class Advisor:
             self._embedder = get_embedder(self.settings)
             remember(self._embedder, sentence_vectors(self.settings))  # embedded by the ingest
         return self._embedder
+
+    @property
+    def entailment(self) -> EntailmentCheck | None:
+        """The capable model's per-sentence entailment check, when one is configured (never the embedded model)."""
+        if self._entailment is None:
+            model = entailment_model(self.settings)
+            self._entailment = EntailmentCheck(model) if model is not None else False
+        return self._entailment or None
 
     @property
     def uses_agent(self) -> bool:
@@ -324,7 +334,13 @@ class Advisor:
 
     def _written(self, run: _Run, question: str, pack: EvidencePack, draft: Iterator[str]) -> _Steps:
         """Ground a streaming draft sentence by sentence; send verified sentences once enough of them stand."""
-        grounder = Grounder(pack, lang=run.lang, embedder=self.embedder, forbidden=[self.system_prompt()])
+        grounder = Grounder(
+            pack,
+            lang=run.lang,
+            embedder=self.embedder,
+            forbidden=[self.system_prompt()],
+            entails=self.entailment,
+        )
         grounded = _with_notices(_with_missing_fields(grounder.result, pack), run)
         sent = fed = 0
         full = ""

@@ -4,14 +4,15 @@ Deterministic and independent of the model: split into sentences; drop citations
 clearly best-supporting evidence to uncited sentences; check every number against the cited evidence and the
 metrics, rewriting a sentence from its evidence or dropping it when a number does not trace; drop what nothing
 supports; then check each claim of the sentence against its cited evidence (`advisor.chat.claims`: numbers in
-context, polarity and quantifiers, subject, named source) and drop it unless every claim is entailed. The plan
-writer calls `ground` on each section's prose.
+context, polarity and quantifiers, subject, named source) and drop it unless every claim is entailed; with a
+capable model configured, finally ask it whether the cited evidence entails the sentence (`advisor.chat.entailment`)
+and drop it when the model says it does not. The plan writer calls `ground` on each section's prose.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -29,7 +30,11 @@ from advisor.text.tokens import key_terms, overlap
 
 Action = Literal["kept", "attached", "rewritten"]
 DraftProblem = Literal["empty", "repetitive", "wrong_language"]
-DropReason = Literal["unsupported", "untraceable_number", "contradicted", "injection", "duplicate"]
+DropReason = Literal[
+    "unsupported", "untraceable_number", "contradicted", "not_entailed", "injection", "duplicate"
+]
+# (sentence, cited evidence texts) -> whether a capable model judges the evidence to entail the sentence
+Entails = Callable[[str, Sequence[str]], bool]
 # a sentence sharing this much of its wording with the system prompt is a leak, whatever it cites
 _LEAK_OVERLAP = 0.6
 
@@ -149,8 +154,10 @@ class Grounder:
         forbidden: Sequence[str] = (),
         threshold: float | None = None,
         margin: float = MARGIN,
+        entails: Entails | None = None,
     ) -> None:
         self.pack, self.lang, self.embedder, self.margin = pack, lang, embedder, margin
+        self.entails = entails
         self.threshold = THRESHOLDS.get(lang, THRESHOLDS["en"]) if threshold is None else threshold
         self.result = GroundedText(lang=lang)
         self._forbidden = [terms for terms in (key_terms(text) for text in forbidden) if terms]
@@ -200,6 +207,10 @@ class Grounder:
                 return None
         if text.lower() in self._seen:
             result.dropped.append(DroppedSentence(text, "duplicate"))
+            return None
+        cited = [self.pack.get(cid).text for cid in chosen]  # type: ignore[union-attr]
+        if self.entails is not None and action != "rewritten" and not self.entails(text, cited):
+            result.dropped.append(DroppedSentence(text, "not_entailed", "model"))
             return None
         self._seen.add(text.lower())
         kept = GroundedSentence(text, tuple(chosen), action)
