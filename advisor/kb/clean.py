@@ -1,4 +1,4 @@
-"""Normalise document text: Unicode, punctuation, whitespace; then cut injected spam (see `advisor.kb.spam`).
+"""Normalise document text: Unicode, punctuation, whitespace; then cut injected spam (`advisor.kb.spam`, `advisor.kb.fit`).
 
 NFKC folds full-width Latin letters and digits, ligatures and odd spaces to their plain forms, but it would also turn
 Chinese full-width punctuation (，：？) into ASCII; those are kept, and ASCII punctuation written inside Chinese
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 from advisor.kb.coherence import SemanticJudge
-from advisor.kb.spam import SPLICE, DocumentWords, remove_spam, semantic_units
+from advisor.kb.fit import find_unfit, semantic_units
+from advisor.kb.spam import SPLICE, DocumentWords, cut_out, find_spam, merge_fragments
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
 CLEANER_VERSION = "3"  # 3: the fit score cuts stretches that fit their paragraph badly (issue 15)
@@ -43,6 +45,21 @@ def _nfkc_keeping_cjk_punct(text: str) -> str:
 def _tidy(line: str) -> str:
     line = SPLICE.sub("", _SPACE_BY_CJK_PUNCT.sub(r"\1", line))
     return _DOUBLE_PUNCT.sub(r"\1", line).strip()
+
+
+def remove_spam(
+    line: str,
+    *,
+    document: DocumentWords | None = None,
+    lang: str | None = None,
+    semantic: Mapping[str, float] | None = None,
+) -> str:
+    """One line (paragraph) with what `find_spam` and `find_unfit` find cut out (headings and table rows are kept)."""
+    if not line.strip() or line.lstrip().startswith(("#", "|")):
+        return line
+    found = find_spam(line, document=document, lang=lang, semantic=semantic)
+    unfit = find_unfit(line, document=document, lang=lang, semantic=semantic, cut=found)
+    return cut_out(line, merge_fragments(found + unfit))
 
 
 def clean_text(text: str, *, lang: str | None = None, judge: SemanticJudge | None = None) -> str:

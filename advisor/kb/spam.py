@@ -1,4 +1,4 @@
-"""Find and cut spam spliced into sentences by how badly each fragment fits its paragraph, not by splice residue.
+"""Find spam spliced into sentences by its evidence: numbers, links, language switches, shapes and advert words.
 
 Scraped, spun or exported text carries fragments inserted into real prose: contact-list and data-vendor adverts,
 slogans, link anchors, keyword stuffing, phone numbers, Chinese inserted into English and English into Chinese. Each
@@ -31,48 +31,16 @@ left of it is a scrap (at most `SCRAP_WORDS` content words or `SCRAP_CHARS` char
 right beside a cut is cut with it, since spam comes in clusters; a Chinese clause piece is cut from a splice point as
 far as evidence runs (whole when it is shaped like a headline). Headings and table rows are never cut.
 
-Fit. The lists above know the adverts they were written from. A second pass, `find_unfit`, judges candidate stretches
-(English sentences; Chinese pieces between sentence ends and splice points, and the clauses that end them) by how
-badly they fit their paragraph on traits that need no vocabulary (`advisor.kb.coherence.fit_features`: a break in
-the host without punctuation, a label lead on an unfinished line, splice edges, exclamation, slogan shape, words
-foreign to the bundled knowledge base and to the document, structural evidence, the semantic judge's weight, and
-length), and cuts a stretch whole when its score reaches `FIT_THRESHOLD`. A stretch that a lexical cut touches goes
-whole only when what the cut leaves of it fits no better (`Join our ⟦...⟧, 300+ members.`); a break right beside a
-cut is that cut's residue; a paragraph of one stretch is never cut by its fit (it has nothing to fit).
-
-Calibration: weights were set by kind, then the threshold, gaps, scrap sizes, topic and semantic weights were chosen
-on the `dev` split of the labelled corpus (`tests/fixtures/spam/`), and the fit weights fitted on `dev` by logistic
-regression (12 clean look-alikes with exclamations, `we` and `Note:` leads were added to `dev` for it). The `test`
-split (26 + 26 paragraphs, 20 + 20 fragments) was measured before the fit existed and has been seen since; the
-`heldout2` split (`heldout2.yaml`, 16 + 16 paragraphs, 12 + 12 fragments, new vocabulary and new kinds of splice)
-was written after the fit was frozen and measured once. `ADVISOR_HOME=... advisor eval ingest ingest_heldout
---no-ingest` reports these figures, means over paragraphs (a fragment is caught when 80% of its words are gone; a
-false cut is a clean sentence that lost any word); by language, fragments pooled (en / zh); before = the lexical
-detector alone:
-
-                     dev (142)   test (52)                   heldout2 (32)
-    spam_recall      0.964       0.725 (0.80 / 0.65)         0.333 (0.25 / 0.42)
-      before         0.959       0.650 (0.70 / 0.60)         0.083 (0.08 / 0.08)
-    false_cut_rate   0.018       0.000                       0.016 (0.00 / 0.04)
-      before         0.018       0.000                       0.016
-    cut_precision    0.969       1.000                       0.909
-      before         0.969       1.000                       0.667
-
-The issue's targets (recall 0.95, false cuts 0.01 on unseen paragraphs) are not met: on `heldout2` the lists and the fit
-together catch a third of the fragments, where the lists alone caught one in twelve. What it misses: fragments spliced mid-sentence with no
-residue (`...leaving DM @leadking on Instagram for the full database and costs less...`), whole sentences that end
-with a full stop like prose (`Join the masterclass and earn passive income from your sofa.`), hashtags, emoji and
-Cyrillic or Japanese inserts (the language switch knows only Chinese and English). Cuts stay precise: what the fit
-cuts on `heldout2` is all spam; its one damaged clean sentence is the vocabulary pass's (`向供应商购买数据之前，先要两百条样本`).
+The fit pass (`advisor.kb.fit`) then judges whole stretches on traits that need no vocabulary; the corpus, its
+splits and the measured precision and recall are documented there.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from advisor.kb.coherence import FIT_THRESHOLD, fit_features, fit_score
 from advisor.text.lang import CJK_PUNCT, EN_MAX_SHARE, HAN, ZH_SHARE, han_share
 from advisor.text.tokens import EN_STOPWORDS, tokenize
 
@@ -191,7 +159,7 @@ _WORD = re.compile(r"\w+")
 _SCRAP_UNIT = re.compile(rf"[{HAN}]|[A-Za-z0-9]+")
 _HAN_PHRASE = re.compile(f"[{HAN}]{{4}}")
 _LATIN_WORD = re.compile("[A-Za-z0-9]{2,}")
-_CONTENT_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9'’-]*|[{HAN}]")
+CONTENT_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9'’-]*|[{HAN}]")
 
 
 @dataclass(frozen=True)
@@ -271,7 +239,7 @@ def _stuffing(line: str, *, zh: bool) -> list[Signal]:
 
 def _titled(line: str, signal: Signal) -> bool:
     """A title-shape match counts when it is not title case at all (`|`, 十大) or has three capitalised words."""
-    words = _CONTENT_WORD.findall(line[signal.start : signal.end])
+    words = CONTENT_WORD.findall(line[signal.start : signal.end])
     if not words or not (words[0][0].isupper() or words[0][0].isdigit()):
         return True
     return sum(w[0].isupper() for w in words) >= 3
@@ -315,7 +283,7 @@ class DocumentWords:
 
 
 @dataclass(frozen=True)
-class _Context:
+class LineContext:
     """Where a line's evidence is judged: its document, and the line itself with every run of evidence blanked."""
 
     document: DocumentWords | None
@@ -332,16 +300,16 @@ class _Context:
             return self.rest.count(word)
         return self.document.count(word) - self.line.count(word) + self.rest.count(word)
 
-    def without(self, start: int, end: int) -> _Context:
+    def without(self, start: int, end: int) -> LineContext:
         """This context with one more stretch of the line blanked (the fragment being judged)."""
-        return _Context(self.document, self.line, _blank(self.rest, start, end))
+        return LineContext(self.document, self.line, _blank(self.rest, start, end))
 
 
 def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _topic_weight(signals: list[Signal], context: _Context) -> tuple[float, str]:
+def _topic_weight(signals: list[Signal], context: LineContext) -> tuple[float, str]:
     """Coherence with the document: negative when most of a run's words recur elsewhere in it (outside other runs of
     evidence), small and positive when none do (numbers and structure are not words, so they are not judged)."""
     words = {s.term for s in signals if s.kind in _WORDY}
@@ -353,7 +321,7 @@ def _topic_weight(signals: list[Signal], context: _Context) -> tuple[float, str]
     return (WEIGHTS["off_topic"], "off_topic") if recurring == 0 else (0.0, "")
 
 
-def _score(signals: list[Signal], context: _Context) -> tuple[float, tuple[str, ...]]:
+def score_signals(signals: list[Signal], context: LineContext) -> tuple[float, tuple[str, ...]]:
     terms: dict[str, set[str]] = {}
     for signal in signals:
         terms.setdefault(signal.kind, set()).add(signal.term)
@@ -384,7 +352,7 @@ def _runs(line: str, signals: list[Signal], *, zh: bool) -> list[list[Signal]]:
     return runs
 
 
-def _units(line: str, *, zh: bool) -> list[tuple[int, int]]:
+def cut_units(line: str, *, zh: bool) -> list[tuple[int, int]]:
     """What a cut may grow to: sentences in English; clause pieces between punctuation or splice points in Chinese."""
     pattern = re.compile(rf"{_CLAUSE_END.pattern}|{SPLICE.pattern}") if zh else _SENTENCE_END
     bounds, start = [], 0
@@ -401,7 +369,7 @@ def _title_sentences(line: str, units: list[tuple[int, int]]) -> list[Signal]:
     """English sentences written in title case (most of four or more words capitalised): headlines, not prose."""
     signals = []
     for start, end in units:
-        words = _CONTENT_WORD.findall(line[start:end])
+        words = CONTENT_WORD.findall(line[start:end])
         capitalised = sum(w[0].isupper() for w in words)
         if capitalised >= 3 and capitalised + sum(w[0].isdigit() for w in words) >= 0.75 * len(words) >= 3:
             text = line[start:end]
@@ -414,7 +382,7 @@ def _scrap(text: str, *, zh: bool) -> bool:
     """Whether what a cut would leave of a unit is too little to be prose of its own."""
     if zh:
         return len(_SCRAP_UNIT.findall(text)) <= SCRAP_CHARS
-    return len([w for w in _CONTENT_WORD.findall(text) if w.lower() not in EN_STOPWORDS]) <= SCRAP_WORDS
+    return len([w for w in CONTENT_WORD.findall(text) if w.lower() not in EN_STOPWORDS]) <= SCRAP_WORDS
 
 
 def _grow(line: str, start: int, end: int, units: list[tuple[int, int]], *, zh: bool) -> tuple[int, int]:
@@ -443,7 +411,7 @@ def _reached(line: str, signals: list[Signal], edge: int, *, forward: bool) -> l
 
 
 def _spliced_pieces(
-    line: str, signals: list[Signal], units: list[tuple[int, int]], context: _Context
+    line: str, signals: list[Signal], units: list[tuple[int, int]], context: LineContext
 ) -> list[Fragment]:
     """Chinese clause pieces that splice residue marks as inserted, from the splice as far as evidence runs.
 
@@ -468,7 +436,7 @@ def _spliced_pieces(
                 if headline
                 else _reached(line, inside, splice.start if before else start, forward=not before)
             )
-            score, kinds = _score(inside if headline else reached, context.without(start, end))
+            score, kinds = score_signals(inside if headline else reached, context.without(start, end))
             if headline and "title" not in kinds:
                 score, kinds = score + WEIGHTS["title"], (*kinds, "title")
             if reached:
@@ -481,7 +449,7 @@ def _spliced_pieces(
     return pieces
 
 
-def _is_chinese(line: str, lang: str | None) -> bool:
+def is_chinese(line: str, lang: str | None) -> bool:
     """Whether a line is Chinese prose: mostly Han, or in a Chinese document with more Han than an English quote has.
 
     A wholly English paragraph in a Chinese document is English prose, not a language switch.
@@ -490,191 +458,17 @@ def _is_chinese(line: str, lang: str | None) -> bool:
     return share >= ZH_SHARE or (lang == "zh" and share > EN_MAX_SHARE)
 
 
-def _evidence(line: str, *, zh: bool) -> tuple[list[tuple[int, int]], list[Signal]]:
-    units = _units(line, zh=zh)
+def line_evidence(line: str, *, zh: bool) -> tuple[list[tuple[int, int]], list[Signal]]:
+    units = cut_units(line, zh=zh)
     signals = _signals(line, zh=zh)
     if not zh:
         signals = sorted(signals + _title_sentences(line, units), key=lambda s: (s.start, s.end))
     return units, signals
 
 
-def _stripped(line: str, start: int, end: int) -> tuple[int, int]:
+def stripped_span(line: str, start: int, end: int) -> tuple[int, int]:
     text = line[start:end]
     return start + len(text) - len(text.lstrip()), start + len(text.rstrip())
-
-
-# signal kinds the fit's `evidence` trait leaves out: the vocabulary lists, and splices (a trait of their own)
-_VOCABULARY = ("contact", "advert", "vendor", "anchor", "countries", "lead_in", "splice")
-_SHAPES = ("evidence", "exclaim", "slogan", "label")
-_ZH_SEGMENT = re.compile(rf"[。！？]|{SPLICE.pattern}")
-_ZH_CLAUSE = re.compile(r"[，,、；;：:]")
-
-
-def _stretches(line: str, *, zh: bool) -> list[tuple[int, int, int]]:
-    """Candidate stretches for the fit judgement, each with how many of its edges are splice points.
-
-    English: sentences. Chinese: each piece between sentence ends and splice points, and every run of its clauses
-    that ends it (an insertion after a host clause: `..., 下一篇：...` before a splice; a host clause before one
-    ends in a comma, which no insertion needs).
-    """
-    if not zh:
-        return [(*_stripped(line, a, b), 0) for a, b in _units(line, zh=False)]
-    edges = {m.start() for m in SPLICE.finditer(line)} | {m.end() for m in SPLICE.finditer(line)}
-    bounds = [0, *(m.end() for m in _ZH_SEGMENT.finditer(line)), len(line)]
-    stretches = []
-    for start, end in zip(bounds, bounds[1:], strict=False):
-        cuts = [m.end() for m in _ZH_CLAUSE.finditer(line, start, end) if m.end() < end]
-        spans = {(start, end), *((cut, end) for cut in cuts)}
-        for a, b in sorted(spans):
-            a, b = _stripped(line, a, b)
-            if b > a:
-                stretches.append((a, b, (a in edges) + (b in edges)))
-    return stretches
-
-
-_OPEN, _CLOSE = "(（[【「《“", ")）]】」》”"
-_MIN_HAN, _MIN_WORDS = 4, 3
-_RECURS = 3
-
-
-def _whole(text: str, *, zh: bool) -> bool:
-    """Whether a stretch can be judged alone: long enough to be prose, and not cutting through a bracket."""
-    if sum(text.count(c) for c in _OPEN) != sum(text.count(c) for c in _CLOSE):
-        return False
-    if zh:
-        return len(re.findall(f"[{HAN}]", text)) >= _MIN_HAN
-    return len(_WORD.findall(text)) >= _MIN_WORDS
-
-
-@dataclass(frozen=True)
-class Stretch:
-    """A candidate stretch of a line, its fit traits, and the traits of what a lexical cut inside it leaves."""
-
-    start: int
-    end: int
-    traits: dict[str, float]
-    rest: str | None = None
-    rest_traits: dict[str, float] | None = None
-
-
-def _left(line: str, start: int, end: int, cut: Sequence[Fragment]) -> str | None:
-    """What is left of a stretch once the cut fragments touching it are out (None when none touches it)."""
-    inside = [c for c in cut if c.start < end and start < c.end]
-    if not inside:
-        return None
-    pieces = [Fragment(max(c.start, start) - start, min(c.end, end) - start, 0.0, ()) for c in inside]
-    return _cut(line[start:end], _merge(pieces)).strip()
-
-
-def stretch_fits(
-    line: str,
-    *,
-    document: DocumentWords | None = None,
-    lang: str | None = None,
-    semantic: Mapping[str, float] | None = None,
-    cut: Sequence[Fragment] = (),
-) -> list[Stretch]:
-    """Every candidate stretch of a line with its fit traits (`advisor.kb.coherence.fit_features`), and for one that
-    a fragment already `cut` touches, the traits of what that cut leaves of it."""
-    zh = _is_chinese(line, lang)
-    if not line.strip() or line.lstrip().startswith(("#", "|")):
-        return []
-    # only the evidence of structure: the vocabulary lists know yesterday's adverts, the fit must judge new ones
-    signals = [s for s in _evidence(line, zh=zh)[1] if s.kind not in _VOCABULARY]
-    context = _Context(document, line.lower(), line.lower())
-    splice_edges = {m.start() for m in SPLICE.finditer(line)} | {m.end() for m in SPLICE.finditer(line)}
-
-    def traits(
-        text: str, start: int, end: int, splices: int, kept: list[Signal], *, cut_after: bool = False
-    ) -> dict[str, float]:
-        here = context.without(start, end)
-        evidence = _score(kept, here)[0] if kept else 0.0
-
-        def recurs(term: str) -> bool:
-            # three times at least: a document's own topic words recur; a splice shares a word or two with its host
-            return here.occurrences(term) >= _RECURS
-
-        return fit_features(
-            text,
-            zh=zh,
-            recurs=recurs,
-            evidence=evidence,
-            splices=splices,
-            continues=bool(line[end:].strip()) and not cut_after,
-            semantic=semantic.get(text) if semantic and not zh else None,
-        )
-
-    stretches = []
-    for start, end, splices in _stretches(line, zh=zh):
-        if not _whole(line[start:end], zh=zh):
-            continue
-        # a break beside a cut is the cut's residue, not this stretch's: host prose stops where spam was spliced in
-        after = any(c.start >= end and not line[end : c.start].strip() for c in cut)
-        before = any(c.end <= start and not line[c.end : start].strip() for c in cut)
-        splices -= (after and end in splice_edges) + (before and start in splice_edges)
-        inside = [s for s in signals if start <= s.start and s.end <= end]
-        stretch = Stretch(start, end, traits(line[start:end], start, end, splices, inside, cut_after=after))
-        rest = _left(line, start, end, cut)
-        if rest is not None:
-            if not _CONTENT_WORD.search(rest):
-                continue
-            kept = [s for s in inside if not any(c.start <= s.start and s.end <= c.end for c in cut)]
-            rest_traits = traits(rest, start, end, splices, kept, cut_after=after)
-            stretch = Stretch(start, end, stretch.traits, rest, rest_traits)
-        stretches.append(stretch)
-    return stretches
-
-
-def semantic_units(line: str, *, lang: str | None = None) -> list[str]:
-    """The sentences of a line worth a semantic judgement: those with any evidence of spam or shaped like an advert.
-
-    Plain prose is never embedded. Chinese stretches are listed too, though the bundled judge gives them no weight.
-    """
-    zh = _is_chinese(line, lang)
-    if not line.strip() or line.lstrip().startswith(("#", "|")):
-        return []
-    units, signals = _evidence(line, zh=zh)
-    texts = []
-    for start, end in units:
-        if any(start <= s.start < end and s.kind != "splice" for s in signals):
-            a, b = _stripped(line, start, end)
-            texts.append(line[a:b])
-    # the lexical cut without document or judge, which ingest has not got yet: a remainder it would leave
-    # differently goes unjudged, and the fit then has no semantic trait for it (it cuts less, never more)
-    for stretch in stretch_fits(line, lang=lang, cut=find_spam(line, lang=lang)):
-        if any(stretch.traits[name] for name in _SHAPES):
-            texts.append(line[stretch.start : stretch.end])
-        if stretch.rest and stretch.rest_traits and any(stretch.rest_traits[name] for name in _SHAPES):
-            texts.append(stretch.rest)
-    return list(dict.fromkeys(texts))
-
-
-def find_unfit(
-    line: str,
-    *,
-    document: DocumentWords | None = None,
-    lang: str | None = None,
-    semantic: Mapping[str, float] | None = None,
-    cut: Sequence[Fragment] = (),
-) -> list[Fragment]:
-    """The stretches of a line that fit it so badly that they are confidently spam, whatever their words.
-
-    A stretch that a fragment already `cut` (by `find_spam`) touches goes whole only when what that cut leaves of
-    it fits no better (`Join our ⟦WhatsApp group for daily verified leads⟧, 300+ members.`).
-    """
-    fragments = []
-    for stretch in stretch_fits(line, document=document, lang=lang, semantic=semantic, cut=cut):
-        host = _cut(line, _merge([*cut, Fragment(stretch.start, stretch.end, 0.0, ())]))
-        if not _CONTENT_WORD.search(host):
-            continue  # a paragraph of one stretch has nothing it could fail to fit
-        score = fit_score(stretch.traits)
-        if stretch.rest_traits is not None:
-            # a lexical cut inside: the whole stretch goes only when what the cut leaves fits no better
-            score = min(score, fit_score(stretch.rest_traits))
-        if score >= FIT_THRESHOLD:
-            named = tuple(sorted(name for name, value in stretch.traits.items() if value))
-            fragments.append(Fragment(stretch.start, stretch.end, score, ("fit", *named)))
-    return _merge(fragments)
 
 
 def find_spam(
@@ -689,26 +483,26 @@ def find_spam(
     `document` holds the whole text the line belongs to (for topic fit); `lang` is the document's language;
     `semantic` maps sentence texts (`semantic_units`) to the weight a semantic judge gave them.
     """
-    zh = _is_chinese(line, lang)
-    units, signals = _evidence(line, zh=zh)
+    zh = is_chinese(line, lang)
+    units, signals = line_evidence(line, zh=zh)
     runs = _runs(line, signals, zh=zh)
     # topic fit looks past the runs that are spam on their evidence alone, whose words say nothing of the topic
     rest = line.lower()
     for run in runs:
         start, end = min(s.start for s in run), max(s.end for s in run)
-        if _score(run, _Context(None, "", ""))[0] >= THRESHOLD:
+        if score_signals(run, LineContext(None, "", ""))[0] >= THRESHOLD:
             rest = _blank(rest, start, end)
-    context = _Context(document, line.lower(), rest)
+    context = LineContext(document, line.lower(), rest)
     candidates = []
     for run in runs:
         start, end = min(s.start for s in run), max(s.end for s in run)
-        score, kinds = _score(run, context.without(start, end))
+        score, kinds = score_signals(run, context.without(start, end))
         candidates.append(Fragment(start, end, score, kinds))
     if zh:
         candidates += _spliced_pieces(line, signals, units, context)
     judged = []
     for unit in units if semantic else ():
-        start, end = _stripped(line, *unit)
+        start, end = stripped_span(line, *unit)
         weight = semantic.get(line[start:end]) if semantic else None
         inside = [c for c in candidates if start <= c.start and c.end <= end]
         best = max(inside, key=lambda c: c.score, default=None)
@@ -724,7 +518,7 @@ def find_spam(
     # spam comes in clusters: weaker evidence right beside a cut is part of the same insertion
     weak = [c for c in candidates if NEIGHBOUR <= c.score < THRESHOLD]
     while True:
-        merged = _merge(cut)
+        merged = merge_fragments(cut)
         beside = [w for w in weak if any(_near(line, w, f, zh=zh) for f in merged)]
         if not beside:
             return merged
@@ -743,7 +537,7 @@ def _near(line: str, a: Fragment, b: Fragment, *, zh: bool) -> bool:
     return not _WORD.search(gap) and not _SENTENCE_END.search(gap)
 
 
-def _merge(fragments: list[Fragment]) -> list[Fragment]:
+def merge_fragments(fragments: list[Fragment]) -> list[Fragment]:
     merged: list[Fragment] = []
     for fragment in sorted(fragments, key=lambda f: (f.start, -f.end)):
         if merged and fragment.start < merged[-1].end:
@@ -775,22 +569,7 @@ def _join(before: str, after: str) -> str:
     return before_stripped + space + after_stripped
 
 
-def remove_spam(
-    line: str,
-    *,
-    document: DocumentWords | None = None,
-    lang: str | None = None,
-    semantic: Mapping[str, float] | None = None,
-) -> str:
-    """One line (paragraph) with the spam fragments `find_spam` finds cut out (headings and table rows are kept)."""
-    if not line.strip() or line.lstrip().startswith(("#", "|")):
-        return line
-    found = find_spam(line, document=document, lang=lang, semantic=semantic)
-    unfit = find_unfit(line, document=document, lang=lang, semantic=semantic, cut=found)
-    return _cut(line, _merge(found + unfit))
-
-
-def _cut(line: str, fragments: list[Fragment]) -> str:
+def cut_out(line: str, fragments: list[Fragment]) -> str:
     for fragment in reversed(fragments):
         line = _join(line[: fragment.start], line[fragment.end :])
     return line

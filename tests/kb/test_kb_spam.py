@@ -10,7 +10,8 @@ from kb_helpers import REPO
 
 from advisor.kb.clean import clean_text
 from advisor.kb.coherence import SemanticJudge
-from advisor.kb.spam import DocumentWords, find_spam, find_unfit
+from advisor.kb.fit import find_unfit
+from advisor.kb.spam import DocumentWords, find_spam
 from evals.ingest import parse_marked, score_cut
 
 CORPUS = REPO / "tests" / "fixtures" / "spam"

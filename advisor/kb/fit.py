@@ -1,0 +1,324 @@
+"""The fit pass of the spam cutter: stretches that fit their paragraph so badly that they go, whatever their words.
+
+The vocabulary lists of `advisor.kb.spam` know the adverts they were written from; a new advert (`Sell more, stress
+less`, `多卖货，少操心`) shares none of their words. `find_unfit` judges candidate stretches (English sentences;
+Chinese pieces between sentence ends and splice points, and the clauses that end them) by traits that need no list,
+each a number (`fit_features`), weighted in `FIT_WEIGHTS`:
+
+- `unterminated` (2.4): the line goes on after the stretch but the stretch ends with no punctuation at all: it breaks
+  off its host, as a splice does (`...记录 在其他事情之前...`);
+- `label` (3.0): a short label and colon lead a stretch that never ends as a sentence (`See also: ...`, `下一篇：...`);
+- `splice` (0.8 an edge): a splice point (a space between Chinese characters) at its edge;
+- `exclaim` (0.8), `slogan` (0.7: two or more short parallel clauses, `Sell more, stress less`, `多卖货，少操心`);
+- `foreign` (1.3): the share of its words (Chinese: character bigrams) found neither in the bundled knowledge base
+  (`domain_terms`, the vocabulary of sales guidance) nor three times elsewhere in the document;
+- `evidence` (0.3): the lexical score of the structural signals inside it (numbers, links, language switches,
+  title shape, repetition, exclamation; not the vocabulary lists);
+- `semantic` (5.2): the judge's weight, when there is a judge (English);
+- `length` (-3.9 per 10 English words or 20 Chinese characters): inserted fragments are short; host prose is not.
+
+A stretch goes whole when its score reaches `FIT_THRESHOLD`. One that a lexical cut touches goes whole only when what
+the cut leaves of it fits no better (`Join our ⟦...⟧, 300+ members.`); a break right beside a cut is that cut's
+residue; a paragraph of one stretch is never cut by its fit (it has nothing to fit).
+
+Calibration: the fit weights are a logistic regression fitted on every candidate stretch of the `dev` split
+(`tests/fixtures/spam/`), a stretch counting as spam when 90% of its content is labelled spam; `FIT_BIAS` is its
+intercept and `FIT_THRESHOLD` the score above every clean stretch of `dev`.
+
+Measured (`ADVISOR_HOME=... advisor eval ingest ingest_heldout --no-ingest`): means over paragraphs; by language,
+fragments pooled (en / zh); before = the lexical
+detector alone:
+
+                     dev (142)   test (52)                   heldout2 (32)
+    spam_recall      0.964       0.725 (0.80 / 0.65)         0.333 (0.25 / 0.42)
+      before         0.959       0.650 (0.70 / 0.60)         0.083 (0.08 / 0.08)
+    false_cut_rate   0.018       0.000                       0.016 (0.00 / 0.04)
+      before         0.018       0.000                       0.016
+    cut_precision    0.969       1.000                       0.909
+      before         0.969       1.000                       0.667
+
+The issue's targets (recall 0.95, false cuts 0.01 on unseen paragraphs) are not met: on `heldout2` the lists and the fit
+together catch a third of the fragments, where the lists alone caught one in twelve. What it misses: fragments spliced mid-sentence with no
+residue (`...leaving DM @leadking on Instagram for the full database and costs less...`), whole sentences that end
+with a full stop like prose (`Join the masterclass and earn passive income from your sofa.`), hashtags, emoji and
+Cyrillic or Japanese inserts (the language switch knows only Chinese and English). Cuts stay precise: what the fit
+cuts on `heldout2` is all spam; its one damaged clean sentence is the vocabulary pass's (`向供应商购买数据之前，先要两百条样本`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from advisor.bundled import KNOWLEDGE_DIR
+from advisor.kb.spam import (
+    CONTENT_WORD,
+    SPLICE,
+    DocumentWords,
+    Fragment,
+    LineContext,
+    Signal,
+    cut_out,
+    cut_units,
+    find_spam,
+    is_chinese,
+    line_evidence,
+    merge_fragments,
+    score_signals,
+    stripped_span,
+)
+from advisor.text.lang import HAN
+from advisor.text.tokens import content_terms
+
+FIT_WEIGHTS = {
+    "evidence": 0.3,
+    "foreign": 1.3,
+    "exclaim": 0.8,
+    "slogan": 0.7,
+    "label": 3.0,
+    "unterminated": 2.4,
+    "splice": 0.8,
+    "semantic": 5.2,
+    "length": -3.9,
+}
+FIT_BIAS = -0.3
+FIT_THRESHOLD = 1.0
+
+_CLAUSES = re.compile(r"[,，、;；]")
+_EN_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_LABEL_LEAD = re.compile(
+    rf"^\s*(?:[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){{0,2}}|[{HAN}]{{1,5}})\s*[:：]\s*\S"
+)
+_TERMINAL = re.compile(r"[.。!！?？]['\"’”）)]*\s*$")
+_PUNCTUATED = re.compile(r"[.。!！?？,，、;；:：]['\"’”）)]*\s*$")
+
+
+@lru_cache(maxsize=1)
+def domain_terms() -> frozenset[str]:
+    """Words and Chinese bigrams of the bundled knowledge base: what sales guidance is made of (read once)."""
+    terms: set[str] = set()
+    for path in sorted(KNOWLEDGE_DIR.rglob("*.md")):
+        terms |= content_terms(path.read_text(encoding="utf-8"))
+    return frozenset(terms)
+
+
+def _short(clause: str, *, zh: bool) -> bool:
+    size = len(_HAN_CHAR.findall(clause)) if zh else len(_EN_WORDS.findall(clause))
+    return 0 < size <= (4 if zh else 3)
+
+
+def fit_features(
+    text: str,
+    *,
+    zh: bool,
+    recurs: Callable[[str], bool],
+    evidence: float,
+    splices: int = 0,
+    continues: bool = False,
+    semantic: float | None = None,
+) -> dict[str, float]:
+    """The named traits of one candidate stretch that say it does not belong where it stands.
+
+    `recurs` tells whether a term occurs in the document outside the stretch; `evidence` is the lexical score of
+    the structural signals inside it; `splices` counts its edges that are splice points; `continues` says the line
+    goes on after it (a stretch without a sentence end there breaks off its host); `semantic` is the judge's weight.
+    """
+    terms = content_terms(text)
+    lexicon = domain_terms()
+    foreign = sum(1 for t in terms if t not in lexicon and not recurs(t)) / len(terms) if terms else 0.0
+    clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+    short = sum(_short(c, zh=zh) for c in clauses)
+    return {
+        "evidence": evidence,
+        "foreign": foreign,
+        "exclaim": float(text.rstrip().endswith(("!", "！"))),
+        "slogan": float(len(clauses) >= 2 and short >= 2),
+        "label": float(bool(_LABEL_LEAD.match(text)) and not _TERMINAL.search(text)),
+        "unterminated": float(continues and not _PUNCTUATED.search(text)),
+        "splice": float(splices),
+        "semantic": semantic or 0.0,
+        "length": (len(_HAN_CHAR.findall(text)) / 20) if zh else (len(_EN_WORDS.findall(text)) / 10),
+    }
+
+
+def fit_score(features: Mapping[str, float]) -> float:
+    """How confidently a stretch is out of place: the weighted sum of its traits (cut at `FIT_THRESHOLD`)."""
+    return round(FIT_BIAS + sum(FIT_WEIGHTS[name] * value for name, value in features.items()), 3)
+
+
+# signal kinds the fit's `evidence` trait leaves out: the vocabulary lists, and splices (a trait of their own)
+_VOCABULARY = ("contact", "advert", "vendor", "anchor", "countries", "lead_in", "splice")
+_SHAPES = ("evidence", "exclaim", "slogan", "label")
+_ZH_SEGMENT = re.compile(rf"[。！？]|{SPLICE.pattern}")
+_ZH_CLAUSE = re.compile(r"[，,、；;：:]")
+
+
+def _stretches(line: str, *, zh: bool) -> list[tuple[int, int, int]]:
+    """Candidate stretches for the fit judgement, each with how many of its edges are splice points.
+
+    English: sentences. Chinese: each piece between sentence ends and splice points, and every run of its clauses
+    that ends it (an insertion after a host clause: `..., 下一篇：...` before a splice; a host clause before one
+    ends in a comma, which no insertion needs).
+    """
+    if not zh:
+        return [(*stripped_span(line, a, b), 0) for a, b in cut_units(line, zh=False)]
+    edges = {m.start() for m in SPLICE.finditer(line)} | {m.end() for m in SPLICE.finditer(line)}
+    bounds = [0, *(m.end() for m in _ZH_SEGMENT.finditer(line)), len(line)]
+    stretches = []
+    for start, end in zip(bounds, bounds[1:], strict=False):
+        cuts = [m.end() for m in _ZH_CLAUSE.finditer(line, start, end) if m.end() < end]
+        spans = {(start, end), *((cut, end) for cut in cuts)}
+        for a, b in sorted(spans):
+            a, b = stripped_span(line, a, b)
+            if b > a:
+                stretches.append((a, b, (a in edges) + (b in edges)))
+    return stretches
+
+
+_WORDS = re.compile(r"\w+")
+_OPEN, _CLOSE = "(（[【「《“", ")）]】」》”"
+_MIN_HAN, _MIN_WORDS = 4, 3
+_RECURS = 3
+
+
+def _whole(text: str, *, zh: bool) -> bool:
+    """Whether a stretch can be judged alone: long enough to be prose, and not cutting through a bracket."""
+    if sum(text.count(c) for c in _OPEN) != sum(text.count(c) for c in _CLOSE):
+        return False
+    if zh:
+        return len(re.findall(f"[{HAN}]", text)) >= _MIN_HAN
+    return len(_WORDS.findall(text)) >= _MIN_WORDS
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """A candidate stretch of a line, its fit traits, and the traits of what a lexical cut inside it leaves."""
+
+    start: int
+    end: int
+    traits: dict[str, float]
+    rest: str | None = None
+    rest_traits: dict[str, float] | None = None
+
+
+def _left(line: str, start: int, end: int, cut: Sequence[Fragment]) -> str | None:
+    """What is left of a stretch once the cut fragments touching it are out (None when none touches it)."""
+    inside = [c for c in cut if c.start < end and start < c.end]
+    if not inside:
+        return None
+    pieces = [Fragment(max(c.start, start) - start, min(c.end, end) - start, 0.0, ()) for c in inside]
+    return cut_out(line[start:end], merge_fragments(pieces)).strip()
+
+
+def stretch_fits(
+    line: str,
+    *,
+    document: DocumentWords | None = None,
+    lang: str | None = None,
+    semantic: Mapping[str, float] | None = None,
+    cut: Sequence[Fragment] = (),
+) -> list[Stretch]:
+    """Every candidate stretch of a line with its fit traits (`fit_features`), and for one that
+    a fragment already `cut` touches, the traits of what that cut leaves of it."""
+    zh = is_chinese(line, lang)
+    if not line.strip() or line.lstrip().startswith(("#", "|")):
+        return []
+    # only the evidence of structure: the vocabulary lists know yesterday's adverts, the fit must judge new ones
+    signals = [s for s in line_evidence(line, zh=zh)[1] if s.kind not in _VOCABULARY]
+    context = LineContext(document, line.lower(), line.lower())
+    splice_edges = {m.start() for m in SPLICE.finditer(line)} | {m.end() for m in SPLICE.finditer(line)}
+
+    def traits(
+        text: str, start: int, end: int, splices: int, kept: list[Signal], *, cut_after: bool = False
+    ) -> dict[str, float]:
+        here = context.without(start, end)
+        evidence = score_signals(kept, here)[0] if kept else 0.0
+
+        def recurs(term: str) -> bool:
+            # three times at least: a document's own topic words recur; a splice shares a word or two with its host
+            return here.occurrences(term) >= _RECURS
+
+        return fit_features(
+            text,
+            zh=zh,
+            recurs=recurs,
+            evidence=evidence,
+            splices=splices,
+            continues=bool(line[end:].strip()) and not cut_after,
+            semantic=semantic.get(text) if semantic and not zh else None,
+        )
+
+    stretches = []
+    for start, end, splices in _stretches(line, zh=zh):
+        if not _whole(line[start:end], zh=zh):
+            continue
+        # a break beside a cut is the cut's residue, not this stretch's: host prose stops where spam was spliced in
+        after = any(c.start >= end and not line[end : c.start].strip() for c in cut)
+        before = any(c.end <= start and not line[c.end : start].strip() for c in cut)
+        splices -= (after and end in splice_edges) + (before and start in splice_edges)
+        inside = [s for s in signals if start <= s.start and s.end <= end]
+        stretch = Stretch(start, end, traits(line[start:end], start, end, splices, inside, cut_after=after))
+        rest = _left(line, start, end, cut)
+        if rest is not None:
+            if not CONTENT_WORD.search(rest):
+                continue
+            kept = [s for s in inside if not any(c.start <= s.start and s.end <= c.end for c in cut)]
+            rest_traits = traits(rest, start, end, splices, kept, cut_after=after)
+            stretch = Stretch(start, end, stretch.traits, rest, rest_traits)
+        stretches.append(stretch)
+    return stretches
+
+
+def semantic_units(line: str, *, lang: str | None = None) -> list[str]:
+    """The sentences of a line worth a semantic judgement: those with any evidence of spam or shaped like an advert.
+
+    Plain prose is never embedded. Chinese stretches are listed too, though the bundled judge gives them no weight.
+    """
+    zh = is_chinese(line, lang)
+    if not line.strip() or line.lstrip().startswith(("#", "|")):
+        return []
+    units, signals = line_evidence(line, zh=zh)
+    texts = []
+    for start, end in units:
+        if any(start <= s.start < end and s.kind != "splice" for s in signals):
+            a, b = stripped_span(line, start, end)
+            texts.append(line[a:b])
+    # the lexical cut without document or judge, which ingest has not got yet: a remainder it would leave
+    # differently goes unjudged, and the fit then has no semantic trait for it (it cuts less, never more)
+    for stretch in stretch_fits(line, lang=lang, cut=find_spam(line, lang=lang)):
+        if any(stretch.traits[name] for name in _SHAPES):
+            texts.append(line[stretch.start : stretch.end])
+        if stretch.rest and stretch.rest_traits and any(stretch.rest_traits[name] for name in _SHAPES):
+            texts.append(stretch.rest)
+    return list(dict.fromkeys(texts))
+
+
+def find_unfit(
+    line: str,
+    *,
+    document: DocumentWords | None = None,
+    lang: str | None = None,
+    semantic: Mapping[str, float] | None = None,
+    cut: Sequence[Fragment] = (),
+) -> list[Fragment]:
+    """The stretches of a line that fit it so badly that they are confidently spam, whatever their words.
+
+    A stretch that a fragment already `cut` (by `find_spam`) touches goes whole only when what that cut leaves of
+    it fits no better (`Join our ⟦WhatsApp group for daily verified leads⟧, 300+ members.`).
+    """
+    fragments = []
+    for stretch in stretch_fits(line, document=document, lang=lang, semantic=semantic, cut=cut):
+        host = cut_out(line, merge_fragments([*cut, Fragment(stretch.start, stretch.end, 0.0, ())]))
+        if not CONTENT_WORD.search(host):
+            continue  # a paragraph of one stretch has nothing it could fail to fit
+        score = fit_score(stretch.traits)
+        if stretch.rest_traits is not None:
+            # a lexical cut inside: the whole stretch goes only when what the cut leaves fits no better
+            score = min(score, fit_score(stretch.rest_traits))
+        if score >= FIT_THRESHOLD:
+            named = tuple(sorted(name for name, value in stretch.traits.items() if value))
+            fragments.append(Fragment(stretch.start, stretch.end, score, ("fit", *named)))
+    return merge_fragments(fragments)
