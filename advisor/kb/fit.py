@@ -15,7 +15,11 @@ each a number (`fit_features`), weighted in `FIT_WEIGHTS`:
 - `evidence` (0.3): the lexical score of the structural signals inside it (numbers, links, language switches,
   title shape, repetition, exclamation; not the vocabulary lists);
 - `semantic` (5.2): the judge's weight, when there is a judge (English);
-- `length` (-3.9 per 10 English words or 20 Chinese characters): inserted fragments are short; host prose is not.
+- `length` (-3.9 per 10 English words or 20 Chinese characters): inserted fragments are short; host prose is not;
+- `imperative` (9.0): a call to action leads it (`Join`, `Grab`, `DM`, `Don't miss`, 立即, 扫码...), counted as the
+  `foreign` share (Chinese: `2 * foreign - 1`), since guidance gives orders too (`Measure tenure by cohort`) in the
+  words of its domain;
+- `caution` (-2.0): it warns (never, legal, consent, 违法, 之前...), which guidance about lists does and adverts do not.
 
 A stretch goes whole when its score reaches `FIT_THRESHOLD`. One that a lexical cut touches goes whole only when what
 the cut leaves of it fits no better (`Join our ⟦...⟧, 300+ members.`); a break right beside a cut is that cut's
@@ -54,6 +58,7 @@ from functools import lru_cache
 
 from advisor.bundled import KNOWLEDGE_DIR
 from advisor.kb.spam import (
+    CAUTION,
     CONTENT_WORD,
     SPLICE,
     DocumentWords,
@@ -82,6 +87,8 @@ FIT_WEIGHTS = {
     "splice": 0.8,
     "semantic": 5.2,
     "length": -3.9,
+    "imperative": 9.0,
+    "caution": -2.0,
 }
 FIT_BIAS = -0.3
 FIT_THRESHOLD = 1.0
@@ -91,6 +98,14 @@ _EN_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _LABEL_LEAD = re.compile(
     rf"^\s*(?:[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){{0,2}}|[{HAN}]{{1,5}})\s*[:：]\s*\S"
+)
+# the call to action an advert opens with; guidance gives orders too (`Measure tenure...`), so it counts only as
+# far as the words after it are foreign to sales guidance
+_IMPERATIVE = re.compile(
+    r"^\s*(?i:join|get|grab|sign up|dm|book your|don't miss|do not miss|claim|subscribe|download|follow|register|"
+    r"shop|unlock|earn|order|text|message|visit|try|discover|win|save|apply|hurry|upgrade|scan|install|tap|"
+    r"boost|start earning|click|swipe|limited)\b"
+    r"|^\s*(?:立即|马上|赶紧|快来|点击|扫码|扫一扫|关注|加入|领取|下载|注册|私信|戳|添加|加我|速来|抢|限时)"
 )
 _TERMINAL = re.compile(r"[.。!！?？]['\"’”）)]*\s*$")
 _PUNCTUATED = re.compile(r"[.。!！?？,，、;；:：]['\"’”）)]*\s*$")
@@ -141,6 +156,9 @@ def fit_features(
         "splice": float(splices),
         "semantic": semantic or 0.0,
         "length": (len(_HAN_CHAR.findall(text)) / 20) if zh else (len(_EN_WORDS.findall(text)) / 10),
+        # Chinese bigrams are foreign far more often than English words, so only the top of their range counts
+        "imperative": (max(0.0, 2 * foreign - 1) if zh else foreign) if _IMPERATIVE.match(text) else 0.0,
+        "caution": float(bool(CAUTION.search(text.lower()))),
     }
 
 
@@ -151,7 +169,7 @@ def fit_score(features: Mapping[str, float]) -> float:
 
 # signal kinds the fit's `evidence` trait leaves out: the vocabulary lists, and splices (a trait of their own)
 _VOCABULARY = ("contact", "advert", "vendor", "anchor", "countries", "lead_in", "splice")
-_SHAPES = ("evidence", "exclaim", "slogan", "label")
+_SHAPES = ("evidence", "exclaim", "slogan", "label", "imperative")
 _ZH_SEGMENT = re.compile(rf"[。！？]|{SPLICE.pattern}")
 _ZH_CLAUSE = re.compile(r"[，,、；;：:]")
 

@@ -53,6 +53,17 @@ SCRAP_CHARS = 4
 ON_TOPIC_SHARE = 0.5
 _WORDY = ("contact", "advert", "anchor")
 _EXACT = ("phone", "country_code", "link", "splice")
+_NAMED = (
+    "phone",
+    "link",
+    "anchor",
+    "title",
+    "handle",
+    "code",
+    "switch",
+    "switch_latin",
+    "script",
+)  # never in a warning
 WEIGHTS = {
     "phone": 3.0,
     "country_code": 1.5,
@@ -71,6 +82,13 @@ WEIGHTS = {
     "splice": 1.0,
     "on_topic": -1.0,
     "off_topic": 0.3,
+    "caution": -1.0,
+    "script": 2.0,
+    "hashtag": 1.0,
+    "handle": 1.5,
+    "emoji": 1.0,
+    "code": 1.5,
+    "testimonial": 2.0,
 }
 CAPS = {
     "contact": 3,
@@ -81,6 +99,8 @@ CAPS = {
     "stuffing": 1,
     "exclaim": 1,
     "link": 2,
+    "hashtag": 3,
+    "emoji": 2,
 }
 
 # Between two Chinese characters (or Chinese punctuation): a space that no Chinese writer types.
@@ -140,6 +160,17 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\S\s+[|｜]\s+\S|(?<![一二三四五六七八九十百])十大|最值得",
     ),
     "exclaim": re.compile(r"[!！]"),
+    "hashtag": re.compile(
+        rf"(?<![\w&#])#(?:[A-Za-z][A-Za-z0-9_-]*|[{HAN}A-Za-z0-9]{{1,15}}#|[{HAN}]{{2,8}}(?=\s|$))"
+    ),
+    "handle": re.compile(rf"(?<![\w.@])@(?:[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|[{HAN}]{{2,8}}(?=\s|$))"),
+    "emoji": re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2705\u274c]"),
+    "code": re.compile(r"\b(?:[A-Z]{3,}\d{1,3}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,})\b"),
+    "testimonial": re.compile(
+        rf"(?:^|(?<=[.!?。！？]\s)|(?<=[.!?。！？]))[\"“「][^\"”」]{{3,160}}[\"”」]\s*(?:[-–—]{{1,2}}|——)\s*"
+        rf"(?:[A-Z][a-z]+|[{HAN}]{{1,4}})"
+        r"|[★☆⭐]{3,}|\b[1-5](?:\.\d)?\s*/\s*5\b|\b5[- ]stars?\b|五星好评"
+    ),
     "countries": re.compile(
         rf"(?:(?:{_COUNTRIES})[\s,，、和及]*){{3,}}",
         re.IGNORECASE,
@@ -149,6 +180,12 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 _LEAD_IN = re.compile(rf"(?:{_ANCHOR_WORDS_ZH})[：:][^ 。！？]*(?=[ 。！？]|$)")
 _HAN_RUN = re.compile(rf"[{HAN}][{HAN}{CJK_PUNCT}\d+ ]*[{HAN}]|[{HAN}]")
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*(?:\s+[A-Za-z0-9+][A-Za-z0-9'+-]*)+")
+# scripts foreign to English and Chinese prose: Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai, Hangul, kana
+_FOREIGN = "\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af"
+# a run of a foreign script, with the kanji and digits a Japanese or Korean phrase mixes in
+_FOREIGN_RUN = re.compile(
+    rf"[{HAN}]{{0,4}}[{_FOREIGN}](?:[{_FOREIGN}{HAN}\d\s・ー\-]*[{_FOREIGN}])?[{HAN}]{{0,4}}"
+)
 _GLOSS = re.compile(r"[(（\"“'‘「]$")
 _LABEL = re.compile(
     rf"(?:(?i:\b(?:call(?: us)?|phone|tel|text|fax|hotline|whatsapp|viber|telegram|wechat))|电话|热线|致电|拨打|微信)"
@@ -156,6 +193,11 @@ _LABEL = re.compile(
 )
 _DASH_TITLE = re.compile(r"\S\s*(?:——|—|–)\s*\S")
 _WORD = re.compile(r"\w+")
+# guidance warns about buying lists and cold contact; no advert does (the line is lower-cased when this is asked)
+CAUTION = re.compile(
+    r"\b(?:never|avoid|illegal|legal(?:ly)?|laws?|consent|privacy|gdpr|complian\w*|comply|permission)\b"
+    r"|不要|切勿|避免|注意|合法|违法|法律|法务|合规|授权|隐私|之前"
+)
 _SCRAP_UNIT = re.compile(rf"[{HAN}]|[A-Za-z0-9]+")
 _HAN_PHRASE = re.compile(f"[{HAN}]{{4}}")
 _LATIN_WORD = re.compile("[A-Za-z0-9]{2,}")
@@ -187,7 +229,17 @@ def _found(kind: str, line: str) -> list[Signal]:
 
 
 def _switches(line: str, *, zh: bool) -> list[Signal]:
-    """A language switch: a Chinese run inside English, or a run of English words inside Chinese."""
+    """A language switch: a Chinese run inside English, a run of English words inside Chinese, or any run of a script
+    foreign to both (`script`); not in brackets or quotes, where it is a gloss."""
+    scripts = [
+        Signal(m.start(), m.end(), "script", m.group())
+        for m in _FOREIGN_RUN.finditer(line)
+        if not _GLOSS.search(line[: m.start()])
+    ]
+    return scripts + _host_switches(line, zh=zh)
+
+
+def _host_switches(line: str, *, zh: bool) -> list[Signal]:
     if not zh:
         return [
             Signal(m.start(), m.end(), "switch", m.group())
@@ -310,10 +362,21 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 def _topic_weight(signals: list[Signal], context: LineContext) -> tuple[float, str]:
-    """Coherence with the document: negative when most of a run's words recur elsewhere in it (outside other runs of
-    evidence), small and positive when none do (numbers and structure are not words, so they are not judged)."""
+    """Coherence with the document: negative when the run's sentence warns about what its words name (`Never buy a
+    contact list...`, `购买名单之前...`) or when most of its words recur elsewhere in the document (outside other
+    runs of evidence), small and positive when none do (numbers and structure are not words, so they are not judged)."""
     words = {s.term for s in signals if s.kind in _WORDY}
-    if context.document is None or not words:
+    if not words:
+        return 0.0, ""
+    start, end = min(s.start for s in signals), max(s.end for s in signals)
+    # the warning's scope: the sentence in English, the clause in Chinese
+    bound = _CLAUSE_END if han_share(context.line) >= ZH_SHARE else _SENTENCE_END
+    before = [m.end() for m in bound.finditer(context.line, 0, start)]
+    after = bound.search(context.line, end)
+    scope = context.line[before[-1] if before else 0 : after.end() if after else None]
+    if not any(s.kind in _NAMED for s in signals) and CAUTION.search(scope):
+        return WEIGHTS["caution"], "caution"
+    if context.document is None:
         return 0.0, ""
     recurring = sum(context.recurs(word) for word in words) / len(words)
     if recurring >= ON_TOPIC_SHARE:
