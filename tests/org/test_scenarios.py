@@ -191,9 +191,16 @@ def test_every_line_a_scenario_writes_is_worded_from_the_catalogue_in_both_langu
                         territory_moves=[{"from_territory": "North", "to_territory": "South", "reps": 30}])  # fmt: skip
     lines = [*apply_edits(roster, spec)[1], *apply_edits(roster, spec)[2], *apply_edits(lonely, spec)[2]]
     keys = {line.key for line in lines}
-    assert {"scenario.hired", "scenario.move_short", "scenario.territory_short", "scenario.no_reporting_lines"} <= keys
+    assert {
+        "scenario.hired",
+        "scenario.move_short",
+        "scenario.territory_short",
+        "scenario.no_reporting_lines",
+    } <= keys
     assert set(labels("en")["scenario"]) == set(labels("zh")["scenario"])
     for line in lines:
         english, chinese = str(line), line.text("zh")
         assert english == line.to_dict()["text"] and english != chinese
-        assert not any(word in chinese for word in ("Hired", "Moved", "Added", "reps", "none", " ae ", "sdr")), chinese
+        assert not any(
+            word in chinese for word in ("Hired", "Moved", "Added", "reps", "none", " ae ", "sdr")
+        ), chinese
