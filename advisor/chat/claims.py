@@ -254,6 +254,61 @@ def _reversed_correlation(claim: str, sentence: str, *, lang: str) -> bool:
     return bool(mine and theirs) and all(direction not in theirs for direction in mine)
 
 
+# "from the most loaded territories to the least loaded ones", "从负担最重的区域调到负担最轻的区域"
+_FROM_TO = {
+    "en": re.compile(r"\bfrom\s+(?P<a>[^,;.]{1,40}?)\s+to\s+(?P<b>[^,;.]{1,40})", re.IGNORECASE),
+    "zh": re.compile(
+        r"从(?P<a>[^，,。；;从]{1,15}?)(?:调到|转到|移到|转给|交给|调给|到)(?P<b>[^，,。；;]{1,15})"
+    ),
+}
+# a Chinese attribute with its direction: 工作量大, 潜力小, 成本高 (the two characters before the direction)
+_ATTRIBUTE_ZH = re.compile(
+    rf"(?P<noun>(?:(?!越)[{HAN}]){{2}})(?P<sign>[大小高低多少长短])(?=[、，,的。；;\s]|$)"
+)
+
+
+def _ends(match: re.Match[str]) -> tuple[str, str]:
+    return match.group("a").strip(), match.group("b").strip()
+
+
+def _reversed_direction(claim: str, sentence: str, *, lang: str) -> bool:
+    """Whether the claim moves something the other way ("from A to B" where the evidence says from B to A)."""
+    pattern = _FROM_TO["zh" if lang == "zh" else "en"]
+    theirs = [_ends(m) for m in pattern.finditer(sentence)]
+    for mine in (_ends(m) for m in pattern.finditer(claim)):
+        ma, mb = _superlatives(mine[0]), _superlatives(mine[1])
+        for a, b in theirs:
+            ta, tb = _superlatives(a), _superlatives(b)
+            if ma & tb and mb & ta and not ma & ta:
+                return True  # the ends are told apart by their superlatives: most loaded, least loaded
+            same = overlap(key_terms(mine[0]), a) + overlap(key_terms(mine[1]), b)
+            swapped = overlap(key_terms(mine[0]), b) + overlap(key_terms(mine[1]), a)
+            if swapped >= same + 1.0:
+                return True
+    return False
+
+
+_SUPERLATIVE = re.compile(r"\b(?:most|least|\w{3,}est)\b|最[^\s，,。的]", re.IGNORECASE)
+
+
+def _superlatives(text: str) -> set[str]:
+    return {m.group(0).lower() for m in _SUPERLATIVE.finditer(text)}
+
+
+def _swapped_attribute(claim: str, sentence: str, *, lang: str) -> str | None:
+    """A Chinese attribute the claim gives the opposite direction the evidence gives it (工作量小 against 工作量大)."""
+    if lang != "zh":
+        return None
+    stated: dict[str, set[int]] = {}
+    for match in _ATTRIBUTE_ZH.finditer(sentence):
+        stated.setdefault(match.group("noun"), set()).add(_SIGN_ZH[match.group("sign")])
+    for match in _ATTRIBUTE_ZH.finditer(claim):
+        signs = stated.get(match.group("noun"))
+        if signs and _SIGN_ZH[match.group("sign")] not in signs:
+            return match.group(0)
+    return None
+
+
 def _relevant_part(claim: str, sentence: str, *, share: float = 0.2) -> str:
     """The clauses of an evidence sentence that share wording with the claim (by default the whole sentence when
     none does)."""
@@ -276,9 +331,14 @@ def _contradiction(
     claim, sentence = _BOUNDS.sub(" ", claim), _BOUNDS.sub(" ", sentence)
     if _reversed_correlation(claim, sentence, lang=lang):
         return "contradicted", "comparative"
+    if _reversed_direction(claim, sentence, lang=lang):
+        return "contradicted", "reversed"
     # a correlation both state in the same direction may flip both sides ("the shorter the ramp, the lower the
     # cost" restates "the longer, the higher"): its antonyms then agree
     agreed = bool(correlations(claim, lang=lang) and correlations(sentence, lang=lang))
+    swapped = None if agreed else _swapped_attribute(claim, sentence, lang=lang)
+    if swapped:
+        return "contradicted", f"antonym:{swapped}"
     part = _relevant_part(claim, sentence)
     negated = _relevant_part(claim, sentence, share=NEGATION_OVERLAP) if strict else part
     if _NEGATION[lang].search(negated) and not _NEGATION[lang].search(claim):
@@ -294,7 +354,10 @@ def _contradiction(
 def _unstated(claim: str, sentence: str, *, lang: str) -> tuple[Verdict, str] | None:
     """What the claim asserts that the sentence does not state: a negation, "only", an ordinal, a role, a source."""
     claim, sentence = _BOUNDS.sub(" ", claim), _BOUNDS.sub(" ", sentence)
-    if _NEGATION[lang].search(claim) and not _NEGATION[lang].search(sentence):
+    # the negation must be where the sentence speaks of the claim ("training, or none at all, exhausts new reps"
+    # does not say "training rarely exhausts new reps")
+    spoken = _relevant_part(claim, sentence)
+    if _NEGATION[lang].search(claim) and not _NEGATION[lang].search(spoken):
         return "contradicted", "polarity"
     claimed = {m.group(0).lower() for m in _STRONG[lang].finditer(claim)}
     if claimed & {"only", "只", "仅"} and _NOT_ONLY.search(sentence):
@@ -379,6 +442,13 @@ def _chunks(sentences: Sequence[str]) -> list[_Chunk]:
     return chunks
 
 
+def _carried_unit(chunk: _Chunk) -> str | None:
+    """The time unit of the last number before this clause in its sentence, which a bare figure inherits."""
+    units = [_unit(chunk.before, m)[0] for m in extract_numbers(chunk.before)]
+    last = next((u for u in reversed(units) if u), None)
+    return last if last in _TIME_UNITS else None
+
+
 def _role_of(chunk: _Chunk, mention: NumberMention) -> str | None:
     near = _entity_near(chunk.text, mention.start, mention.end)
     if near is None and chunk.before:
@@ -405,6 +475,10 @@ def _number_problem(claim: str, chunks: Sequence[_Chunk]) -> tuple[Verdict, str]
             fits = []
             for chunk, found in matches:
                 their_unit, their_period = _unit(chunk.text, found)
+                if (
+                    their_unit is None
+                ):  # "2-3 months for SMB, 4-6 for mid-market": the unit said once carries on
+                    their_unit = _carried_unit(chunk)
                 if entity and _role_of(chunk, found) != entity:
                     continue
                 # a time unit must be the evidence's; a count of people may restate a bare figure
