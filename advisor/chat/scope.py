@@ -49,6 +49,7 @@ DOMAIN = (
     "customer engagement: where and how buyers and customers engage with sellers",
     "market and customer segmentation for sales coverage",
     "sales content, enablement material and messaging for buyers",
+    "revenue per rep, sales efficiency and the magic number: new recurring revenue per sales and marketing spend",
 )
 GENERIC = (
     "the weather forecast and temperature",
@@ -70,10 +71,12 @@ _DOMAIN_TERMS = re.compile(
     r"territor(?:y|ies)|span of control|headcount|onboarding|ramp|reps?|salespe(?:rson|ople)|pipeline|kpis?|"
     r"inside sales|field sales|retention|channel (?:strategy|partners?|sales|conflict)|partners? channel|resellers?|"
     r"go-to-market|gtm|marketing|leads|mqls?|sqls?|customer engagement|buyer journey|buying committee|"
-    r"segment(?:s|ation|ing)?|enablement|sales content|prospect(?:s|ing)?|outbound|inbound|customer success)\b"
+    r"segment(?:s|ation|ing)?|enablement|sales content|prospect(?:s|ing)?|outbound|inbound|customer success|"
+    r"magic number|revenue per rep|sales efficiency|cac payback)\b"
     r"|销售|离职|流失|配额|团队|管理幅度|内勤|外勤|入职|培训|区域|招聘|任期|爬坡|倦怠|留存|业绩|客户经理|编制"
     r"|提成|薪酬|激励|佣金|主管|经理|线索|漏斗|成交|拜访|人效|产能|晋升|辅导|新人|下属"
-    r"|渠道|市场部|营销|市场和销售|客户|买家|细分|赋能|合作伙伴|代理商|经销商|直销|外呼|呼入|商机|赢单|管道",
+    r"|渠道|市场部|营销|市场和销售|客户|买家|细分|赋能|合作伙伴|代理商|经销商|直销|外呼|呼入|商机|赢单|管道"
+    r"|魔力数字|人均收入",
     re.IGNORECASE,
 )
 
