@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 CAUGHT_SHARE = 0.8
 _MARK = re.compile("⟦(.*?)⟧")
-_CONTENT = re.compile(rf"[{HAN}]|[A-Za-z0-9]+")
+_CONTENT = re.compile(rf"[{HAN}]|[^\W_{HAN}]+")  # a Han character, or a word of any other script
 _SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=\.)(?=\s)")
 
 

@@ -17,7 +17,7 @@ from advisor.kb.fit import find_unfit, semantic_units
 from advisor.kb.spam import SPLICE, DocumentWords, cut_out, find_spam, merge_fragments
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
-CLEANER_VERSION = "3"  # 3: the fit score cuts stretches that fit their paragraph badly (issue 15)
+CLEANER_VERSION = "4"  # 4: structural signals (scripts, tags, handles, emoji, codes, quotes), caution
 
 # Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
 _FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")

@@ -103,7 +103,7 @@ _LABEL_LEAD = re.compile(
 # far as the words after it are foreign to sales guidance
 _IMPERATIVE = re.compile(
     r"^\s*(?i:join|get|grab|sign up|dm|book your|don't miss|do not miss|claim|subscribe|download|follow|register|"
-    r"shop|unlock|earn|order|text|message|visit|try|discover|win|save|apply|hurry|upgrade|scan|install|tap|"
+    r"shop|unlock|earn|order|enter|use code|text|message|visit|try|discover|win|save|apply|hurry|upgrade|scan|install|tap|"
     r"boost|start earning|click|swipe|limited)\b"
     r"|^\s*(?:立即|马上|赶紧|快来|点击|扫码|扫一扫|关注|加入|领取|下载|注册|私信|戳|添加|加我|速来|抢|限时)"
 )

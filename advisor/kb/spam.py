@@ -86,8 +86,8 @@ WEIGHTS = {
     "script": 2.0,
     "hashtag": 1.0,
     "handle": 1.5,
-    "emoji": 1.0,
-    "code": 1.5,
+    "emoji": 2.0,
+    "code": 2.0,
     "testimonial": 2.0,
 }
 CAPS = {
@@ -100,7 +100,6 @@ CAPS = {
     "exclaim": 1,
     "link": 2,
     "hashtag": 3,
-    "emoji": 2,
 }
 
 # Between two Chinese characters (or Chinese punctuation): a space that no Chinese writer types.
@@ -112,6 +111,7 @@ _COUNTRIES = (
     "美国|英国|加拿大|澳大利亚|澳洲|印度|德国|法国|西班牙|意大利|巴西|墨西哥|日本|新加坡|迪拜|阿联酋|黎巴嫩"
 )
 _ANCHOR_WORDS_ZH = "相关文章|阅读全文|阅读更多|更多详情|了解更多|推荐阅读|延伸阅读|点击阅读|立即下载"
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55"
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "phone": re.compile(
         r"(?<![A-Za-z0-9+])\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}(?![\d%])"  # +44 20 7946 0000
@@ -164,11 +164,13 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?<![\w&#])#(?:[A-Za-z][A-Za-z0-9_-]*|[{HAN}A-Za-z0-9]{{1,15}}#|[{HAN}]{{2,8}}(?=\s|$))"
     ),
     "handle": re.compile(rf"(?<![\w.@])@(?:[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|[{HAN}]{{2,8}}(?=\s|$))"),
-    "emoji": re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u2705\u274c]"),
+    # a pictograph, or pictographs bracketing a short stretch of one sentence (`🔥🔥 Hot leads 🔥🔥`)
+    "emoji": re.compile(rf"[{_EMOJI}]+(?:[^.!?。！？{_EMOJI}]{{1,60}}[{_EMOJI}]+)?"),
     "code": re.compile(r"\b(?:[A-Z]{3,}\d{1,3}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,})\b"),
     "testimonial": re.compile(
         rf"(?:^|(?<=[.!?。！？]\s)|(?<=[.!?。！？]))[\"“「][^\"”」]{{3,160}}[\"”」]\s*(?:[-–—]{{1,2}}|——)\s*"
         rf"(?:[A-Z][a-z]+|[{HAN}]{{1,4}})"
+        r"(?:,\s*[A-Za-z][\w.]*(?:\s+[a-z][\w.]*)?)?"  # `, verified buyer`
         r"|[★☆⭐]{3,}|\b[1-5](?:\.\d)?\s*/\s*5\b|\b5[- ]stars?\b|五星好评"
     ),
     "countries": re.compile(
@@ -369,10 +371,8 @@ def _topic_weight(signals: list[Signal], context: LineContext) -> tuple[float, s
     if not words:
         return 0.0, ""
     start, end = min(s.start for s in signals), max(s.end for s in signals)
-    # the warning's scope: the sentence in English, the clause in Chinese
-    bound = _CLAUSE_END if han_share(context.line) >= ZH_SHARE else _SENTENCE_END
-    before = [m.end() for m in bound.finditer(context.line, 0, start)]
-    after = bound.search(context.line, end)
+    before = [m.end() for m in _SENTENCE_END.finditer(context.line, 0, start)]
+    after = _SENTENCE_END.search(context.line, end)
     scope = context.line[before[-1] if before else 0 : after.end() if after else None]
     if not any(s.kind in _NAMED for s in signals) and CAUTION.search(scope):
         return WEIGHTS["caution"], "caution"

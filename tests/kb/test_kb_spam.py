@@ -67,9 +67,9 @@ def test_parse_and_score_a_cut_exactly() -> None:
     assert score_cut(marked, raw).precision is None  # nothing cut
 
 
-# dev gained clean look-alikes (exclamations, `we`, `Note:` leads) for the fit's calibration; the vocabulary pass cuts
-# one of them in each language (`Note: buying a contact list is legal...`), so false cuts are not zero
-@pytest.mark.parametrize(("lang", "recall", "false_cuts"), [("en", 0.95, 0.02), ("zh", 0.9, 0.02)])
+# the caution frame keeps the clean look-alikes that warn about lists (`Note: buying a contact list is legal...`);
+# the one English clean sentence still damaged is en-066's (`Split the team...` after a title-case advert)
+@pytest.mark.parametrize(("lang", "recall", "false_cuts"), [("en", 0.95, 0.01), ("zh", 0.9, 0.0)])
 def test_cleaner_without_a_judge_meets_its_dev_figures(lang: str, recall: float, false_cuts: float) -> None:
     measured_recall, measured_false = _totals(lang, "dev")
     assert measured_recall >= recall and measured_false <= false_cuts
@@ -194,7 +194,9 @@ def test_semantic_judge_is_deterministic_and_batches_once(tmp_path: Path) -> Non
 
 
 @pytest.mark.integration
-def test_with_the_judge_a_cut_grows_to_an_advert_sentence_it_left_in_scraps(tmp_path: Path) -> None:
+def test_a_cut_grows_to_an_advert_sentence_it_left_in_scraps_with_or_without_the_judge(
+    tmp_path: Path,
+) -> None:
     from advisor.config import load_settings
     from advisor.models import get_embedder
 
@@ -203,10 +205,115 @@ def test_with_the_judge_a_cut_grows_to_an_advert_sentence_it_left_in_scraps(tmp_
         "Keep the sales team small until the playbook is proven. Join our WhatsApp group for daily verified leads, "
         "300+ members. Hiring ahead of a working playbook multiplies the cost of mistakes."
     )
-    assert clean_text(text, lang="en") != clean_text(
-        text, lang="en", judge=judge
-    )  # without it: `Join our, 300+ ...`
-    assert clean_text(text, lang="en", judge=judge) == (
-        "Keep the sales team small until the playbook is proven. "
-        "Hiring ahead of a working playbook multiplies the cost of mistakes."
+    # without the judge the call to action (`Join` and words foreign to sales guidance) takes the whole sentence
+    assert (
+        clean_text(text, lang="en")
+        == clean_text(text, lang="en", judge=judge)
+        == (
+            "Keep the sales team small until the playbook is proven. "
+            "Hiring ahead of a working playbook multiplies the cost of mistakes."
+        )
     )
+
+
+# one spliced fragment per structural signal of the second pass, each cut by that signal with no vocabulary of it
+@pytest.mark.parametrize(
+    ("lang", "host", "fragment", "kind"),
+    [
+        (
+            "en",
+            "Plan quotas before the year opens, {} so reps can plan against them.",
+            "купить базу недорого",
+            "script",
+        ),
+        ("zh", "销售经理每周要听两通录音，{} 并给出一个具体建议。", "고객 명단 판매 합니다", "script"),
+        (
+            "en",
+            "Ramp targets rise month by month. {} A flat target hides learning.",
+            "#closers #crushers #life",
+            "hashtag",
+        ),
+        ("zh", "新人的第一个月不背完整配额。{} 用活动量目标代替。", "#涨粉秘籍# #副业赚钱#", "hashtag"),
+        (
+            "en",
+            "Coach one skill at a time. {} Pick it from the call recordings.",
+            "🚀 Ten thousand waiting 🚀",
+            "emoji",
+        ),
+        (
+            "en",
+            "Deals need a dated next step. {} Deals without one leave commit.",
+            "Enter SPRING30 at checkout.",
+            "code",
+        ),
+        (
+            "en",
+            "Coach one skill at a time. {} Pick the skill from the call recordings.",
+            '"Best thing ever" — Laura, client',
+            "testimonial",
+        ),
+        ("zh", "提成方案要简单。{} 太复杂的方案让人怀疑公平性。", "“业绩翻倍”——李女士", "testimonial"),
+    ],
+)
+def test_each_structural_signal_cuts_a_fragment_on_its_own(
+    lang: str, host: str, fragment: str, kind: str
+) -> None:
+    text = host.format(fragment)
+    found = find_spam(text, document=DocumentWords(text), lang=lang)
+    assert any(kind in f.kinds for f in found)
+    cleaned = clean_text(text, lang=lang)
+    assert score_cut(host.format(f"⟦{fragment}⟧"), cleaned).recall == 1.0
+    assert score_cut(host.format(f"⟦{fragment}⟧"), cleaned).false_cut_rate == 0.0
+
+
+def test_a_handle_spliced_mid_sentence_takes_its_neighbours() -> None:
+    text = (
+        "Territory changes make tenured reps quit, DM @bulkdatahub for fresh leads, so announce them early."
+    )
+    assert "@bulkdatahub" not in clean_text(text, lang="en")
+    assert clean_text(text, lang="en").endswith("so announce them early.")
+
+
+def test_a_call_to_action_in_words_foreign_to_sales_guidance_goes_whole() -> None:
+    text = (
+        "Managers who were top sellers often struggle to coach. Join the masterclass and earn passive income from "
+        "your sofa. Give them a coaching curriculum in their first ninety days."
+    )
+    assert clean_text(text, lang="en") == (
+        "Managers who were top sellers often struggle to coach. "
+        "Give them a coaching curriculum in their first ninety days."
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # imperatives in the words of the domain
+        (
+            "en",
+            "Measure tenure by cohort. Join the pipeline review every Monday, and grab last quarter's win rates.",
+        ),
+        ("zh", "经理要立即跟进流失风险高的客户，马上安排一次复盘会，把原因写进客户计划。"),
+        # a customer quoted, a hashtag campaign, a coupon in a channel strategy, a gloss in another script
+        (
+            "en",
+            'One customer told us, "the rep never asked what we needed." Play that quote in the team meeting.',
+        ),
+        (
+            "en",
+            "Marketing runs a #RevOpsWeek campaign each spring. Sales should know which accounts engaged.",
+        ),
+        ("en", "Partners get a coupon code for their first deals. Track which codes turn into renewals."),
+        ("en", 'Russian teams call the funnel "воронка"; the stages are the same.'),
+        ("zh", "市场部每年春季做一次#客户成功周#活动，销售在打电话之前要知道哪些客户参与过。"),
+        # guidance warning about what adverts sell: the caution frame keeps it
+        (
+            "en",
+            "Never buy a contact list without checking how the data was collected; privacy law forbids it.",
+        ),
+        ("zh", "向供应商购买数据之前，先要两百条样本。"),
+        ("zh", "注意：购买联系人名单在有些国家合法，在另一些国家违法。"),
+    ],
+)
+def test_clean_look_alikes_of_the_structural_signals_are_kept(lang: str, text: str) -> None:
+    assert clean_text(text, lang=lang) == text
