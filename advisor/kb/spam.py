@@ -104,6 +104,7 @@ CAPS = {
 
 # Between two Chinese characters (or Chinese punctuation): a space that no Chinese writer types.
 SPLICE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u00a0]+(?=[{HAN}{CJK_PUNCT}])")
+_CLAUSE_MARK = re.compile(r"[，,、；;：:]")
 _CLAUSE_END = re.compile(r"[，,、；;：:。！？!?]")
 _SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
 _COUNTRIES = (
@@ -186,7 +187,7 @@ _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*(?:\s+[A-Za-z0-9+][A-Za-z0-9'+-
 _FOREIGN = "\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af"
 # a run of a foreign script, with the kanji and digits a Japanese or Korean phrase mixes in
 _FOREIGN_RUN = re.compile(
-    rf"[{HAN}]{{0,4}}[{_FOREIGN}](?:[{_FOREIGN}{HAN}\d\s・ー\-]*[{_FOREIGN}])?[{HAN}]{{0,4}}"
+    rf"[{HAN}]{{0,4}}(?P<core>[{_FOREIGN}](?:[{_FOREIGN}{HAN}\d\s・ー\-]*[{_FOREIGN}])?)[{HAN}]{{0,4}}"
 )
 _GLOSS = re.compile(r"[(（\"“'‘「]$")
 _LABEL = re.compile(
@@ -233,11 +234,13 @@ def _found(kind: str, line: str) -> list[Signal]:
 def _switches(line: str, *, zh: bool) -> list[Signal]:
     """A language switch: a Chinese run inside English, a run of English words inside Chinese, or any run of a script
     foreign to both (`script`); not in brackets or quotes, where it is a gloss."""
-    scripts = [
-        Signal(m.start(), m.end(), "script", m.group())
-        for m in _FOREIGN_RUN.finditer(line)
-        if not _GLOSS.search(line[: m.start()])
-    ]
+    scripts = []
+    for match in _FOREIGN_RUN.finditer(line):
+        start, end = match.span()
+        if zh:  # in Chinese prose the Han characters at a run's edges are the host's own
+            start, end = match.span("core")
+        if end > start and not _GLOSS.search(line[:start]):
+            scripts.append(Signal(start, end, "script", line[start:end]))
     return scripts + _host_switches(line, zh=zh)
 
 
@@ -403,12 +406,15 @@ def _close(gap: str, *, zh: bool) -> bool:
 
 
 def _runs(line: str, signals: list[Signal], *, zh: bool) -> list[list[Signal]]:
-    """Signals grouped into runs of neighbours."""
+    """Signals grouped into runs of neighbours (an insert in another script has its own edges: no clause mark joins
+    it to the host's words)."""
     runs: list[list[Signal]] = []
     for signal in signals:
         if runs:
             last = max(s.end for s in runs[-1])
-            if _close(line[last : signal.start] if signal.start > last else "", zh=zh):
+            gap = line[last : signal.start] if signal.start > last else ""
+            foreign = signal.kind == "script" or any(s.kind == "script" for s in runs[-1])
+            if _close(gap, zh=zh) and not (foreign and _CLAUSE_MARK.search(gap)):
                 runs[-1].append(signal)
                 continue
         runs.append([signal])

@@ -320,3 +320,9 @@ def test_a_call_to_action_in_words_foreign_to_sales_guidance_goes_whole() -> Non
 )
 def test_clean_look_alikes_of_the_structural_signals_are_kept(lang: str, text: str) -> None:
     assert clean_text(text, lang=lang) == text
+
+
+def test_an_insert_in_another_script_keeps_the_host_clause_and_the_han_at_its_edges() -> None:
+    # 覆盖 is an advert word; a clause mark keeps it from joining the Japanese run, whose kanji edges are the host's
+    text = "外勤销售覆盖重点区域，今すぐ登録して無料リストを然后每周复盘一次。"
+    assert clean_text(text, lang="zh") == "外勤销售覆盖重点区域，然后每周复盘一次。"
