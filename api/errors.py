@@ -111,13 +111,10 @@ def invalid_reason(error: Any) -> Callable[[str], str]:
 
 
 def error_text(exc: BaseException, lang: str) -> str:
-    """An error's message for a page in `lang`: catalogued errors are worded in it (the rules layer's roster notes
-    matched against their catalogue), others read as raised."""
+    """An error's message for a page in `lang`: catalogued errors are worded in it, others read as raised."""
     from advisor.org.messages import worded
-    from advisor.plan.labels import roster_text
 
-    text = exc.text(lang) if isinstance(exc, PageInputError) else worded(exc, lang)
-    return public_message(roster_text(text, lang))
+    return public_message(exc.text(lang) if isinstance(exc, PageInputError) else worded(exc, lang))
 
 
 class PageHTTPException(HTTPException):

@@ -62,6 +62,9 @@ def _out(settings: Settings, record: org_store.OrgUpload) -> OrgOut:
         filename=record.filename,
         message=record.message,
         rows=record.rows,
+        missing=[]
+        if record.status == "ready"
+        else org_store.missing_required(headers, json.loads(record.mapping)),
         headers=headers,
         mapping=mapping,
         unmapped=unmapped,
@@ -72,12 +75,26 @@ def _out(settings: Settings, record: org_store.OrgUpload) -> OrgOut:
         out.rows = len(roster.df)
         out.issues = [
             IssueOut(
-                row=issue.row, column=issue.column, value=str(issue.value), reason=web_hint(issue.reason)
+                row=issue.row,
+                column=issue.column,
+                value=str(issue.value),
+                reason=web_hint(issue.reason),
+                code=issue.why.key,
+                params=issue.to_dict()["params"],
             )
             for issue in roster.issues
         ]
         out.set_aside = int(roster.set_aside)
     return out
+
+
+def mapping_note(missing: list[str], lang: str) -> str:
+    """What an upload needs mapped before it can be read ("Choose the columns holding: Role."), in `lang`."""
+    from api.i18n import translator
+
+    t = translator(lang)
+    named = [" / ".join(t(f"col_{column}") for column in group.split(" or ")) for group in missing]
+    return t("mapping_choose", columns=("、" if lang == "zh" else ", ").join(named))
 
 
 def upload(
@@ -228,12 +245,12 @@ def view(settings: Settings, org_id: str) -> OrgView:
     """The org read with its owner's options, computed once per upload version and options, and cached."""
     record = org_store.get_org(settings, org_id)
     if record.status != "ready":
-        from advisor.plan.labels import roster_text
         from api.errors import PageInputError
 
-        note = record.message
+        headers = org_store.read_headers(settings, record.id, filename=record.filename)
+        missing = org_store.missing_required(headers, json.loads(record.mapping))
         raise PageInputError(
-            "org_needs_mapping", name=record.filename, note=lambda lang: roster_text(note, lang)
+            "org_needs_mapping", name=record.filename, note=lambda lang: mapping_note(missing, lang)
         )
     options = options_of(settings, org_id)
     key = (org_id, record.version, options.model_dump_json())

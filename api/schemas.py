@@ -104,6 +104,11 @@ class IssueOut(BaseModel):
     column: str | None
     value: str | None
     reason: str
+    code: str = Field(
+        "",
+        description='The reason\'s catalogue key ("roster_texts.negative"), for wording it in another language.',
+    )
+    params: dict[str, Any] = Field({}, description="The values the reason is filled with.")
 
 
 class OrgOut(BaseModel):
@@ -114,6 +119,9 @@ class OrgOut(BaseModel):
     filename: str
     message: str
     rows: int
+    missing: list[str] = Field(
+        [], description='Required columns the mapping does not fill yet; alternatives read "a or b".'
+    )
     headers: list[str] = []
     mapping: dict[str, str] = {}
     unmapped: list[str] = []

@@ -21,7 +21,7 @@ import pandas as pd
 
 from advisor.archives import ZipLimits, check_zip
 from advisor.errors import AdvisorError
-from advisor.org.messages import MessageError
+from advisor.org.messages import Message, MessageError, message
 from advisor.org.validate import RosterIssue
 from advisor.text.encoding import decode
 
@@ -50,7 +50,7 @@ class RawTable:
     file_format: str
     encoding: str | None = None
     delimiter: str | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     # Records the reader could not trust (an unclosed quote, an oversized cell): validation sets them aside.
     issues: list[RosterIssue] = field(default_factory=list)
 
@@ -158,11 +158,11 @@ def _read_csv(data: bytes, name: str, *, delimiter: str | None, limits: ReadLimi
         raise MessageError("errors.no_header", name=name) from exc
     except (pd.errors.ParserError, csv.Error) as exc:
         raise MessageError("errors.bad_csv", name=name, delimiter=delimiter, detail=str(exc)) from exc
-    notes = []
+    notes: list[Message] = []
     if encoding not in ("utf-8", "utf-8-sig"):
-        notes.append(f"{name} was decoded as {encoding}.")
+        notes.append(message("roster_texts.decoded", name=name, encoding=encoding))
     if encoding == "cp1252":
-        notes.append("If names look wrong, save the file as UTF-8 and import it again.")
+        notes.append(message("roster_texts.cp1252"))
     frame = _with_header(grid, name)
     lines = _line_numbers(grid)
     issues = _merged_records(frame, lines, delimiter)
@@ -233,8 +233,7 @@ def _merged_records(frame: pd.DataFrame, lines: np.ndarray, delimiter: str) -> l
                     start,
                     str(column),
                     cell[:60],
-                    f"a quote opened in this cell is not closed where it should be, so lines {start}-"
-                    f'{start + len(inner)} were read as one record: remove the stray " or close it',
+                    message("roster_texts.open_quote", start=start, end=start + len(inner)),
                 )
             )
     return issues
@@ -248,7 +247,7 @@ def _read_xlsx(data: bytes, name: str, limits: ReadLimits) -> RawTable:
         raise MessageError("errors.bad_xlsx", name=name, detail=str(exc)[:200]) from exc
     frame = _with_header(grid, name)
     lines = np.arange(2, 2 + len(frame), dtype=np.int64)
-    return _finish(frame, name, "xlsx", ["Read the first sheet of the workbook."], lines=lines, limits=limits)
+    return _finish(frame, name, "xlsx", [message("roster_texts.first_sheet")], lines=lines, limits=limits)
 
 
 def _read_json(data: bytes, name: str, limits: ReadLimits) -> RawTable:
@@ -316,7 +315,7 @@ def _finish(
     frame: pd.DataFrame,
     name: str,
     file_format: str,
-    notes: list[str],
+    notes: list[Message],
     *,
     lines: np.ndarray,
     limits: ReadLimits,
@@ -337,7 +336,7 @@ def _finish(
     # Blank lines come through as rows of empty cells (kept so row numbers match the file); drop them here.
     blank = (frame == "").all(axis=1) if len(frame.columns) else None
     if blank is not None and blank.any():
-        notes.append(f"Ignored {int(blank.sum())} blank row(s).")
+        notes.append(message("roster_texts.blank_rows", n=int(blank.sum())))
         frame, rows = frame.loc[~blank], rows.loc[~blank]
     frame = frame.reset_index(drop=True)
     rows = rows.reset_index(drop=True)
@@ -361,8 +360,11 @@ def _oversized_cells(frame: pd.DataFrame, rows: pd.Series, limits: ReadLimits) -
                     int(rows.iloc[position]),
                     str(column),
                     str(frame[column].iloc[position])[:60],
-                    f"the cell holds {int(sizes.iloc[position]):,} characters, over the {limits.max_cell_kb} KB "
-                    "limit for one cell: check the export (a missing line break or quote can glue rows together)",
+                    message(
+                        "roster_texts.big_cell",
+                        chars=f"{int(sizes.iloc[position]):,}",
+                        limit=limits.max_cell_kb,
+                    ),
                 )
             )
         frame.loc[over, column] = ""

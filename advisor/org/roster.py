@@ -12,6 +12,7 @@ import yaml
 
 from advisor.errors import InputError
 from advisor.org.importer import DEFAULT_MAX_MB, read_source
+from advisor.org.messages import Message, MessageError, message
 from advisor.org.schema import map_headers, normalise_label
 from advisor.org.validate import ERROR, RosterIssue, validate
 
@@ -49,7 +50,7 @@ class Roster:
     unmapped: list[str]
     definition: str  # "dated": hire/exit dates; "status": a left/stayed flag with tenure
     source: str = "roster"
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
     filtered_out: int = 0
     as_of_basis: str = "given"  # how as_of was chosen: "given", "latest event" in the roster, or "today"
 
@@ -75,7 +76,7 @@ class Roster:
             "definition": self.definition,
             "columns_mapped": self.columns_mapped,
             "unmapped": self.unmapped,
-            "notes": self.notes,
+            "notes": [str(note) for note in self.notes],
         }
 
     def __str__(self) -> str:
@@ -149,20 +150,22 @@ def load_roster(
         keep = pd.Series(True, index=frame.index)
         for column, wanted in where.items():
             if column not in frame:
-                raise InputError(
-                    f"--where names {column!r}, which is not a mapped column: use one of {', '.join(frame.columns)}."
-                )
+                raise MessageError("roster_texts.where_unknown", column=column, columns=list(frame.columns))
             keep &= frame[column].map(normalise_label).eq(normalise_label(wanted))
         filtered_out = int((~keep).sum())
         condition = ", ".join(f"{column} = {value}" for column, value in where.items())
         notes.append(
-            f"Kept {int(keep.sum())} of {len(frame)} rows where {condition}; {filtered_out} filtered out."
+            message(
+                "roster_texts.kept_where",
+                kept=int(keep.sum()),
+                total=len(frame),
+                condition=condition,
+                out=filtered_out,
+            )
         )
         frame, rows = frame.loc[keep].reset_index(drop=True), rows.loc[keep].reset_index(drop=True)
         if frame.empty:
-            raise InputError(
-                f"No rows match {condition}: check the value (values seen are case-insensitive)."
-            )
+            raise MessageError("roster_texts.no_rows_match", condition=condition)
     checked = validate(
         frame, rows, as_of=as_of, dayfirst=dayfirst, value_map=value_map, reader_issues=raw.issues
     )

@@ -27,6 +27,7 @@ from advisor import filestore
 from advisor.config import Settings
 from advisor.db import Base, session
 from advisor.errors import InputError, NotFoundError
+from advisor.org.messages import message
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 _CACHE_SIZE = 64
@@ -154,7 +155,8 @@ def load_profile_for(settings: Settings, record: OrgUpload) -> Any:
 _REQUIRED_GROUPS = (("role",),)
 
 
-def _missing_required(headers: list[str], mapping: dict[str, str]) -> list[str]:
+def missing_required(headers: list[str], mapping: dict[str, str]) -> list[str]:
+    """The required column groups the mapping leaves unfilled ("role"; a group of alternatives reads "a or b")."""
     from advisor.org.schema import map_headers
 
     mapped, _unmapped = map_headers(headers, mapping)
@@ -165,10 +167,10 @@ def _missing_required(headers: list[str], mapping: dict[str, str]) -> list[str]:
 def _validate(settings: Settings, record: OrgUpload) -> None:
     """Load the roster and fill in the record's status, counts and message (mutates `record`)."""
     headers = read_headers(settings, record.id, filename=record.filename)
-    missing = _missing_required(headers, json.loads(record.mapping))
+    missing = missing_required(headers, json.loads(record.mapping))
     if missing:
         record.status = "needs_mapping"
-        record.message = f"Choose the columns holding: {', '.join(missing)}."
+        record.message = str(message("roster_texts.choose_columns", columns=missing))
         return
     roster = load_roster_for(settings, record)
     record.status = "ready"

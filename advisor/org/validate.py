@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from advisor.errors import InputError
+from advisor.org.messages import Message, message
 from advisor.org.parsing import blank, clean_text, parse_amounts, parse_dates, parse_vocabulary
 from advisor.org.schema import CHANNELS, EXIT_REASONS, ROLES, SEGMENTS, value_lookup
 
@@ -18,13 +19,6 @@ DAYS_PER_MONTH = 30.4375  # 365.25 / 12, the mean calendar month
 ERROR = "error"  # the row is set aside
 WARNING = "warning"  # the row is kept and the offending value ignored
 CATEGORIES = {"role": ROLES, "channel": CHANNELS, "segment": SEGMENTS, "exit_reason": EXIT_REASONS}
-_HINTS = {
-    "role": "use one of sdr, ae, am, se, manager, director, other, or map the value with --map-value",
-    "channel": "use inside, field or hybrid",
-    "segment": "use smb, mid_market or enterprise",
-    "exit_reason": "use voluntary, involuntary, promotion or transfer",
-    "attrition": "use Yes/No (or 1/0, left/active, 是/否)",
-}
 _SHOWN_CHARS = 200  # longest value an issue repeats back
 
 
@@ -40,17 +34,25 @@ class Plausible:
 
 @dataclass(frozen=True)
 class RosterIssue:
-    """One problem in one cell: the source row number, the canonical column, the value as read and why."""
+    """One problem in one cell: the source row number, the canonical column, the value as read and why (a catalogue
+    message, so each reader gets it in their language; `reason` is its English text)."""
 
     row: int
     column: str
     value: str
-    reason: str
+    why: Message
     severity: str = ERROR
 
+    @property
+    def reason(self) -> str:
+        """Why, in English."""
+        return str(self.why)
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form: the English reason, and its catalogue key and values for readers in other languages."""
+        why = self.why.to_dict()
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": why["text"],
+                "severity": self.severity, "code": why["key"], "params": why["values"]}  # fmt: skip
 
     def __str__(self) -> str:
         return f"row {self.row}, {self.column} = {self.value!r}: {self.reason} ({self.severity})"
@@ -66,7 +68,7 @@ class Validated:
     definition: (
         str  # "dated" (hire and exit dates), "status" (left/stayed flag) or "undated" (no dates at all)
     )
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 class _Collector:
@@ -79,16 +81,16 @@ class _Collector:
         self.bad = np.zeros(len(text), dtype=bool)
 
     def add(
-        self, mask: pd.Series | np.ndarray, column: str, reason: str | pd.Series, severity: str = ERROR
+        self, mask: pd.Series | np.ndarray, column: str, reason: Message | pd.Series, severity: str = ERROR
     ) -> None:
-        """Record an issue for every row in `mask`; `reason` is one text or one text per row."""
+        """Record an issue for every row in `mask`; `reason` is one message or one message per row."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
         if not len(positions):
             return
         values = self.text[column].to_numpy()[positions] if column in self.text else [""] * len(positions)
         reasons = reason.to_numpy()[positions] if isinstance(reason, pd.Series) else [reason] * len(positions)
         self.issues.extend(
-            RosterIssue(int(row), column, str(value)[:_SHOWN_CHARS], str(why), severity)
+            RosterIssue(int(row), column, str(value)[:_SHOWN_CHARS], why, severity)
             for row, value, why in zip(self.rows[positions], values, reasons, strict=True)
         )
         if severity == ERROR:
@@ -116,13 +118,11 @@ def validate(
 ) -> Validated:
     """Type and check a frame of canonical string columns; rows with errors are set aside, never dropped silently."""
     plausible = plausible or Plausible()
-    notes: list[str] = []
+    notes: list[Message] = []
     text = text.copy()
     if "rep_id" not in text:
         text["rep_id"] = "row-" + rows.astype(str)
-        notes.append(
-            "The file has no rep_id column: ids were generated from row numbers (row-2, row-3, ...)."
-        )
+        notes.append(message("roster_texts.no_rep_id"))
     if "role" not in text:
         raise InputError(
             "No role column found: add one, or map yours with --map 'Job Title=role' (see `advisor schema`)."
@@ -132,24 +132,22 @@ def validate(
     if "hire_date" not in text and not has_tenure and definition == "dated":
         # a CRM export: span, territory and revenue metrics need no dates; tenure and turnover say what to add
         definition = "undated"
-        notes.append(
-            "No hire_date or tenure column: span, territory and revenue metrics are computed; tenure, turnover "
-            "and ramp need hire_date (and exit_date), or map a tenure column with --map 'Years=tenure_years'."
-        )
+        notes.append(message("roster_texts.undated"))
     check = _Collector(text, rows)
     check.add_issues(reader_issues)
     typed = pd.DataFrame(index=text.index)
     typed["source_row"] = rows.to_numpy()
     typed["rep_id"] = clean_text(text["rep_id"])
     missing_id = typed["rep_id"].isna()
-    check.add(missing_id, "rep_id", "missing rep_id: every person needs a unique id")
+    check.add(missing_id, "rep_id", message("roster_texts.missing_rep_id"))
     duplicate = typed["rep_id"].duplicated(keep="first") & ~missing_id
     if duplicate.any():
         # Name the row holding the first copy, so the reader can compare both.
         first_row = (
             pd.Series(rows.to_numpy()).groupby(typed["rep_id"].fillna("").to_numpy()).transform("first")
         )
-        check.add(duplicate, "rep_id", "duplicate rep_id (first used on row " + first_row.astype(str) + ")")
+        first_use = first_row.map(lambda row: message("roster_texts.duplicate_rep_id", row=int(row)))
+        check.add(duplicate, "rep_id", first_use)
     for column in ("name", "territory", "product_line", "manager_id"):
         if column in text:
             typed[column] = clean_text(text[column])
@@ -183,12 +181,20 @@ def _vocabularies(
         if column not in text or (column == "attrition" and definition != "status"):
             continue
         mapped, unknown = parse_vocabulary(text[column], value_lookup(column, value_map.get(column)))
-        ignored = "; the value is ignored" if unknown_severity == WARNING else ""
+        hint = message(f"roster_parts.{column}")
+        unknown_why = "unknown_ignored" if unknown_severity == WARNING else "unknown"
         if column == "exit_reason":
-            ignored = "; treated as blank, so the exit counts as a separation"
-        check.add(unknown, column, f"unknown {column}: {_HINTS[column]}{ignored}", unknown_severity)
+            unknown_why = "unknown_blank"
+        check.add(
+            unknown,
+            column,
+            message(f"roster_texts.{unknown_why}", column=column, hint=hint),
+            unknown_severity,
+        )
         if column in ("role", "attrition"):
-            check.add(blank(text[column]), column, f"missing {column}: {_HINTS[column]}")
+            check.add(
+                blank(text[column]), column, message("roster_texts.missing_value", column=column, hint=hint)
+            )
         if column == "attrition":
             typed["left"] = mapped.eq("left")
         else:
@@ -207,12 +213,13 @@ def _numbers(text: pd.DataFrame, typed: pd.DataFrame, check: _Collector, plausib
         if column not in text:
             continue
         amounts, unreadable = parse_amounts(text[column])
-        check.add(unreadable, column, f"{column} is not a number: write digits such as 120000 or 1.5")
+        check.add(unreadable, column, message("roster_texts.not_number", column=column))
         # inf, 1e309 and a 400-digit number parse as numbers; none is a believable quota or tenure.
         implausible = ~unreadable & amounts.notna() & ~(amounts.abs() <= ceiling)
         if column != "bookings":
-            check.add((amounts < 0) & ~implausible, column, f"negative {column}: it must be 0 or more")
-        check.add(implausible, column, f"{column} is implausibly large: at most {ceiling:,.0f} is accepted")
+            check.add((amounts < 0) & ~implausible, column, message("roster_texts.negative", column=column))
+        too_large = message("roster_texts.too_large", column=column, ceiling=f"{ceiling:,.0f}")
+        check.add(implausible, column, too_large)
         typed[column] = amounts.where(~implausible)
     if "tenure_years" in typed:
         months = typed.pop("tenure_years") * 12
@@ -235,14 +242,17 @@ def _dates(
     for column in ("hire_date", "exit_date"):
         if column in text:
             parsed, unreadable = parse_dates(text[column], dayfirst=dayfirst)
-            check.add(
-                unreadable, column, "unreadable date: use YYYY-MM-DD (other accepted forms: `advisor schema`)"
-            )
+            check.add(unreadable, column, message("roster_texts.unreadable_date"))
             outside = parsed.notna() & ((parsed < earliest) | (parsed > latest))
             check.add(
                 outside,
                 column,
-                f"{column} is outside {plausible.earliest_date} to {latest.date()}: check the year",
+                message(
+                    "roster_texts.outside_dates",
+                    column=column,
+                    start=plausible.earliest_date.isoformat(),
+                    end=latest.date().isoformat(),
+                ),
             )
             typed[column] = parsed.where(~outside)
     tenure = typed.get("tenure_months")
@@ -258,28 +268,26 @@ def _dates(
             derived = limit - pd.to_timedelta((tenure * DAYS_PER_MONTH).round(), unit="D")
             hire = hire.fillna(derived.astype("datetime64[s]"))
             missing = missing & tenure.isna()
-        check.add(
-            missing, "hire_date", "missing hire_date: add the date the person joined (or a tenure column)"
-        )
+        check.add(missing, "hire_date", message("roster_texts.missing_hire_date"))
         typed["hire_date"] = hire
     check.add(
         hire > limit,
         "hire_date",
-        f"hire_date is after the as-of date {as_of}: the person is not in the org yet",
+        message("roster_texts.hire_after", as_of=as_of.isoformat()),
     )
     if "exit_date" not in typed:
         return
     exit_ = typed["exit_date"]
-    check.add(exit_ < hire, "exit_date", "exit_date is before hire_date: one of the two dates is wrong")
+    check.add(exit_ < hire, "exit_date", message("roster_texts.exit_before_hire"))
     check.add(
         exit_ > limit,
         "exit_date",
-        f"exit_date is after the as-of date {as_of}: counted as active at the as-of date",
+        message("roster_texts.exit_after", as_of=as_of.isoformat()),
         WARNING,
     )
     if "exit_reason" in typed:
         orphan = exit_.isna() & typed["exit_reason"].notna()
-        check.add(orphan, "exit_reason", "exit_reason without exit_date: counted as active", WARNING)
+        check.add(orphan, "exit_reason", message("roster_texts.reason_without_exit"), WARNING)
 
 
 def _managers(kept: pd.DataFrame, check: _Collector, text: pd.DataFrame) -> None:
@@ -298,27 +306,18 @@ def _managers(kept: pd.DataFrame, check: _Collector, text: pd.DataFrame) -> None
         found = pd.Series(ids.get_indexer(manager.fillna("")), index=kept.index)
     set_aside = set(clean_text(text["rep_id"][check.bad]).dropna()) if check.bad.any() else set()
     unknown = given & (found < 0)
-    reason_missing = "manager_id is not in the roster; the reporting line is ignored"
     unknown_set_aside = unknown & manager.isin(set_aside)
-    _add_at(check, kept.index[unknown & ~unknown_set_aside], "manager_id", reason_missing)
-    _add_at(
-        check,
-        kept.index[unknown_set_aside],
-        "manager_id",
-        "manager_id points at a row that was set aside; the reporting line is ignored",
-    )
     on_cycle = _cycle_members(found.to_numpy())
-    _add_at(
-        check,
-        kept.index[on_cycle],
-        "manager_id",
-        "reporting lines form a cycle (a person is their own manager, directly or through others); "
-        "the reporting line is ignored",
-    )
+    for rows_at, why in (
+        (unknown & ~unknown_set_aside, "manager_unknown"),
+        (unknown_set_aside, "manager_set_aside"),
+        (on_cycle, "manager_cycle"),
+    ):
+        _add_at(check, kept.index[rows_at], "manager_id", message(f"roster_texts.{why}"))
     kept.loc[unknown | on_cycle, "manager_id"] = None
 
 
-def _add_at(check: _Collector, index: pd.Index, column: str, reason: str) -> None:
+def _add_at(check: _Collector, index: pd.Index, column: str, reason: Message) -> None:
     mask = np.zeros(len(check.bad), dtype=bool)
     mask[index.to_numpy()] = True
     check.add(mask, column, reason, WARNING)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,38 +55,6 @@ def metric_note(metric: Metric, lang: str) -> str:
     if lang == "en" or not metric.note:
         return metric.note
     return str(labels(lang).get("metric_notes", {}).get(metric.note, metric.note))
-
-
-@lru_cache(maxsize=1)
-def _roster_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each English roster note as a pattern whose named groups are its values, in catalogue order."""
-    patterns = []
-    for key, template in labels("en")["roster_texts"].items():
-        regex = "".join(
-            re.escape(literal) + (f"(?P<{name}>.+?)" if name else "")
-            for literal, name, _spec, _conversion in string.Formatter().parse(str(template))
-        )
-        patterns.append((str(key), re.compile(regex, re.S)))
-    return tuple(patterns)
-
-
-def roster_text(text: str, lang: str) -> str:
-    """A note or cell issue the rules layer wrote about a roster (in English), in `lang`; as written when the
-    catalogue does not know it. A `{hint}` value must itself be one of the catalogue's fix hints."""
-    if lang == "en" or not text:
-        return text
-    hints = {str(phrase): key for key, phrase in labels("en")["roster_parts"].items()}
-    for key, pattern in _roster_patterns():
-        match = pattern.fullmatch(text)
-        if match is None:
-            continue
-        values = match.groupdict()
-        if "hint" in values:
-            if values["hint"] not in hints:
-                continue
-            values["hint"] = labels(lang)["roster_parts"][hints[values["hint"]]]
-        return str(labels(lang)["roster_texts"][key]).format(**values)
-    return text
 
 
 def number(value: float | None, unit: str, lang: str) -> str:

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 
 from advisor.config import Settings
 from advisor.errors import InputError
-from advisor.plan.labels import roster_text
 from api import org_people, org_service, ownership, plans, scenarios
 from api.auth import require_login
 from api.charts import dashboard_charts
@@ -84,25 +83,11 @@ async def delete(request: Request, settings: SettingsDep, principal: PrincipalDe
     return redirect(request, "/orgs")
 
 
-_CHOOSE = "Choose the columns holding: "  # the store's note on an upload that lacks a required column
-
-
-def _mapping_note(message: str, lang: str) -> str:
-    """The store's note on what the upload lacks, in the page's language (it words it in English)."""
-    if not message.startswith(_CHOOSE):
-        return message
-    t = translator(lang)
-    groups = message.removeprefix(_CHOOSE).rstrip(".").split(", ")
-    joiner = "、" if lang == "zh" else ", "
-    named = [(" / ").join(t(f"col_{column}") for column in group.split(" or ")) for group in groups]
-    return t("mapping_choose", columns=joiner.join(named))
-
-
 def _mapping_data(settings: Settings, principal: Principal, org_id: str, lang: str = "en") -> dict[str, Any]:
     org = _owned_report(settings, principal, org_id)
     return {
         "org": org,
-        "org_message": _mapping_note(org.message or "", lang),
+        "org_message": org_service.mapping_note(org.missing, lang) if org.missing else org.message,
         "name": org_service.display_name(settings, org_id),
         "sources": org_service.column_values(settings, org_id),
         "options": org_service.options_of(settings, org_id),
@@ -204,9 +189,9 @@ def _dashboard(settings: Settings, principal: Principal, org_id: str, lang: str)
     t = translator(lang)
     findings = [{"out": finding_out(f, lang), "people": org_people.filter_for(f)} for f in result.findings]
     if lang != "en" and len(org.issues) == len(result.roster.issues):
-        # the library words its notes on cells in English: the page words them from the catalogue
+        # the API words the notes on cells in English: the page words each issue's message in its language
         worded = [
-            shown.model_copy(update={"reason": web_hint(roster_text(issue.reason, lang))})
+            shown.model_copy(update={"reason": web_hint(issue.why.text(lang))})
             for shown, issue in zip(org.issues, result.roster.issues, strict=True)
         ]
         org = org.model_copy(update={"issues": worded})
@@ -215,7 +200,7 @@ def _dashboard(settings: Settings, principal: Principal, org_id: str, lang: str)
         "name": org_service.display_name(settings, org_id),
         "options": result.options,
         "as_of": result.roster.as_of,
-        "notes": [web_hint(roster_text(note, lang)) for note in result.roster.notes],
+        "notes": [web_hint(note.text(lang)) for note in result.roster.notes],
         "metrics": [metric_out(m, lang) for m in result.metrics],
         "headline": {m.id: metric_out(m, lang) for m in result.metrics if m.id in _HEADLINE},
         "findings": findings,

@@ -67,7 +67,7 @@ def test_unrecognised_headers_need_a_mapping_step(client: TestClient, tmp_path: 
             )
     org = _upload(client, renamed)
     assert org["status"] == "needs_mapping"
-    assert "role" in org["message"]
+    assert "role" in org["message"] and org["missing"] == ["role"]
     assert client.get(f"/api/orgs/{org['org_id']}/metrics").status_code == 400
     mapping = {
         "Staff": "rep_id",
@@ -107,6 +107,13 @@ def test_bad_rows_are_reported_not_dropped(client: TestClient, tmp_path: Path) -
     columns = {issue["column"] for issue in org["issues"]}
     assert {"role", "hire_date"} <= columns
     assert {issue["row"] for issue in org["issues"]} <= {3, 4}
+    # each reason carries its catalogue key and values, so a client can word it in another language
+    from advisor.org.messages import Message
+
+    role = next(issue for issue in org["issues"] if issue["column"] == "role")
+    assert role["code"] == "roster_texts.unknown" and role["params"]["column"] == "role"
+    message = Message.from_dict({"key": role["code"], "values": role["params"]})
+    assert message.text("zh").startswith("无法识别的 role 取值：请使用 sdr")
 
 
 def test_dashboard_shows_report_findings_and_charts(client: TestClient) -> None:

@@ -44,7 +44,7 @@ def test_sales_department_imports_as_a_status_export(ibm: Roster, sales_rows: li
     assert ibm.filtered_out == 1470 - 446
     assert ibm.issues == [] and ibm.set_aside == 0
     assert ibm.definition == "status"
-    assert any("generated from row numbers" in note for note in ibm.notes)
+    assert any("generated from row numbers" in str(note) for note in ibm.notes)
     assert ibm.df["rep_id"].iloc[0] == "row-2"  # the first data line of the file is a Sales employee
 
 
