@@ -11,6 +11,12 @@ Deterministic, on top of grounding's support score. A sentence is cut into claim
   "爬坡期越长，成本越高") has a direction, the product of its two sides' signs (longer/higher/more/faster/increases
   +1, shorter/lower/fewer/slower/reduces -1); a claim whose direction is the opposite of every correlation the
   evidence sentence states is contradicted, whatever other words the sentence holds;
+- comparisons between two subjects ("enterprise reps ramp faster than SMB reps", "大企业的爬坡期比中小企业短"): a
+  claim comparing two roles or segments the other way from the evidence's own comparison of them, or from the time
+  figures it gives each ("2-3 months for SMB, ... 6-9 for enterprise"), is contradicted; a speed is a duration the
+  other way round;
+- direction: a move ("from A to B") or a cause ("A drives B", "A导致B") whose ends the evidence states the other way
+  round is contradicted;
 - numbers in context: each number matches an evidence number of the same value, in an evidence clause about the same
   subject (the role next to it: SDR, AE, inside, field, ...) and the same quantity (a clause about another quantity
   that states a different figure fits the claim's words better: the figures were swapped), with the same time unit
@@ -261,6 +267,15 @@ _FROM_TO = {
         r"从(?P<a>[^，,。；;从]{1,15}?)(?:调到|转到|移到|转给|交给|调给|到)(?P<b>[^，,。；;]{1,15})"
     ),
 }
+# "long ramps drive turnover cost", "爬坡期长导致流失成本高"
+_CAUSE = {
+    "en": re.compile(
+        r"(?P<a>\b[^,;.]{3,40}?)\s+(?:causes?|caused|drives?|drove|leads?\s+to|led\s+to|results?\s+in)\s+"
+        r"(?P<b>[^,;.]{3,40})",
+        re.IGNORECASE,
+    ),
+    "zh": re.compile(r"(?P<a>[^，,。；;]{2,12}?)(?:导致|造成|引起|引发)(?P<b>[^，,。；;]{2,12})"),
+}
 # a Chinese attribute with its direction: 工作量大, 潜力小, 成本高 (the two characters before the direction)
 _ATTRIBUTE_ZH = re.compile(
     rf"(?P<noun>(?:(?!越)[{HAN}]){{2}})(?P<sign>[大小高低多少长短])(?=[、，,的。；;\s]|$)"
@@ -272,8 +287,13 @@ def _ends(match: re.Match[str]) -> tuple[str, str]:
 
 
 def _reversed_direction(claim: str, sentence: str, *, lang: str) -> bool:
-    """Whether the claim moves something the other way ("from A to B" where the evidence says from B to A)."""
-    pattern = _FROM_TO["zh" if lang == "zh" else "en"]
+    """Whether the claim moves something the other way ("from A to B" where the evidence says from B to A) or
+    turns a cause round ("turnover drives long ramps" where the evidence says long ramps drive turnover cost)."""
+    key = "zh" if lang == "zh" else "en"
+    return any(_reversed_ends(pattern, claim, sentence) for pattern in (_FROM_TO[key], _CAUSE[key]))
+
+
+def _reversed_ends(pattern: re.Pattern[str], claim: str, sentence: str) -> bool:
     theirs = [_ends(m) for m in pattern.finditer(sentence)]
     for mine in (_ends(m) for m in pattern.finditer(claim)):
         ma, mb = _superlatives(mine[0]), _superlatives(mine[1])
@@ -309,6 +329,122 @@ def _swapped_attribute(claim: str, sentence: str, *, lang: str) -> str | None:
     return None
 
 
+# comparisons between two subjects: a word's dimension and direction; a speed is a duration the other way round
+# (an enterprise rep who ramps faster has a shorter ramp)
+_COMPARE_EN = {
+    **{w: ("time", 1) for w in ("longer", "later")},
+    **{w: ("time", -1) for w in ("shorter", "sooner", "earlier")},
+    **{w: ("speed", 1) for w in ("faster", "quicker")},
+    **{w: ("speed", -1) for w in ("slower",)},
+    **{w: ("size", 1) for w in ("more", "higher", "greater", "larger", "bigger")},
+    **{w: ("size", -1) for w in ("fewer", "less", "lower", "smaller")},
+    **{w: ("cost", 1) for w in ("costlier", "dearer")},
+    **{w: ("cost", -1) for w in ("cheaper",)},
+}
+_COMPARE_ZH = {"长": ("time", 1), "短": ("time", -1), "久": ("time", 1), "快": ("speed", 1), "慢": ("speed", -1),
+               "高": ("size", 1), "多": ("size", 1), "大": ("size", 1), "低": ("size", -1), "少": ("size", -1),
+               "小": ("size", -1), "贵": ("cost", 1), "便宜": ("cost", -1)}  # fmt: skip
+_THAN_EN = re.compile(
+    r"\b(?P<word>"
+    + "|".join(_COMPARE_EN)
+    + r")\b(?:\s+(?P<adverb>quickly|slowly|fast))?(?:\s+[\w-]+){0,3}?\s+than\s+",
+    re.IGNORECASE,
+)
+_THAN_ZH = re.compile(r"比")
+# after the subject 比 names: a few words ("的爬坡期"), then the direction (更长, 快, 低)
+_THAN_ZH_WORD = re.compile(r"^[^，。；,;]{0,6}?(?:更|还|要)?(?P<word>便宜|[长短久快慢高多大低少小贵])")
+_CLAUSE_STOP = re.compile(r"[,;:.，。；：]")
+
+
+@dataclass(frozen=True)
+class _Comparison:
+    """ "`a` is more `dimension` than `b`" (`sign` +1) or less (-1), with the dimension in its duration form."""
+
+    a: str
+    b: str
+    dimension: str
+    sign: int
+
+
+def _comparison(a: str, b: str, dimension: str, sign: int) -> _Comparison:
+    return _Comparison(a, b, "time", -sign) if dimension == "speed" else _Comparison(a, b, dimension, sign)
+
+
+def _comparisons(text: str, *, lang: str) -> list[_Comparison]:
+    """The comparisons between two roles or segments a text states ("enterprise ramps take longer than SMB ones",
+    "大企业的爬坡期比中小企业长")."""
+    found = []
+    for match in (_THAN_ZH if lang == "zh" else _THAN_EN).finditer(text):
+        head = _CLAUSE_STOP.split(text[: match.start()])[-1]
+        tail = _CLAUSE_STOP.split(text[match.end() :])[0]
+        a, b = _entity_near(head, len(head), len(head)), _leading_entity(tail)
+        if lang == "zh":
+            word_at = _THAN_ZH_WORD.match(tail[b[1] :]) if b else None
+            if word_at is None:
+                continue
+            dimension, sign = _COMPARE_ZH[word_at.group("word")]
+        else:
+            dimension, sign = _COMPARE_EN[match.group("word").lower()]
+            adverb = match.group("adverb")
+            if adverb and dimension == "size":  # "more quickly", "less slowly"
+                dimension, sign = "speed", sign * (-1 if adverb.lower() == "slowly" else 1)
+        if a and b and a != b[0]:
+            found.append(_comparison(a, b[0], dimension, sign))
+    return found
+
+
+def _leading_entity(text: str) -> tuple[str, int] | None:
+    """The role or segment a text opens with (within its first few words), and where its name ends."""
+    starts = [
+        (m.start(), -m.end(), name)
+        for name, p in _ENTITY.items()
+        if (m := p.search(text)) and m.start() <= 12
+    ]
+    if not starts:
+        return None
+    _start, end, name = min(starts)
+    return name, -end
+
+
+def _durations(sentence: str) -> dict[str, float]:
+    """The mean time figure a sentence gives each role or segment ("2-3 months for SMB, 6-9 for enterprise")."""
+    spans: dict[str, list[float]] = {}
+    units = set()
+    for chunk in _chunks([sentence]):
+        unit = next(
+            (u for u in (_unit(chunk.text, m)[0] for m in chunk.numbers) if u), None
+        ) or _carried_unit(chunk)
+        entity = _entity_near(chunk.text, 0, len(chunk.text)) if chunk.numbers else None
+        if entity and unit in _TIME_UNITS:
+            units.add(unit)
+            spans.setdefault(entity, []).extend(m.value for m in chunk.numbers)
+    return {e: sum(v) / len(v) for e, v in spans.items()} if len(units) == 1 else {}
+
+
+def _order(durations: dict[str, float], a: str, b: str) -> int:
+    """+1 when the sentence gives `a` the longer time, -1 the shorter, 0 when it does not give both."""
+    if a not in durations or b not in durations:
+        return 0
+    return (durations[a] > durations[b]) - (durations[a] < durations[b])
+
+
+def _reversed_comparison(claim: str, sentence: str, *, lang: str) -> bool:
+    """Whether the claim compares two subjects the other way from the evidence sentence: its own comparison of
+    them, or the time figures it gives each ("2-3 months for SMB, 6-9 for enterprise")."""
+    mine = _comparisons(claim, lang=lang)
+    if not mine:
+        return False
+    theirs = _comparisons(sentence, lang=lang)
+    durations = _durations(sentence)
+    for c in mine:
+        opposite = (_Comparison(c.a, c.b, c.dimension, -c.sign), _Comparison(c.b, c.a, c.dimension, c.sign))
+        if any(t in opposite for t in theirs):
+            return True
+        if c.dimension == "time" and _order(durations, c.a, c.b) == -c.sign:
+            return True
+    return False
+
+
 def _relevant_part(claim: str, sentence: str, *, share: float = 0.2) -> str:
     """The clauses of an evidence sentence that share wording with the claim (by default the whole sentence when
     none does)."""
@@ -333,6 +469,8 @@ def _contradiction(
         return "contradicted", "comparative"
     if _reversed_direction(claim, sentence, lang=lang):
         return "contradicted", "reversed"
+    if _reversed_comparison(claim, sentence, lang=lang):
+        return "contradicted", "comparison"
     # a correlation both state in the same direction may flip both sides ("the shorter the ramp, the lower the
     # cost" restates "the longer, the higher"): its antonyms then agree
     agreed = bool(correlations(claim, lang=lang) and correlations(sentence, lang=lang))

@@ -129,3 +129,50 @@ def test_a_comparative_running_the_other_way_is_contradicted(
     # the Chinese evidence also says 降低 (lower), which once hid the reversed 越…越… from the antonym check
     check = check_claims(sentence, [evidence], lang=lang, embedder=embedder)
     assert check.verdict == verdict, check
+
+
+RAMP_BY_SEGMENT_EN = (
+    "By segment, ramp takes 2-3 months for SMB, 4-6 for mid-market and 6-9 for enterprise reps "
+    "(revenuetools.io, secondary)."
+)
+RAMP_BY_SEGMENT_ZH = "按细分市场，中小企业销售的爬坡期为 2-3 个月，中型市场为 4-6 个月，大企业为 6-9 个月。"
+CYCLES_EN = (
+    "Enterprise sales cycles are longer than SMB cycles, so enterprise reps close fewer, larger deals."
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "evidence", "lang", "verdict"),
+    [
+        # against the figures the evidence gives each segment
+        ("Enterprise reps ramp faster than SMB reps [S1].", RAMP_BY_SEGMENT_EN, "en", "contradicted"),
+        ("SMB reps take longer to ramp than enterprise reps [S1].", RAMP_BY_SEGMENT_EN, "en", "contradicted"),
+        ("Enterprise reps take longer to ramp than SMB reps [S1].", RAMP_BY_SEGMENT_EN, "en", "supported"),
+        ("SMB reps ramp more quickly than enterprise reps [S1].", RAMP_BY_SEGMENT_EN, "en", "supported"),
+        ("大企业销售的爬坡期比中小企业短 [S1]。", RAMP_BY_SEGMENT_ZH, "zh", "contradicted"),
+        ("大企业销售的爬坡期比中小企业长 [S1]。", RAMP_BY_SEGMENT_ZH, "zh", "supported"),
+        # against the comparison the evidence states
+        ("SMB sales cycles are longer than enterprise cycles [S1].", CYCLES_EN, "en", "contradicted"),
+        ("Enterprise cycles run longer than SMB cycles [S1].", CYCLES_EN, "en", "supported"),
+    ],
+)
+def test_a_comparison_between_two_segments_must_run_the_evidence_way(
+    sentence: str, evidence: str, lang: str, verdict: str, embedder: SentenceEmbeddings
+) -> None:
+    check = check_claims(sentence, [evidence], lang=lang, embedder=embedder)
+    assert check.verdict == verdict, check
+
+
+def test_a_cause_turned_round_is_contradicted(embedder: SentenceEmbeddings) -> None:
+    evidence = "A missing career path drives voluntary turnover among SDRs."
+    turned = check_claims(
+        "Voluntary turnover among SDRs drives a missing career path [S1].",
+        [evidence],
+        lang="en",
+        embedder=embedder,
+    )
+    assert (turned.verdict, turned.reason) == ("contradicted", "reversed")
+    kept = check_claims(
+        "A missing career path drives SDR voluntary turnover [S1].", [evidence], lang="en", embedder=embedder
+    )
+    assert kept.supported, kept
