@@ -116,12 +116,14 @@ def scenario_markdown(result: dict[str, Any]) -> str:
 
 
 def format_delta(delta: float | None, unit: str, *, lang: str = "en") -> str:
-    """A change in a metric: +3.0pp for percentages, otherwise the unit's form (in `lang`) with a sign."""
+    """A change in a metric: +3.0pp for percentages, otherwise the unit's form (in `lang`) with a sign; a change
+    that rounds to nothing has no sign ("0.0pp", not "-0.0pp")."""
     if delta is None:
         return format_number(None, unit, lang=lang)
     if unit == "%":
-        return f"{delta:+.1f}pp"
-    if unit == "AEs per SDR":
-        return f"{delta:+.2f}"
-    text = format_number(abs(delta), unit, lang=lang)
-    return ("-" if delta < 0 else "+") + text
+        signed = f"{delta:+.1f}pp"
+    elif unit == "AEs per SDR":
+        signed = f"{delta:+.2f}"
+    else:
+        signed = ("-" if delta < 0 else "+") + format_number(abs(delta), unit, lang=lang)
+    return signed if any(digit in signed for digit in "123456789") else signed[1:]

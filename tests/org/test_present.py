@@ -37,6 +37,11 @@ def test_format_value_in_chinese() -> None:
     assert format_delta(-3.25, "%") == "-3.2pp" and format_delta(2.0, "people") == "+2"
 
 
+def test_a_change_that_rounds_to_nothing_has_no_sign() -> None:
+    assert format_delta(-0.2, "USD") == "$0" and format_delta(-0.01, "%") == "0.0pp"
+    assert format_delta(-0.001, "AEs per SDR") == "0.00" and format_delta(-12000, "USD") == "-$12,000"
+
+
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"])
 def test_formula_cells_are_quoted(cell: str) -> None:
     assert safe_cell(cell) == "'" + cell
