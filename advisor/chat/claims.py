@@ -358,7 +358,7 @@ _CLAUSE_STOP = re.compile(r"[,;:.，。；：]")
 
 @dataclass(frozen=True)
 class _Comparison:
-    """ "`a` is more `dimension` than `b`" (`sign` +1) or less (-1), with the dimension in its duration form."""
+    """That `a` has more of `dimension` than `b` (`sign` +1) or less (-1); a speed is kept as a duration."""
 
     a: str
     b: str
