@@ -8,7 +8,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from advisor.errors import InputError
+from advisor.org.messages import MessageError
 
 
 class CostInputs(BaseModel):
@@ -85,16 +85,14 @@ def load_profile(path: Path) -> Profile:
     try:
         payload = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as exc:
-        raise InputError(f"Cannot read profile {path}: {exc.strerror}. Check the path.") from exc
+        raise MessageError("errors.profile_unreadable", path=str(path), detail=exc.strerror) from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"Profile {path} is not valid YAML: {exc}") from exc
+        raise MessageError("errors.profile_yaml", path=str(path), detail=str(exc)) from exc
     if not isinstance(payload, dict):
-        raise InputError(f"Profile {path} must be a mapping of settings (see `advisor schema`).")
+        raise MessageError("errors.profile_not_mapping", path=str(path))
     try:
         return Profile.model_validate(payload)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InputError(
-            f"Profile {path}: `{where}` {first['msg']} (see `advisor schema` for the fields)."
-        ) from exc
+        raise MessageError("errors.profile_field", path=str(path), field=where, detail=first["msg"]) from exc
