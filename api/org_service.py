@@ -74,14 +74,7 @@ def _out(settings: Settings, record: org_store.OrgUpload) -> OrgOut:
         roster = view(settings, record.id).roster
         out.rows = len(roster.df)
         out.issues = [
-            IssueOut(
-                row=issue.row,
-                column=issue.column,
-                value=str(issue.value),
-                reason=web_hint(issue.reason),
-                code=issue.why.key,
-                params=issue.to_dict()["params"],
-            )
+            IssueOut.model_validate({**issue.to_dict(), "reason": web_hint(issue.reason)})
             for issue in roster.issues
         ]
         out.set_aside = int(roster.set_aside)
