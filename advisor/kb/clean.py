@@ -14,7 +14,9 @@ from collections.abc import Mapping
 
 from advisor.kb.coherence import SemanticJudge
 from advisor.kb.fit import find_unfit, semantic_units
-from advisor.kb.spam import SPLICE, DocumentWords, cut_out, find_spam, merge_fragments
+from advisor.kb.fragments import cut_out, merge_fragments
+from advisor.kb.signals import SPLICE
+from advisor.kb.spam import DocumentWords, find_spam
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
 CLEANER_VERSION = "4"  # 4: structural signals (scripts, tags, handles, emoji, codes, quotes), caution

@@ -52,23 +52,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from advisor.bundled import KNOWLEDGE_DIR
-from advisor.kb.spam import (
+from advisor.kb.fragments import Fragment, cut_out, merge_fragments
+from advisor.kb.signals import (
     CAUTION,
     CONTENT_WORD,
     SPLICE,
-    DocumentWords,
-    Fragment,
-    LineContext,
     Signal,
-    cut_out,
     cut_units,
-    find_spam,
     is_chinese,
     line_evidence,
-    merge_fragments,
-    score_signals,
     stripped_span,
 )
+from advisor.kb.spam import DocumentWords, LineContext, find_spam, score_signals
 from advisor.text.lang import HAN
 from advisor.text.tokens import content_terms
 

@@ -1,0 +1,290 @@
+"""Evidence of spam in a line: each trait found at a position, with no judgement of how much it weighs.
+
+Scraped, spun or exported text carries fragments inserted into real prose: contact-list and data-vendor adverts,
+slogans, link anchors, keyword stuffing, phone numbers, Chinese inserted into English and English into Chinese. Each
+trait is a `Signal` of one kind; `advisor.kb.spam` weighs them (`WEIGHTS`, shown in brackets; a kind counts at most
+`CAPS` times) and groups them into runs:
+
+- `phone` (3.0): a full phone number (international, national with area code, Chinese mobile, 400/800 lines);
+  `country_code` (1.5): a bare `+NNN`; `link` (1.5): a URL, domain or e-mail address.
+- `switch` (2.0 / 1.5): a language switch: Chinese inside English prose (not in brackets or quotes, where it is a
+  gloss) or a run of lower-case English words inside Chinese prose (acronyms and names such as SDR or
+  Insidesales.com do not count).
+- `contact` (0.7 a term): contact-list and data-selling vocabulary (phone numbers, lists, databases, buy/sell,
+  verified, messaging apps), in English and Chinese; `advert` (0.7 a term): advert and slogan words (free, lowest
+  price, order now, 限时优惠); `vendor` (0.7): a count of contacts on offer (`250 Million`, `一万条`).
+- `anchor` (1.5): link-anchor residue (`Read more:`, `click here`, `»`, `→`, 点击这里, 阅读全文).
+- `title` (1.0): title shape: a run of capitalised words mid-sentence, `|` or `｜` separated titles, 十大/指南.
+- `stuffing` (2.0): one term repeated three times or more, each time within two words (or four characters).
+- `exclaim` (0.7): an exclamation mark; `splice` (1.0): a space between two Chinese characters, which no Chinese
+  writer types and an inserted anchor leaves behind; a clause piece touching one is scored as one candidate.
+- `countries` (1.0): three country names in a row (lists sold per country); `lead_in` (2.0): a Chinese anchor label
+  and colon with the link text after it (`阅读全文：...`).
+- `script` (2.0): a run of a script foreign to both English and Chinese (Cyrillic, Hangul, kana, Arabic...);
+  `hashtag` (1.0 a tag), `handle` (1.5): `#tags` and `@handles`; `emoji` (2.0): pictographs, or pictographs
+  bracketing a short stretch; `code` (2.0): a promo code (`SPRING30`); `testimonial` (2.0): a quote signed with a
+  name, or star ratings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from advisor.text.lang import CJK_PUNCT, EN_MAX_SHARE, HAN, ZH_SHARE, han_share
+from advisor.text.tokens import tokenize
+
+# Between two Chinese characters (or Chinese punctuation): a space that no Chinese writer types.
+SPLICE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u00a0]+(?=[{HAN}{CJK_PUNCT}])")
+_CLAUSE_END = re.compile(r"[，,、；;：:。！？!?]")
+SENTENCE_END = re.compile(r"[。！？]|[.!?](?=\s|$)")
+_COUNTRIES = (
+    "usa|us|uk|canada|australia|india|germany|france|spain|italy|brazil|mexico|japan|china|singapore|uae|dubai|"
+    "美国|英国|加拿大|澳大利亚|澳洲|印度|德国|法国|西班牙|意大利|巴西|墨西哥|日本|新加坡|迪拜|阿联酋|黎巴嫩"
+)
+_ANCHOR_WORDS_ZH = "相关文章|阅读全文|阅读更多|更多详情|了解更多|推荐阅读|延伸阅读|点击阅读|立即下载"
+_EMOJI = "\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55"
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "phone": re.compile(
+        r"(?<![A-Za-z0-9+])\+\d{1,3}(?:[ .\-]?\(?\d{1,4}\)?){2,5}(?![\d%])"  # +44 20 7946 0000
+        r"|\(?\b0\d{2,4}\)?[ .\-]\d{3,4}[ .\-]?\d{3,4}\b"  # (020) 7946 0000, 021-6234 5678
+        r"|(?<!\d)1[3-9]\d{9}(?!\d)"  # a Chinese mobile number
+        r"|\b[48]00[ \-]\d{3}[ \-]?\d{4}\b"  # 400-820-1234
+        r"|\b1[ .\-]\d{3}[ .\-]\d{3}[ .\-]\d{4}\b"  # 1-800-555-0176
+        r"|\(\d{3}\) ?\d{3}[ .\-]\d{4}\b"  # (212) 555-0143
+    ),
+    "country_code": re.compile(r"(?<![A-Za-z0-9+])\+\d{1,4}(?![\d.%A-Za-z])"),
+    "link": re.compile(
+        r"https?://\S+|\bwww\.[\w.-]+|\b[\w.+-]+@[\w-]+\.[\w.]+|\b[\w-]+\.(?:com|net|biz|cn|io|org)\b(?!\.\w)"
+    ),
+    "contact": re.compile(
+        r"\b(?:phone|mobile|cell|telephone|telegram|whatsapp|viber|wechat|sms|country|e-?mail|contact|lead|"
+        r"b2b|consumer|number|maker)\s+(?:numbers?|lists?|databases?|data|codes?|leads?|groups?)\b|"
+        r"\b(?:buy(?:ing)?|purchas\w*|sell(?:ing)?|verif\w*|opt-in|databases?|whatsapp|telegram|viber|wechat|sms|"
+        r"contacts|emails|leads|dial|tel|fax|hotline)\b|"
+        r"电话号码|手机号码?|号码|国家代码|区号|数据库|名单|列表|购买|出售|批发|邮箱|电子邮件|加微信|微信|联系方式|"
+        r"客户资料|联系人|电报|短信|群发|核验|二维码|同号|线索|数据|热线",
+        re.IGNORECASE,
+    ),
+    "advert": re.compile(
+        r"\b(?:free|cheap(?:est)?|discount|\d+% off|off our|best price|lowest price|guaranteed|order now|buy now|"
+        r"call now|act fast|limited|offer|lifetime access|unlimited|unlock|instant(?:ly)?|today|now|"
+        r"grow your business|number one|world's largest|trusted by|worldwide|we sell|we have|our (?:data|team|"
+        r"store|contact)|sample|100%|accurate|fresh|every day|daily|bulk|for sale|provider|data deals|stock|smarter|"
+        r"your success|need more leads|happy|(?:this week|today) only|(?:for|only) \$\d+)\b|"
+        r"限时|优惠|最低价?|价格最低|全网|免费|领取|立即|马上|抢购|先到先得|机会有限|秒发货|发货|欢迎来电|致电|拨打|"
+        r"超值|套餐|只要|财富自由|选择我们|我们的|我们全都有|终身会员|海量|随便用|精准|最新|每日更新|百分百|"
+        r"准确|全国|全球最大|覆盖|商城|请联系|样本|快乐|[零一二三四五六七八九十百千万\d]+元",
+        re.IGNORECASE,
+    ),
+    "vendor": re.compile(
+        r"\b\d[\d,.]*\s*(?:million|thousand|k)?\s+(?:\w+\s+){0,2}(?:contacts|leads|emails|companies|users|"
+        r"numbers|groups)\b|[\d一二两三四五六七八九十百千万亿]+(?:万|亿)?(?:条|家|个群)",
+        re.IGNORECASE,
+    ),
+    "anchor": re.compile(
+        r"\b(?:read more|learn more|click here|related (?:post|article)|visit our|download now|shop the|see more)\b|"
+        r"[»→]|\(PDF\)|点击|点这里|了解更多|阅读全文|阅读更多|相关文章|更多详情|请访问|访问|下载|进入商城|》",
+        re.IGNORECASE,
+    ),
+    "title": re.compile(
+        r"(?:\b[A-Z0-9][A-Za-z0-9'’$-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z0-9][A-Za-z0-9'’$-]*){3,})"  # Four Or More Capitalised Words
+        r"|\S\s+[|｜]\s+\S|(?<![一二三四五六七八九十百])十大|最值得",
+    ),
+    "exclaim": re.compile(r"[!！]"),
+    "hashtag": re.compile(
+        rf"(?<![\w&#])#(?:[A-Za-z][A-Za-z0-9_-]*|[{HAN}A-Za-z0-9]{{1,15}}#|[{HAN}]{{2,8}}(?=\s|$))"
+    ),
+    "handle": re.compile(rf"(?<![\w.@])@(?:[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|[{HAN}]{{2,8}}(?=\s|$))"),
+    # a pictograph, or pictographs bracketing a short stretch of one sentence (`🔥🔥 Hot leads 🔥🔥`)
+    "emoji": re.compile(rf"[{_EMOJI}]+(?:[^.!?。！？{_EMOJI}]{{1,60}}[{_EMOJI}]+)?"),
+    "code": re.compile(r"\b(?:[A-Z]{3,}\d{1,3}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,})\b"),
+    "testimonial": re.compile(
+        rf"(?:^|(?<=[.!?。！？]\s)|(?<=[.!?。！？]))[\"“「][^\"”」]{{3,160}}[\"”」]\s*(?:[-–—]{{1,2}}|——)\s*"
+        rf"(?:[A-Z][a-z]+|[{HAN}]{{1,4}})"
+        r"(?:,\s*[A-Za-z][\w.]*(?:\s+[a-z][\w.]*)?)?"  # `, verified buyer`
+        r"|[★☆⭐]{3,}|\b[1-5](?:\.\d)?\s*/\s*5\b|\b5[- ]stars?\b|五星好评"
+    ),
+    "countries": re.compile(
+        rf"(?:(?:{_COUNTRIES})[\s,，、和及]*){{3,}}",
+        re.IGNORECASE,
+    ),
+}
+# an anchor label and its colon: what follows, up to the next splice or sentence end, is the link's text
+_LEAD_IN = re.compile(rf"(?:{_ANCHOR_WORDS_ZH})[：:][^ 。！？]*(?=[ 。！？]|$)")
+_HAN_RUN = re.compile(rf"[{HAN}][{HAN}{CJK_PUNCT}\d+ ]*[{HAN}]|[{HAN}]")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'+-]*(?:\s+[A-Za-z0-9+][A-Za-z0-9'+-]*)+")
+# scripts foreign to English and Chinese prose: Greek, Cyrillic, Hebrew, Arabic, Devanagari, Thai, Hangul, kana
+_FOREIGN = "\u0370-\u03ff\u0400-\u052f\u0590-\u05ff\u0600-\u06ff\u0900-\u097f\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u31f0-\u31ff\uac00-\ud7af"
+# a run of a foreign script, with the kanji and digits a Japanese or Korean phrase mixes in
+_FOREIGN_RUN = re.compile(
+    rf"[{HAN}]{{0,4}}(?P<core>[{_FOREIGN}](?:[{_FOREIGN}{HAN}\d\s・ー\-]*[{_FOREIGN}])?)[{HAN}]{{0,4}}"
+)
+_GLOSS = re.compile(r"[(（\"“'‘「]$")
+_LABEL = re.compile(
+    rf"(?:(?i:\b(?:call(?: us)?|phone|tel|text|fax|hotline|whatsapp|viber|telegram|wechat))|电话|热线|致电|拨打|微信)"
+    rf" ?[:：]? ?$|(?:\b[A-Z][A-Za-z]*(?: [a-z]+)?|[{HAN}]{{1,6}}) ?[:：] ?$"
+)
+WORD = re.compile(r"\w+")
+# guidance warns about buying lists and cold contact; no advert does (the line is lower-cased when this is asked)
+CAUTION = re.compile(
+    r"\b(?:never|avoid|illegal|legal(?:ly)?|laws?|consent|privacy|gdpr|complian\w*|comply|permission)\b"
+    r"|不要|切勿|避免|注意|合法|违法|法律|法务|合规|授权|隐私|之前"
+)
+_REPEAT_CHARS = 4  # a Chinese phrase repeats within this many characters
+_HAN_PHRASE = re.compile(f"[{HAN}]{{4}}")
+_LATIN_WORD = re.compile("[A-Za-z0-9]{2,}")
+CONTENT_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9'’-]*|[{HAN}]")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One piece of evidence of spam at a position in a line."""
+
+    start: int
+    end: int
+    kind: str
+    term: str
+
+
+def _found(kind: str, line: str) -> list[Signal]:
+    return [Signal(m.start(), m.end(), kind, m.group().lower()) for m in _PATTERNS[kind].finditer(line)]
+
+
+def _switches(line: str, *, zh: bool) -> list[Signal]:
+    """A language switch: a Chinese run inside English, a run of English words inside Chinese, or any run of a script
+    foreign to both (`script`); not in brackets or quotes, where it is a gloss."""
+    scripts = []
+    for match in _FOREIGN_RUN.finditer(line):
+        start, end = match.span()
+        if zh:  # in Chinese prose the Han characters at a run's edges are the host's own
+            start, end = match.span("core")
+        if end > start and not _GLOSS.search(line[:start]):
+            scripts.append(Signal(start, end, "script", line[start:end]))
+    return scripts + _host_switches(line, zh=zh)
+
+
+def _host_switches(line: str, *, zh: bool) -> list[Signal]:
+    if not zh:
+        return [
+            Signal(m.start(), m.end(), "switch", m.group())
+            for m in _HAN_RUN.finditer(line)
+            if not _GLOSS.search(line[: m.start()])
+        ]
+    runs = []
+    for match in _LATIN_RUN.finditer(line):
+        words = match.group().split()
+        if any(w.islower() and len(w) >= 3 and w.isalpha() for w in words):
+            runs.append(Signal(match.start(), match.end(), "switch_latin", match.group()))
+    return runs
+
+
+def _stuffing(line: str, *, zh: bool) -> list[Signal]:
+    """Occurrences of a term repeated three times or more, each within a short distance of the last."""
+    if zh:  # a repeated Chinese phrase (four characters) or Latin word
+        spots = [(m.start(), m.end(), m.group().lower()) for m in _LATIN_WORD.finditer(line)]
+        spots += [
+            (i, i + 4, line[i : i + 4])
+            for i in range(len(line) - 3)
+            if _HAN_PHRASE.fullmatch(line[i : i + 4])
+        ]
+        spots.sort()
+    else:
+        spots = [
+            (m.start(), m.end(), tokenize(m.group())[0])
+            for m in WORD.finditer(line)
+            if len(m.group()) >= 3 and not m.group().isdigit() and tokenize(m.group())
+        ]
+    by_term: dict[str, list[tuple[int, int]]] = {}
+    for start, end, term in spots:
+        by_term.setdefault(term, []).append((start, end))
+    signals = []
+    for term, places in by_term.items():
+        chain = [places[0]]
+        for place in [*places[1:], None]:
+            if place is not None:
+                gap = line[chain[-1][1] : place[0]]
+                if (len(gap) <= _REPEAT_CHARS) if zh else (len(WORD.findall(gap)) <= 2):
+                    chain.append(place)
+                    continue
+            if len(chain) >= 3:
+                signals += [Signal(start, end, "stuffing", term) for start, end in chain]
+            if place is not None:
+                chain = [place]
+    return signals
+
+
+def _titled(line: str, signal: Signal) -> bool:
+    """A title-shape match counts when it is not title case at all (`|`, 十大) or has three capitalised words."""
+    words = CONTENT_WORD.findall(line[signal.start : signal.end])
+    if not words or not (words[0][0].isupper() or words[0][0].isdigit()):
+        return True
+    return sum(w[0].isupper() for w in words) >= 3
+
+
+def _labelled(line: str, signal: Signal) -> Signal:
+    """A number or link with the short label before it (`Tel:`, `Call us:`, `咨询电话：`), which means nothing alone."""
+    label = _LABEL.search(line[: signal.start])
+    return Signal(label.start(), signal.end, signal.kind, signal.term) if label else signal
+
+
+def _signals(line: str, *, zh: bool) -> list[Signal]:
+    found = [s for kind in _PATTERNS for s in _found(kind, line) if kind != "title" or _titled(line, s)]
+    found = [_labelled(line, s) if s.kind in ("phone", "link") else s for s in found]
+    phones = [s for s in found if s.kind == "phone"]
+    found = [
+        s for s in found if s.kind != "country_code" or not any(p.start <= s.start < p.end for p in phones)
+    ]
+    found += _switches(line, zh=zh) + _stuffing(line, zh=zh)
+    if zh:
+        found += [Signal(m.start(), m.end(), "splice", "") for m in SPLICE.finditer(line)]
+        found += [Signal(m.start(), m.end(), "lead_in", m.group()) for m in _LEAD_IN.finditer(line)]
+    return sorted(found, key=lambda s: (s.start, s.end))
+
+
+def cut_units(line: str, *, zh: bool) -> list[tuple[int, int]]:
+    """What a cut may grow to: sentences in English; clause pieces between punctuation or splice points in Chinese."""
+    pattern = re.compile(rf"{_CLAUSE_END.pattern}|{SPLICE.pattern}") if zh else SENTENCE_END
+    bounds, start = [], 0
+    for match in pattern.finditer(line):
+        if match.end() > start:
+            bounds.append((start, match.end()))
+        start = match.end()
+    if start < len(line):
+        bounds.append((start, len(line)))
+    return [(a, b) for a, b in bounds if line[a:b].strip()]
+
+
+def _title_sentences(line: str, units: list[tuple[int, int]]) -> list[Signal]:
+    """English sentences written in title case (most of four or more words capitalised): headlines, not prose."""
+    signals = []
+    for start, end in units:
+        words = CONTENT_WORD.findall(line[start:end])
+        capitalised = sum(w[0].isupper() for w in words)
+        if capitalised >= 3 and capitalised + sum(w[0].isdigit() for w in words) >= 0.75 * len(words) >= 3:
+            text = line[start:end]
+            lead = len(text) - len(text.lstrip())
+            signals.append(Signal(start + lead, end, "title", text.strip().lower()))
+    return signals
+
+
+def is_chinese(line: str, lang: str | None) -> bool:
+    """Whether a line is Chinese prose: mostly Han, or in a Chinese document with more Han than an English quote has.
+
+    A wholly English paragraph in a Chinese document is English prose, not a language switch.
+    """
+    share = han_share(line)
+    return share >= ZH_SHARE or (lang == "zh" and share > EN_MAX_SHARE)
+
+
+def line_evidence(line: str, *, zh: bool) -> tuple[list[tuple[int, int]], list[Signal]]:
+    units = cut_units(line, zh=zh)
+    signals = _signals(line, zh=zh)
+    if not zh:
+        signals = sorted(signals + _title_sentences(line, units), key=lambda s: (s.start, s.end))
+    return units, signals
+
+
+def stripped_span(line: str, start: int, end: int) -> tuple[int, int]:
+    text = line[start:end]
+    return start + len(text) - len(text.lstrip()), start + len(text.rstrip())
