@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from advisor.text.lang import CJK_PUNCT, EN_MAX_SHARE, HAN, ZH_SHARE, han_share
-from advisor.text.tokens import tokenize
+from advisor.text.tokens import EN_STOPWORDS, tokenize
 
 # Between two Chinese characters (or Chinese punctuation): a space that no Chinese writer types.
 SPLICE = re.compile(rf"(?<=[{HAN}{CJK_PUNCT}])[ \t\u00a0]+(?=[{HAN}{CJK_PUNCT}])")
@@ -98,7 +98,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "handle": re.compile(rf"(?<![\w.@])@(?:[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|[{HAN}]{{2,8}}(?=\s|$))"),
     # a pictograph, or pictographs bracketing a short stretch of one sentence (`🔥🔥 Hot leads 🔥🔥`)
     "emoji": re.compile(rf"[{_EMOJI}]+(?:[^.!?。！？{_EMOJI}]{{1,60}}[{_EMOJI}]+)?"),
-    "code": re.compile(r"\b(?:[A-Z]{3,}\d{1,3}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,})\b"),
+    # a promo code (`SPRING30`), or an account name to add (`sale8899`, `xsk_2024`)
+    "code": re.compile(
+        r"\b(?:[A-Z]{3,}\d{1,3}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,})\b|(?<![\w.@])[a-z]{2,}_?\d{3,}\b"
+    ),
     "testimonial": re.compile(
         rf"(?:^|(?<=[.!?。！？]\s)|(?<=[.!?。！？]))[\"“「][^\"”」]{{3,160}}[\"”」]\s*(?:[-–—]{{1,2}}|——)\s*"
         rf"(?:[A-Z][a-z]+|[{HAN}]{{1,4}})"
@@ -126,6 +129,23 @@ _LABEL = re.compile(
     rf" ?[:：]? ?$|(?:\b[A-Z][A-Za-z]*(?: [a-z]+)?|[{HAN}]{{1,6}}) ?[:：] ?$"
 )
 WORD = re.compile(r"\w+")
+# Latin letters beyond English's (Spanish, German, French, Vietnamese...), and the commonest function words of the
+# languages written in Latin script, leaving out those English writes too (a, as, do, per, die, van...)
+_ACCENTED = "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+_LATIN_WORDS = re.compile(
+    rf"[A-Za-z{_ACCENTED}]+(?:['’-][A-Za-z{_ACCENTED}]+)*(?:\s+[A-Za-z{_ACCENTED}]+(?:['’-][A-Za-z{_ACCENTED}]+)*)*"
+)
+_ACCENT = re.compile(f"[{_ACCENTED}]")
+FOREIGN_FUNCTION_WORDS = frozenset(
+    """el los las del al y que por para una unos unas es su sus muy pero como ahora mejor este esta
+    os das dos em uma não com mais seu sua le les des du et est pour avec sur pas vous nous dans aux cette qui
+    il gli della delle di che sono non der das und ist nicht mit für auf ein eine einen zu von dem sich auch oder
+    wir jetzt sofort het een niet voor zijn yang dan untuk dengan ini itu dari tidak ada ngay mua cho""".split()  # noqa: SIM905
+)
+# English words a foreign run stops at, besides the stop words: the adverbs guidance closes a clause with
+_EN_EDGE = EN_STOPWORDS | frozenset(
+    "never always often rarely then still even merely already instead rather".split()  # noqa: SIM905
+)
 # guidance warns about buying lists and cold contact; no advert does (the line is lower-cased when this is asked)
 CAUTION = re.compile(
     r"\b(?:never|avoid|illegal|legal(?:ly)?|laws?|consent|privacy|gdpr|complian\w*|comply|permission)\b"
@@ -161,7 +181,31 @@ def _switches(line: str, *, zh: bool) -> list[Signal]:
             start, end = match.span("core")
         if end > start and not _GLOSS.search(line[:start]):
             scripts.append(Signal(start, end, "script", line[start:end]))
-    return scripts + _host_switches(line, zh=zh)
+    return scripts + _latin_languages(line) + _host_switches(line, zh=zh)
+
+
+def _latin_languages(line: str) -> list[Signal]:
+    """Runs of a Latin-script language other than English (`compre ahora la mejor base de datos`): words with none
+    of English's function words, two or more of them another language's function words or accented letters."""
+    signals = []
+    for run in _LATIN_WORDS.finditer(line):
+        words = list(re.finditer(r"\S+", run.group()))
+        pieces: list[list[re.Match[str]]] = [[]]
+        for (
+            word
+        ) in words:  # an English function word splits the run: the host's words are never in the insert
+            if word.group().lower() in _EN_EDGE:
+                pieces.append([])
+            else:
+                pieces[-1].append(word)
+        for piece in pieces:
+            marked = [
+                w for w in piece if w.group().lower() in FOREIGN_FUNCTION_WORDS or _ACCENT.search(w.group())
+            ]
+            if len(piece) >= 3 and len(marked) >= 2 and len(marked) >= 0.3 * len(piece):
+                start, end = run.start() + piece[0].start(), run.start() + piece[-1].end()
+                signals.append(Signal(start, end, "script", line[start:end].lower()))
+    return signals
 
 
 def _host_switches(line: str, *, zh: bool) -> list[Signal]:

@@ -256,6 +256,20 @@ def test_a_cut_grows_to_an_advert_sentence_it_left_in_scraps_with_or_without_the
             "testimonial",
         ),
         ("zh", "提成方案要简单。{} 太复杂的方案让人怀疑公平性。", "“业绩翻倍”——李女士", "testimonial"),
+        # a Latin-script language other than English, by its function words and accented letters
+        (
+            "en",
+            "Forecast calls should cover the deals that moved, {} not every line of the CRM.",
+            "achetez maintenant le fichier de clients pour les entreprises",
+            "script",
+        ),
+        (
+            "zh",
+            "销售例会每周一次，{} 会上只谈卡住的商机。",
+            "aproveite já uma lista de contatos com desconto",
+            "script",
+        ),
+        ("zh", "销售例会每周一次，{} 会上只谈卡住的商机。", "详情加 vip_6688", "code"),
     ],
 )
 def test_each_structural_signal_cuts_a_fragment_on_its_own(
@@ -308,6 +322,8 @@ def test_a_call_to_action_in_words_foreign_to_sales_guidance_goes_whole() -> Non
         ),
         ("en", "Partners get a coupon code for their first deals. Track which codes turn into renewals."),
         ("en", 'Russian teams call the funnel "воронка"; the stages are the same.'),
+        ("en", 'Teams in Berlin say "jetzt" a lot; the process is the same.'),
+        ("en", "Our reps visited São Paulo and México City, where they sell to the same buyers."),
         ("zh", "市场部每年春季做一次#客户成功周#活动，销售在打电话之前要知道哪些客户参与过。"),
         # guidance warning about what adverts sell: the caution frame keeps it
         (
