@@ -24,6 +24,10 @@ trait is a `Signal` of one kind; `advisor.kb.spam` weighs them (`WEIGHTS`, shown
   `hashtag` (1.0 a tag), `handle` (1.5): `#tags` and `@handles`; `emoji` (2.0): pictographs, or pictographs
   bracketing a short stretch; `code` (2.0): a promo code (`SPRING30`); `testimonial` (2.0): a quote signed with a
   name, or star ratings.
+- `script` also marks a Latin-script language other than English (Spanish, German, French, Vietnamese...): a run of
+  three or more words holding none of English's function words, at least two of them (and a third of the run) another
+  language's function words (`FOREIGN_FUNCTION_WORDS`) or words with accented letters (`compre ahora la mejor base
+  de datos`); a name or a quoted word (`São Paulo`, `"jetzt"`) is too short a run to count.
 """
 
 from __future__ import annotations
@@ -98,10 +102,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "handle": re.compile(rf"(?<![\w.@])@(?:[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]|[{HAN}]{{2,8}}(?=\s|$))"),
     # a pictograph, or pictographs bracketing a short stretch of one sentence (`🔥🔥 Hot leads 🔥🔥`)
     "emoji": re.compile(rf"[{_EMOJI}]+(?:[^.!?。！？{_EMOJI}]{{1,60}}[{_EMOJI}]+)?"),
-    # a promo code (`SPRING30`), or an account name to add (`sale8899`, `xsk_2024`)
-    "code": re.compile(
-        r"\b(?:[A-Z]{3,}\d{1,3}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,})\b|(?<![\w.@])[a-z]{2,}_?\d{3,}\b"
-    ),
+    "code": re.compile(r"\b(?:[A-Z]{3,}\d{1,3}|(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,})\b"),
     "testimonial": re.compile(
         rf"(?:^|(?<=[.!?。！？]\s)|(?<=[.!?。！？]))[\"“「][^\"”」]{{3,160}}[\"”」]\s*(?:[-–—]{{1,2}}|——)\s*"
         rf"(?:[A-Z][a-z]+|[{HAN}]{{1,4}})"

@@ -269,7 +269,6 @@ def test_a_cut_grows_to_an_advert_sentence_it_left_in_scraps_with_or_without_the
             "aproveite já uma lista de contatos com desconto",
             "script",
         ),
-        ("zh", "销售例会每周一次，{} 会上只谈卡住的商机。", "详情加 vip_6688", "code"),
     ],
 )
 def test_each_structural_signal_cuts_a_fragment_on_its_own(
