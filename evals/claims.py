@@ -45,13 +45,16 @@ def run_claim(case: Case, *, suite: Suite, harness: Harness, result: CaseResult)
     """Ground the drafted sentence against its evidence and score the outcome against the label."""
     pack = evidence_pack(case.evidence, lang=case.lang)
     grounder = Grounder(pack, lang=case.lang, embedder=harness.embedder)
-    (sentence,) = split_sentences(case.prompt)
-    kept = grounder.feed(sentence)
-    survived = kept is not None and kept.action != "rewritten"
-    cited = [item.text for item in pack if item.id in sentence.cited] or pack.texts()
-    verdict = check_claims(case.prompt, cited, lang=case.lang, embedder=harness.embedder)
+    sentences = split_sentences(case.prompt)  # a draft of two sentences ("…；…") stands when both do
+    kept = [grounder.feed(sentence) for sentence in sentences]
+    survived = all(k is not None and k.action != "rewritten" for k in kept)
+    verdicts = []
+    for sentence in sentences:
+        cited = [item.text for item in pack if item.id in sentence.cited] or pack.texts()
+        verdicts.append(check_claims(sentence.text, cited, lang=case.lang, embedder=harness.embedder))
+    verdict = next((v for v in verdicts if not v.supported), verdicts[0])
     faithful = case.label == "supported"
-    result.answer = kept.text if kept else ""
+    result.answer = " ".join(k.text for k in kept if k)
     result.scores["faithful_kept"] = (1.0 if survived else 0.0) if faithful else None
     result.scores["wrong_rejected"] = None if faithful else (0.0 if survived else 1.0)
     result.scores["verdict_match"] = 1.0 if verdict.verdict == case.label else 0.0

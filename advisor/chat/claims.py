@@ -32,7 +32,16 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from advisor.chat.numbers import number_traces
-from advisor.chat.quantities import PIECE, Clause, carried_unit, clauses, unit_of
+from advisor.chat.quantities import (
+    PIECE,
+    ZH_DIGITS,
+    Clause,
+    carried_unit,
+    clauses,
+    frequencies,
+    unit_of,
+    worded_problem,
+)
 from advisor.chat.relations import correlations, reversal, swapped_attribute
 from advisor.chat.subjects import subject_near, subjects
 from advisor.chat.support import support_matrix
@@ -57,11 +66,20 @@ NEGATION_OVERLAP = 0.5
 _CLAUSE = re.compile(r",\s+(?:and|while|but|whereas|since|because|so)\s+|;\s+|[，,；;]\s*(?:而|但)")
 _WORD = re.compile(rf"[A-Za-z][A-Za-z'-]*|[{HAN}]")
 
-# bounds are not negations: "no more than 10" says what "at most 10" says; "not only" is handled as a quantifier
+# bounds and idioms are not negations: "no more than 10" says what "at most 10" says, "cannot do without" what
+# "depends on" says; "not only" is handled as a quantifier
 _BOUNDS = re.compile(
     r"\b(?:no|not)\s+(?:more|fewer|less|longer|later)\s+than\b|\bnot\s+(?:exceed|over)\b|\bnot\s+only\b"
-    r"|不超过|不到|不少于|不低于|不高于|不只|不仅",
+    r"|\b(?:cannot|can't|could\s+not|couldn't)\s+do\s+without\b"
+    r"|不超过|不到|不少于|不低于|不高于|不只|不仅|用不了|离不开|少不了|不可或缺",
     re.IGNORECASE,
+)
+# "not counted" is what "excludes" says
+_NOT_COUNTED = re.compile(
+    r"\b(?:not|n't)\s+(?:be\s+)?(?:count(?:ed)?|include[sd]?)\b|不计入|不算|不包括|不包含|不含", re.IGNORECASE
+)
+_EXCLUDES = re.compile(
+    r"\bexclud(?:e|es|ed|ing)\b|\bleav(?:e|es|ing)\b.{0,60}\bout\b|排除|剔除", re.IGNORECASE
 )
 _NOT_ONLY = re.compile(r"\bnot\s+only\b|不只|不仅", re.IGNORECASE)
 _NEGATION = {
@@ -81,9 +99,16 @@ _STRONG = {
         r"\b(?:only(?!\s+(?:a\s+few|a\s+handful|a\s+small|one\s+of))|solely|exclusively|always|never)\b",
         re.IGNORECASE,
     ),
-    "zh": re.compile(r"只|仅|唯一|总是|一律|从不|所有|全部|全都"),
+    "zh": re.compile(r"只(?!要)|仅|唯一|总是|一律|从不|所有|大多数|大部分|绝大多数|多数"),
 }
-_STRONG_FOLD = {"solely": "only", "exclusively": "only", "仅": "只", "全部": "所有", "全都": "所有"}
+_STRONG_FOLD = {
+    "solely": "only",
+    "exclusively": "only",
+    "仅": "只",
+    "大部分": "多数",
+    "大多数": "多数",
+    "绝大多数": "多数",
+}
 _ANTONYMS_EN = [
     ({"more", "higher", "greater", "larger", "bigger", "most", "much", "many"}, {"fewer", "less", "lower", "smaller", "least", "little"}),
     ({"high"}, {"low"}),
@@ -109,20 +134,13 @@ _ANTONYMS_ZH = [
     ({"增长", "加大", "拉长", "延长"}, {"缩短", "缩小", "压低"}),
     ({"提前", "事先", "预先"}, {"等到", "推迟", "事后"}),
 ]
-_SPELLED_EN = {
-    w: i for i, w in enumerate(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"), 1)
-}  # fmt: skip
-_SPELLED_ZH = {c: i for i, c in enumerate("一二三四五六七八九十", 1)} | {"两": 2}
-_SPELLED = re.compile(
-    r"\b(?P<en>" + "|".join(_SPELLED_EN) + r")\s+(?P<eu>hours?|days?|weeks?|months?|quarters?|years?)\b"
-    r"|(?<!第)(?P<zh>[一二两三四五六七八九十])\s*(?P<zu>个?小时|天|周|个月|个季度|年)",
-    re.IGNORECASE,
-)
 _ORDINAL_EN = {
     w: i for i, w in enumerate(("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"), 1)
 }  # fmt: skip
 _ORDINAL = re.compile(
-    r"\b(?P<en>" + "|".join(_ORDINAL_EN) + r")\b|第(?P<zh>[一二三四五六七八九十])", re.IGNORECASE
+    r"\b(?P<en>" + "|".join(_ORDINAL_EN) + r")\b|第(?P<zh>[一二三四五六七八九十])|第\s*(?P<digits>\d+)"
+    r"|\b(?P<th>\d+)(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
 )
 _NAME_SKIP = frozenset(
     ("sdr", "sdrs", "ae", "aes", "kpi", "kpis", "crm", "smb", "b2b", "b2c", "ceo", "cro", "vp", "vps", "saas", "roi",
@@ -132,7 +150,7 @@ _NAME_SKIP = frozenset(
 )  # fmt: skip
 _NAME = re.compile(r"\b[A-Z][A-Za-z&.]*[A-Za-z](?:\s+(?:of\s+|/\s+)?[A-Z][A-Za-z&.]*[A-Za-z])*")
 _LEADING_NAME_VERB = re.compile(
-    r"^\s*\w+\s+(?:reports?|reported|found|finds|puts|says|said|estimates?|recommends?|shows?|showed)\b"
+    r"^\s*\w+(?:'s\b|\s+(?:reports?|reported|found|finds|puts|says|said|estimates?|recommends?|shows?|showed)\b)"
 )
 _LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z&.]*(?:\s+[A-Za-z][A-Za-z&.]*)*")
 _TITLE = re.compile(r"《([^》]+)》")
@@ -234,13 +252,17 @@ def _unstated(claim: str, sentence: str, *, lang: str) -> tuple[Verdict, str] | 
     # the negation must be where the sentence speaks of the claim ("training, or none at all, exhausts new reps"
     # does not say "training rarely exhausts new reps")
     spoken = _relevant_part(claim, sentence)
-    if _NEGATION[lang].search(claim) and not _NEGATION[lang].search(spoken):
+    excluded = _NOT_COUNTED.search(claim) and _EXCLUDES.search(sentence)
+    if _NEGATION[lang].search(claim) and not _NEGATION[lang].search(spoken) and not excluded:
         return "contradicted", "polarity"
     claimed = _strong(claim, lang=lang)
     if claimed & {"only", "只"} and _NOT_ONLY.search(sentence):
         return "contradicted", "not_only"
     if claimed and not claimed & _strong(sentence, lang=lang):
         return "unsupported", f"quantifier:{sorted(claimed)[0]}"
+    mine, theirs = frequencies(claim), frequencies(sentence)
+    if mine and theirs and not mine & theirs:
+        return "contradicted", f"frequency:{sorted(mine)[0]}"
     stated = _ordinals(sentence)
     for ordinal in sorted(_ordinals(claim) - stated):
         return ("contradicted" if stated else "unsupported"), f"ordinal:{ordinal}"
@@ -291,9 +313,11 @@ def _role_of(chunk: Clause, mention: NumberMention) -> str | None:
     return near
 
 
-def _number_problem(claim: str, chunks: Sequence[Clause]) -> tuple[Verdict, str] | None:
-    """Why a number of the claim is not the evidence's figure for the same subject and quantity, if it is not."""
+def _number_problem(claim: str, chunks: Sequence[Clause], *, lang: str) -> tuple[Verdict, str] | None:
+    """Why a number of the claim is not the evidence's figure for the same subject, quantity and source, if it is
+    not (a figure the evidence gives another source than the one the claim names is that source's)."""
     stated = extract_numbers(claim)
+    sources = _sources(claim, lang=lang) & {s for chunk in chunks for s in _sources(chunk.text, lang=lang)}
     for part in (p for p in PIECE.split(claim) if p and p.strip()):
         terms = key_terms(re.sub(r"\d+(?:\.\d+)?", " ", part))
         for mention in extract_numbers(part):
@@ -321,6 +345,9 @@ def _number_problem(claim: str, chunks: Sequence[Clause]) -> tuple[Verdict, str]
                     continue
                 if period and their_period and period != their_period:
                     continue
+                named = _sources(chunk.text, lang=lang)
+                if sources and named and not sources & named:
+                    continue
                 fits.append(chunk)
             if not fits:
                 return "contradicted", f"number_context:{mention.raw}"
@@ -341,22 +368,22 @@ def _number_problem(claim: str, chunks: Sequence[Clause]) -> tuple[Verdict, str]
     return None
 
 
-def _spelled(text: str) -> set[tuple[int, str]]:
+def _ordinals(text: str) -> set[int]:
+    """The ordinals a text states, in words or digits ("fourth", "第四", "第 4", "4th")."""
     found = set()
-    for match in _SPELLED.finditer(text):
+    for match in _ORDINAL.finditer(text):
         if match.group("en"):
-            found.add((_SPELLED_EN[match.group("en").lower()], match.group("eu").lower().rstrip("s")))
+            found.add(_ORDINAL_EN[match.group("en").lower()])
+        elif match.group("zh"):
+            found.add(ZH_DIGITS[match.group("zh")])
         else:
-            unit = match.group("zu").lstrip("个")
-            found.add((_SPELLED_ZH[match.group("zh")], unit))
+            found.add(int(match.group("digits") or match.group("th")))
     return found
 
 
-def _ordinals(text: str) -> set[int]:
-    return {
-        _ORDINAL_EN[m.group("en").lower()] if m.group("en") else _SPELLED_ZH[m.group("zh")]
-        for m in _ORDINAL.finditer(text)
-    }
+def _sources(text: str, *, lang: str) -> set[str]:
+    """The words of the sources a text names (not its roles and segments), folded."""
+    return {w.lower() for name in _names(text, lang=lang) for w in name.split() if not subjects(w)}
 
 
 def _names(claim: str, *, lang: str) -> list[str]:
@@ -407,16 +434,10 @@ def check_claims(sentence: str, evidence: Sequence[str], *, lang: str, embedder:
     """Whether the evidence entails every claim of a sentence (see the module docstring)."""
     text = strip_citations(sentence).strip()
     units = [s.text for item in evidence for s in split_sentences(item)] or list(evidence)
-    joined = " ".join(evidence)
-    spelled = _spelled(joined)
-    for value, unit in _spelled(text):
-        digits = any(
-            m.value == value and (unit_of(joined, m)[0] or "").startswith(unit[:2])
-            for m in extract_numbers(joined)
-        )
-        if (value, unit) not in spelled and not digits:
-            return ClaimCheck("contradicted", f"quantity:{value} {unit}", text)
-    problem = _number_problem(text, clauses(units))
+    worded = worded_problem(text, " ".join(evidence))
+    if worded:
+        return ClaimCheck(worded[0], worded[1], text)
+    problem = _number_problem(text, clauses(units), lang=lang)
     if problem:
         return ClaimCheck(problem[0], problem[1], text)
     threshold = CLAIM_THRESHOLDS.get(lang, CLAIM_THRESHOLDS["en"])

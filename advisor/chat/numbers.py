@@ -1,14 +1,15 @@
 """Whether each number of a sentence traces to the evidence: one definition for grounding and for the evals.
 
 A number traces when the evidence states the same quantity up to the precision the sentence wrote it with:
-14.2% matches 14.2, 0.142 and "14.2 percent"; a 27.3% metric matches 27% and 27.3%; $115k matches 115,000.
+14.2% matches 14.2, 0.142 and "14.2 percent"; a 27.3% metric matches 27% and 27.3%; $115k matches 115,000; a year
+(2017) matches only itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from advisor.text.numbers import NumberMention, extract_numbers
+from advisor.text.numbers import NumberMention, extract_numbers, is_year
 
 __all__ = ["NumberMention", "extract_numbers", "number_traces", "untraceable_numbers"]
 
@@ -26,7 +27,7 @@ def _candidates(mention: NumberMention) -> set[float]:
 def _close(written: NumberMention, value: float) -> bool:
     # a value written with d decimals covers everything that rounds to it, either way at the half
     tolerance = 0.5 * 10 ** (-written.decimals) + 1e-9
-    if written.value >= 1000 and written.kind != "percent":
+    if written.value >= 1000 and written.kind != "percent" and not is_year(written):
         tolerance = max(tolerance, written.value * 0.005)  # "$98k" restates $97,960
     return abs(written.value - value) <= tolerance
 

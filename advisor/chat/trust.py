@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from advisor.text.numbers import NumberMention, extract_numbers
+from advisor.text.numbers import NumberMention, extract_numbers, is_year
 from advisor.text.sentences import sentence_spans
 from advisor.text.tokens import content_terms
 
@@ -57,10 +57,6 @@ class _Claim:
     numbers: tuple[NumberMention, ...]
 
 
-def _is_year(mention: NumberMention) -> bool:
-    return mention.kind == "plain" and mention.value.is_integer() and 1900 <= mention.value <= 2100
-
-
 # a worked example's figures illustrate a formula ("42 ÷ 5 = 8.4"); they are not what the knowledge base claims
 _WORKED = re.compile(r"[=÷×]|^\s*(?:example|e\.g\.|for example)\b|举例|例如|示例", re.IGNORECASE)
 
@@ -71,7 +67,7 @@ def _claims(text: str) -> list[_Claim]:
         sentence = text[start:end]
         if _WORKED.search(sentence) or "|" in sentence:  # a table row is no sentence to compare
             continue
-        numbers = tuple(m for m in extract_numbers(sentence) if not _is_year(m))
+        numbers = tuple(m for m in extract_numbers(sentence) if not is_year(m))
         if numbers:
             claims.append(_Claim(sentence, frozenset(content_terms(sentence)), numbers))
     return claims

@@ -71,6 +71,11 @@ def extract_numbers(text: str) -> list[NumberMention]:
     return mentions
 
 
+def is_year(mention: NumberMention) -> bool:
+    """Whether a number is a calendar year (2017), which is restated exactly or not at all."""
+    return mention.kind == "plain" and mention.raw.isdigit() and 1900 <= mention.value <= 2100
+
+
 # quantities written in words: "within a year", "half of all reps", "twice as long", 一年内, 两倍, 三分之一, 一半
 _WORDED = re.compile(
     r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|half a)\s+"

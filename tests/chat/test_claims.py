@@ -187,6 +187,25 @@ PIPELINE_ZH = "假设一名 SDR 每季度带来 90 万美元管道，每名 AE �
         # words that only look like negations
         ("SDR 太少时，AE 不得不自己找客户 [S1]。", "SDR 太少时，AE 只能自己找客户。", "zh", "supported"),
         ("Reps ignore leads when nobody defined a qualified lead [S1].", "If no one defined a qualified lead, reps ignore the leads.", "en", "supported"),
+        # quantities in words: fractions, multiples and elapsed years, with their bounds
+        ("Slightly more than half of the reps are inside reps [S1].", "Inside reps are 56% of the team and field reps 44%.", "en", "supported"),
+        ("About half of the reps are field reps [S1].", "Inside reps are 56% of the team and field reps 44%.", "en", "supported"),
+        ("A third of new hires leave in their first year [S1].", "Half of new hires leave in their first year.", "en", "contradicted"),
+        ("新销售入职后，一半的时间都花在爬坡上 [S1]。", "新销售入职后，三分之一的时间花在爬坡上。", "zh", "contradicted"),
+        ("进入新市场时，现场销售要翻一番 [S1]。", "进入新市场时需要更多现场销售。", "zh", "unsupported"),
+        ("Turnover fell from 40% in 2018 to 32% three years later [S1].", "Turnover was 40% in 2018 and 32% in 2021.", "en", "supported"),
+        # a year is restated exactly, and 2021 年 is a date, not a duration
+        ("A 2022 survey put turnover at 32% [S1].", "A 2021 survey put turnover at 32%.", "en", "contradicted"),
+        ("2021 年的调查显示流失率为 32% [S1]。", "调查（2021）显示流失率为 32%。", "zh", "supported"),
+        # a figure belongs to the source named beside it
+        ("Gartner puts the win rate at 21% [S1].", "Win rates run at 21% according to Forrester and 17% according to Gartner.", "en", "contradicted"),
+        ("Forrester puts the win rate at 21% [S1].", "Win rates run at 21% according to Forrester and 17% according to Gartner.", "en", "supported"),
+        # how often, leaving out what a claim sets aside
+        ("Hold pipeline reviews once a quarter rather than every week [S1].", "Hold pipeline reviews weekly, not only at quarter end.", "en", "contradicted"),
+        ("Hold pipeline reviews every week [S1].", "Hold pipeline reviews weekly, not only at quarter end.", "en", "supported"),
+        # "not counted" is what "excludes" says; "cannot do without" is no negation
+        ("计算流失率时不计入内部调动 [S1]。", "计算流失率时把内部调动排除在外。", "zh", "supported"),
+        ("A channel programme cannot do without a partner manager [S1].", "A channel programme depends on a partner manager.", "en", "supported"),
         # a range relating two subjects belongs to the subject it counts
         ("每名 SDR 对应的 AE 在 2 到 4 名之间 [S1]。", "每名 SDR 对应 2 到 4 名 AE。", "zh", "supported"),
     ],
