@@ -19,7 +19,9 @@ each a number (`fit_features`), weighted in `FIT_WEIGHTS`:
 - `imperative` (9.0): a call to action leads it (`Join`, `Grab`, `DM`, `Don't miss`, 立即, 扫码...), counted as the
   `foreign` share (Chinese: `2 * foreign - 1`), since guidance gives orders too (`Measure tenure by cohort`) in the
   words of its domain;
-- `caution` (-2.0): it warns (never, legal, consent, 违法, 之前...), which guidance about lists does and adverts do not.
+- `caution` (-2.0): it judges or advises about what it names in the grammar of guidance, not of an offer
+  (`advisor.kb.advice`: `rarely pays back`, `decays`, `before you buy`, 得不偿失, 很快过时); such a stretch has no
+  `semantic` trait either, since the judge reads what a sentence is about, which guidance and adverts share.
 
 A stretch goes whole when its score reaches `FIT_THRESHOLD`. One that a lexical cut touches goes whole only when what
 the cut leaves of it fits no better (`Join our ⟦...⟧, 300+ members.`); a break right beside a cut is that cut's
@@ -54,9 +56,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from advisor.bundled import KNOWLEDGE_DIR
+from advisor.kb.advice import CALL_TO_ACTION, advises
 from advisor.kb.fragments import Fragment, cut_out, merge_fragments
 from advisor.kb.signals import (
-    CAUTION,
     CONTENT_WORD,
     SPLICE,
     Signal,
@@ -90,14 +92,6 @@ _EN_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _LABEL_LEAD = re.compile(
     rf"^\s*(?:[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){{0,2}}|[{HAN}]{{1,5}})\s*[:：]\s*\S"
-)
-# the call to action an advert opens with; guidance gives orders too (`Measure tenure...`), so it counts only as
-# far as the words after it are foreign to sales guidance
-_IMPERATIVE = re.compile(
-    r"^\s*(?i:join|get|grab|sign up|dm|book your|don't miss|do not miss|claim|subscribe|download|follow|register|"
-    r"shop|unlock|earn|order|enter|use code|text|message|visit|try|discover|win|save|apply|hurry|upgrade|scan|install|tap|"
-    r"boost|start earning|click|swipe|limited)\b"
-    r"|^\s*(?:立即|马上|赶紧|快来|点击|扫码|扫一扫|关注|加入|领取|下载|注册|私信|戳|添加|加我|速来|抢|限时)"
 )
 _TERMINAL = re.compile(r"[.。!！?？]['\"’”）)]*\s*$")
 _PUNCTUATED = re.compile(r"[.。!！?？,，、;；:：]['\"’”）)]*\s*$")
@@ -135,6 +129,7 @@ def fit_features(
     """
     terms = content_terms(text)
     lexicon = domain_terms()
+    advisory = advises(text)
     foreign = sum(1 for t in terms if t not in lexicon and not recurs(t)) / len(terms) if terms else 0.0
     clauses = [c for c in _CLAUSES.split(text) if c.strip()]
     short = sum(_short(c, zh=zh) for c in clauses)
@@ -146,11 +141,12 @@ def fit_features(
         "label": float(bool(_LABEL_LEAD.match(text)) and not _TERMINAL.search(text)),
         "unterminated": float(continues and not _PUNCTUATED.search(text)),
         "splice": float(splices),
-        "semantic": semantic or 0.0,
+        # the judge reads what a sentence is about, which guidance and adverts share; the frame tells them apart
+        "semantic": 0.0 if advisory else semantic or 0.0,
         "length": (len(_HAN_CHAR.findall(text)) / 20) if zh else (len(_EN_WORDS.findall(text)) / 10),
         # Chinese bigrams are foreign far more often than English words, so only the top of their range counts
-        "imperative": (max(0.0, 2 * foreign - 1) if zh else foreign) if _IMPERATIVE.match(text) else 0.0,
-        "caution": float(bool(CAUTION.search(text.lower()))),
+        "imperative": (max(0.0, 2 * foreign - 1) if zh else foreign) if CALL_TO_ACTION.match(text) else 0.0,
+        "caution": float(advisory),
     }
 
 

@@ -92,7 +92,10 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "title": re.compile(
-        r"(?:\b[A-Z0-9][A-Za-z0-9'’$-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z0-9][A-Za-z0-9'’$-]*){3,})"  # Four Or More Capitalised Words
+        # Four Or More Capitalised Words, the last not a verb opening the next sentence on its object's determiner
+        # (`...Any Country Fast⟧ Split the team`)
+        r"(?:\b[A-Z0-9][A-Za-z0-9'’$-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z0-9][A-Za-z0-9'’$-]*){3,})\b"
+        r"(?!\s+(?:the|a|an|your|our|their|every|each|this|these)\s)"
         r"|\S\s+[|｜]\s+\S|(?<![一二三四五六七八九十百])十大|最值得",
     ),
     "exclaim": re.compile(r"[!！]"),
@@ -146,11 +149,6 @@ FOREIGN_FUNCTION_WORDS = frozenset(
 # English words a foreign run stops at, besides the stop words: the adverbs guidance closes a clause with
 _EN_EDGE = EN_STOPWORDS | frozenset(
     "never always often rarely then still even merely already instead rather".split()  # noqa: SIM905
-)
-# guidance warns about buying lists and cold contact; no advert does (the line is lower-cased when this is asked)
-CAUTION = re.compile(
-    r"\b(?:never|avoid|illegal|legal(?:ly)?|laws?|consent|privacy|gdpr|complian\w*|comply|permission)\b"
-    r"|不要|切勿|避免|注意|合法|违法|法律|法务|合规|授权|隐私|之前"
 )
 _REPEAT_CHARS = 4  # a Chinese phrase repeats within this many characters
 _HAN_PHRASE = re.compile(f"[{HAN}]{{4}}")

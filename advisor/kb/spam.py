@@ -3,6 +3,10 @@
 The signals (`advisor.kb.signals`) each carry a weight (`WEIGHTS`; a kind counts at most `CAPS` times); two signals
 beside each other in context weigh differently from each alone, so they are scored together as a run:
 
+- `caution` (-1.0): the guidance frame (`advisor.kb.advice`): the run's sentence judges or advises about what its
+  words name, in its clauses or the one after them (`Buying a lead list rarely pays back`, `名单上的手机号很快过时`),
+  and makes no offer; never for numbers, links, names, other scripts or repetition, which have no grammar to advise
+  in. The judge adds nothing to such a sentence.
 - `topic` (-1.0 / +0.3): coherence with the document: a run whose words mostly recur elsewhere in the document
   (outside other spam) is on topic (`Never buy a contact list ... purchased lists`); one sharing none is off topic.
 - `semantic` (with a `judge`, English only): how much closer a sentence's embedding sits to advert prototypes than to
@@ -25,9 +29,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from advisor.kb.advice import advises
 from advisor.kb.fragments import Fragment, merge_fragments
 from advisor.kb.signals import (
-    CAUTION,
     CONTENT_WORD,
     SENTENCE_END,
     WORD,
@@ -58,7 +62,9 @@ _NAMED = (
     "switch",
     "switch_latin",
     "script",
-)  # never in a warning
+    "country_code",
+    "stuffing",
+)  # never in a warning: numbers, links, names and repetition have no grammar to advise in
 WEIGHTS = {
     "phone": 3.0,
     "country_code": 1.5,
@@ -97,6 +103,7 @@ CAPS = {
     "hashtag": 3,
 }
 _CLAUSE_MARK = re.compile(r"[，,、；;：:]")
+_CLAUSE_END = re.compile(rf"{_CLAUSE_MARK.pattern}|{SENTENCE_END.pattern}")
 _DASH_TITLE = re.compile(r"\S\s*(?:——|—|–)\s*\S")
 _SCRAP_UNIT = re.compile(rf"[{HAN}]|[A-Za-z0-9]+")
 
@@ -145,18 +152,33 @@ def _blank(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
+def _bounds(line: str, start: int, end: int, bound: re.Pattern[str]) -> tuple[int, int]:
+    """From the bound before `start` to the bound after `end` (sentence ends or clause marks)."""
+    before = [m.end() for m in bound.finditer(line, 0, start)]
+    after = bound.search(line, end)
+    return (before[-1] if before else 0), (after.end() if after else len(line))
+
+
+def _named(line: str, start: int, end: int) -> str:
+    """The clauses holding the evidence and the one after them in their sentence: where a judgement of what the
+    evidence names stands (`名单上的手机号很快过时`, `扫二维码加微信得到的联系人，要在三天内跟进`)."""
+    first, last = _bounds(line, start, end, _CLAUSE_END)
+    if last < len(line) and not SENTENCE_END.match(line, last - 1):
+        last = _bounds(line, last, last, _CLAUSE_END)[1]
+    return line[first:last]
+
+
 def _topic_weight(signals: list[Signal], context: LineContext) -> tuple[float, str]:
-    """Coherence with the document: negative when the run's sentence warns about what its words name (`Never buy a
-    contact list...`, `购买名单之前...`) or when most of its words recur elsewhere in the document (outside other
+    """Coherence with the document: negative when the run's sentence advises about what its words name (`Never buy a
+    contact list...`, `购买名单之前...`; `advisor.kb.advice`) or when most of its words recur elsewhere in the document (outside other
     runs of evidence), small and positive when none do (numbers and structure are not words, so they are not judged)."""
     words = {s.term for s in signals if s.kind in _WORDY}
     if not words:
         return 0.0, ""
     start, end = min(s.start for s in signals), max(s.end for s in signals)
-    before = [m.end() for m in SENTENCE_END.finditer(context.line, 0, start)]
-    after = SENTENCE_END.search(context.line, end)
-    scope = context.line[before[-1] if before else 0 : after.end() if after else None]
-    if not any(s.kind in _NAMED for s in signals) and CAUTION.search(scope):
+    first, last = _bounds(context.line, start, end, SENTENCE_END)
+    named = _named(context.line, start, end)
+    if not any(s.kind in _NAMED for s in signals) and advises(context.line[first:last], about=named):
         return WEIGHTS["caution"], "caution"
     if context.document is None:
         return 0.0, ""
@@ -306,8 +328,8 @@ def find_spam(
         weight = semantic.get(line[start:end]) if semantic else None
         inside = [c for c in candidates if start <= c.start and c.end <= end]
         best = max(inside, key=lambda c: c.score, default=None)
-        if weight is not None and best is not None and best.score < THRESHOLD:
-            # weak evidence in a sentence that reads like an advert: the sentence goes
+        if weight is not None and best is not None and best.score < THRESHOLD and "caution" not in best.kinds:
+            # weak evidence in a sentence that reads like an advert (and does not advise about it): the sentence goes
             judged.append(Fragment(start, end, best.score + weight, (*best.kinds, "semantic")))
     cut = [
         Fragment(*_grow(line, c.start, c.end, units, zh=zh), c.score, c.kinds)
