@@ -14,7 +14,9 @@ definition's from a definition, a how-question's from actions), from the documen
 title shares the question's terms, or it lists a question like it), and it matches the question's own wording with
 words of one notion folded together (`advisor.text.tokens.concept_terms`: 理想/最好/应该, ideal/good/healthy). A
 should-we question leads with a conditional recommendation ("Move ... when ..., keep ... for ...") when the evidence
-has one. Only when no unit of a fitting role exists does the lead come from any section.
+has one. Only when no unit of a fitting role exists does the lead come from any section. A yes/no comparison
+question ("Do enterprise reps ramp faster than SMB reps?") opens with its verdict (`advisor.chat.verdict`), then the
+unit that decided it.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from advisor.chat.evidence import Evidence, EvidencePack
 from advisor.chat.grounding import GroundedSentence, GroundedText
 from advisor.chat.intent import Intent
 from advisor.chat.support import support_matrix
+from advisor.chat.verdict import verdict
 from advisor.text.numbers import extract_numbers, states_quantity
 from advisor.text.sentences import sentence_units
 from advisor.text.tokens import concept_overlap, concept_terms, key_terms, overlap
@@ -198,7 +201,13 @@ def compose(
     order = sorted(range(len(units)), key=lambda i: -scores[i])
     chosen: list[int] = []
     wanted = 1 + ITEMS.get(intent, 3)
-    first = None if lead else _lead(question, units, [float(v) for v in support], intent=intent, lang=lang)
+    decided = None if lead else verdict(question, [u.text for u in units], lang=lang)
+    if decided:  # of the units that decide it, the one closest to the question
+        first: int | None = max(decided.units, key=lambda i: scores[i])
+    else:
+        first = (
+            None if lead else _lead(question, units, [float(v) for v in support], intent=intent, lang=lang)
+        )
     if first is not None:
         chosen.append(first)
     for i in order:
@@ -214,6 +223,9 @@ def compose(
     picked = [GroundedSentence(units[i].text, (units[i].evidence.id,)) for i in chosen]
     if lead:  # the user's numbers lead; the guidance follows as the list
         return GroundedText(sentences=lead + [_as_item(s) for s in picked[: wanted - 1]], lang=lang)
+    if decided:  # the verdict, then the unit that decided it
+        picked.insert(0, GroundedSentence(decided.text, picked[0].citations))
+        return GroundedText(sentences=picked[:2] + [_as_item(s) for s in picked[2:]], lang=lang)
     return GroundedText(sentences=picked[:1] + [_as_item(s) for s in picked[1:]], lang=lang)
 
 

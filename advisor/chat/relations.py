@@ -228,7 +228,7 @@ _FIGURE_KIND = {"size": "percent", "cost": "money"}
 
 
 @dataclass(frozen=True)
-class _Comparison:
+class Comparison:
     """That `a` has more of `dimension` than `b` (`sign` +1) or less (-1); a speed is kept as a duration."""
 
     a: str
@@ -237,11 +237,11 @@ class _Comparison:
     sign: int
 
 
-def _comparison(a: str, b: str, dimension: str, sign: int) -> _Comparison:
-    return _Comparison(a, b, "time", -sign) if dimension == "speed" else _Comparison(a, b, dimension, sign)
+def _comparison(a: str, b: str, dimension: str, sign: int) -> Comparison:
+    return Comparison(a, b, "time", -sign) if dimension == "speed" else Comparison(a, b, dimension, sign)
 
 
-def _comparisons(text: str, *, lang: str) -> list[_Comparison]:
+def comparisons(text: str, *, lang: str) -> list[Comparison]:
     """The comparisons between two roles or segments a text states ("enterprise ramps take longer than SMB ones",
     "大企业的爬坡期比中小企业长")."""
     found = []
@@ -291,20 +291,21 @@ def _order(figures: dict[str, float], a: str, b: str) -> int:
     return (figures[a] > figures[b]) - (figures[a] < figures[b])
 
 
-def _reversed_comparison(claim: str, sentence: str, *, lang: str) -> bool:
-    """Whether the claim compares two subjects the other way from the evidence sentence: its own comparison of
-    them, or the figures it gives each (see `_figures`)."""
-    mine = _comparisons(claim, lang=lang)
-    if not mine:
-        return False
-    theirs = _comparisons(sentence, lang=lang)
-    for c in mine:
-        opposite = (_Comparison(c.a, c.b, c.dimension, -c.sign), _Comparison(c.b, c.a, c.dimension, c.sign))
+def compared(claim: str, sentence: str, *, lang: str) -> int:
+    """+1 when the sentence compares the two subjects the claim compares the same way (its own comparison of them,
+    or the figures it gives each: see `_figures`), -1 when the other way, 0 when it does not say."""
+    theirs = comparisons(sentence, lang=lang)
+    for c in comparisons(claim, lang=lang):
+        same = (c, Comparison(c.b, c.a, c.dimension, -c.sign))
+        opposite = (Comparison(c.a, c.b, c.dimension, -c.sign), Comparison(c.b, c.a, c.dimension, c.sign))
         if any(t in opposite for t in theirs):
-            return True
-        if _order(_figures(sentence, c.dimension), c.a, c.b) == -c.sign:
-            return True
-    return False
+            return -1
+        if any(t in same for t in theirs):
+            return 1
+        order = _order(_figures(sentence, c.dimension), c.a, c.b)
+        if order:
+            return order * c.sign
+    return 0
 
 
 def reversal(claim: str, sentence: str, *, lang: str) -> str | None:
@@ -314,6 +315,6 @@ def reversal(claim: str, sentence: str, *, lang: str) -> str | None:
         return "comparative"
     if reversed_move(claim, sentence, lang=lang) or reversed_cause(claim, sentence, lang=lang):
         return "reversed"
-    if _reversed_comparison(claim, sentence, lang=lang):
+    if compared(claim, sentence, lang=lang) == -1:
         return "comparison"
     return None

@@ -48,3 +48,16 @@ def leading_subject(text: str) -> tuple[str, int] | None:
         return None
     _start, end, name = min(starts)
     return name, -end
+
+
+def subject_span(text: str, name: str) -> tuple[int, int] | None:
+    """Where a text first names a subject."""
+    match = _SUBJECT[name].search(text)
+    return match.span() if match else None
+
+
+def without_subjects(text: str) -> str:
+    """The text with the subjects' names taken out."""
+    for pattern in _SUBJECT.values():
+        text = pattern.sub(" ", text)
+    return text

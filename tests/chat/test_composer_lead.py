@@ -65,3 +65,20 @@ def test_the_direct_answer_score_takes_a_figure_written_in_words() -> None:
         scores.direct_answer(text="A career path matters [S1].", key_points=[["career"]], intent="figure")
         == 0.0
     )
+
+
+def test_a_yes_no_comparison_opens_with_the_verdict_then_the_unit_that_decided_it(
+    embedder: SentenceEmbeddings,
+) -> None:
+    ramp = EvidencePack(
+        (
+            _item(1, "ramp-zh", "爬坡期", "figures", "按细分市场，爬坡期为：SMB 2-3 个月，中型市场 4-6 个月，大企业 6-9 个月。"),
+            _item(2, "ramp-zh", "爬坡期", "actions", "从需要产能的时间点倒推，减去爬坡期和招聘周期，在那个时间点开放招聘。"),
+        )
+    )  # fmt: skip
+    composed = compose(
+        "大企业销售的爬坡期比中小企业短吗？", ramp, intent="comparison", lang="zh", embedder=embedder
+    )
+    first, second = composed.sentences[:2]
+    assert (first.text, first.citations) == ("不是，中小企业销售的爬坡期比大企业短。", ("S1",))
+    assert second.citations == ("S1",) and not second.item
