@@ -90,7 +90,7 @@ _NEGATION = {
     ),
     # 不得不 (must) is no negation
     "zh": re.compile(
-        r"(?<!不得)不(?!足|够|一致|同|宜|断|少|力|良|佳|错|得不)|没有|从不|从未|很少|几乎没|无法|并非|未"
+        r"(?<!不得)不(?!足|够|一致|一样|同|宜|断|少|力|良|佳|错|得不)|没有|从不|从未|很少|几乎没|无法|并非|未"
     ),
 }
 # an exclusive or universal claim needs the evidence to say as much ("only a handful" is a small number, not "only")

@@ -108,7 +108,7 @@ _BECAUSE = {
         r"\b(?:because(?:\s+of)?|since|given\s+that|due\s+to|as\s+a\s+result\s+of|thanks\s+to|if|when|whenever)\b",
         re.IGNORECASE,
     ),
-    "zh": re.compile(r"正是因为|正因为|因为|由于|如果|假如|一旦|若|当"),
+    "zh": re.compile(r"正是因为|正因为|因为|由于|如果|假如|一旦|若(?!干)|(?<![应相适正])当(?!然|前|时|地)"),
 }
 # a connective after the cause: "A, so B", "A，所以B", "A时，B"
 _SO = {
