@@ -24,6 +24,12 @@ trait is a `Signal` of one kind; `advisor.kb.spam` weighs them (`WEIGHTS`, shown
   `hashtag` (1.0 a tag), `handle` (1.5): `#tags` and `@handles`; `emoji` (2.0): pictographs, or pictographs
   bracketing a short stretch; `code` (2.0): a promo code (`SPRING30`); `testimonial` (2.0): a quote signed with a
   name, or star ratings.
+- `chrome` (2.0): the furniture of a web page's template (`© 2024 Acme Ltd`, `All rights reserved`, cookie notices,
+  `Share on Facebook`, `Next post:`, newsletter sign-ups, 版权所有, ICP备, 分享到).
+- `genre` (1.0 a term): the genres of web spam that have nothing to do with selling (casinos, loans, crypto trading,
+  diets, bought followers, degrees, dating, `earn $300 a day`, 彩金, 贷款, 日赚, 涨粉, 代写, 学区房).
+- A title-case run ends where the host's next sentence starts (`PROSE_START`: `...Any Country Fast Split the team`,
+  `...Lying To You Those deals`), and the English sentence is split there, since a spliced headline has no full stop.
 - `script` also marks a Latin-script language other than English (Spanish, German, French, Vietnamese...): a run of
   three or more words holding none of English's function words, at least two of them (and a third of the run) another
   language's function words (`FOREIGN_FUNCTION_WORDS`) or words with accented letters (`compre ahora la mejor base
@@ -92,10 +98,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "title": re.compile(
-        # Four Or More Capitalised Words, the last not a verb opening the next sentence on its object's determiner
-        # (`...Any Country Fast⟧ Split the team`)
-        r"(?:\b[A-Z0-9][A-Za-z0-9'’$-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z0-9][A-Za-z0-9'’$-]*){3,})\b"
-        r"(?!\s+(?:the|a|an|your|our|their|every|each|this|these)\s)"
+        r"(?:\b[A-Z0-9][A-Za-z0-9'’$-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z0-9][A-Za-z0-9'’$-]*){3,})"  # Four Or More Capitalised Words
         r"|\S\s+[|｜]\s+\S|(?<![一二三四五六七八九十百])十大|最值得",
     ),
     "exclaim": re.compile(r"[!！]"),
@@ -114,6 +117,30 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "countries": re.compile(
         rf"(?:(?:{_COUNTRIES})[\s,，、和及]*){{3,}}",
+        re.IGNORECASE,
+    ),
+    # the furniture of a web page's template: copyright lines, cookie notices, share buttons, post navigation,
+    # newsletter sign-ups; a page's own text never needs them
+    "chrome": re.compile(
+        rf"©(?:\s*\d{{4}}(?:[-–]\d{{4}})?)?(?:\s*[{HAN}]+|(?:\s+[A-Z][\w&.-]*){{0,4}})|"
+        r"\b(?:copyright|all rights reserved|privacy policy|terms of (?:use|service)|uses cookies|cookie (?:policy|"
+        r"settings|preferences)|accept all|manage preferences|share (?:this (?:article|post|page)|(?:on|to) "
+        r"(?:facebook|twitter|linkedin|whatsapp))|sign up for our|subscribe to our|newsletter)\b"
+        r"|\b(?:previous|next|related) (?:posts?|articles?)\s*:"
+        r"|版权所有|保留所有权利|ICP备|使用cookie|分享到|上一篇|下一篇|相关阅读|订阅我们|公众号",
+        re.IGNORECASE,
+    ),
+    # the genres of web spam that have nothing to do with selling: gambling, loans, crypto trading, diets, bought
+    # followers, degrees, dating, pay-for-nothing jobs, streaming
+    "genre": re.compile(
+        r"\b(?:casino|free spins|no deposit|jackpot|betting|loans?|no credit check|payday|bitcoin|ethereum|crypto|"
+        r"presale|belly fat|lose \d+ ?(?:kg|lbs|pounds)|keto|weight loss|followers|likes|accredited|diploma|"
+        r"(?:mba|degree) online|singles|dating|hookup|work from home|from your (?:phone|sofa|couch)|"
+        r"(?:earn|make) \$?\d[\d,]*\s*(?:a|per) (?:day|week|hour)|make money online|passive income|stream(?:ing)? "
+        r"(?:anything|every|live)|vpn)\b"
+        r"|彩金|返水|娱乐城|博彩|下注|借款|贷款|放款|征信|无抵押|秒批|比特币|币圈|合约|跟单|带单|翻倍|稳赚|日赚|日结|"
+        r"月入|躺赚|兼职|刷单|瘦\S{0,3}斤|减肥|不反弹|涨粉|活粉|点赞|文凭|学历|包过|代写|查重|交友|单身|约会|直播|"
+        r"首付|楼盘|现房|学区房|一刀999|即玩|传奇",
         re.IGNORECASE,
     ),
 }
@@ -149,6 +176,14 @@ FOREIGN_FUNCTION_WORDS = frozenset(
 # English words a foreign run stops at, besides the stop words: the adverbs guidance closes a clause with
 _EN_EDGE = EN_STOPWORDS | frozenset(
     "never always often rarely then still even merely already instead rather".split()  # noqa: SIM905
+)
+# the start of a sentence in prose after a title-case run: a capitalised determiner or pronoun followed by lower case,
+# or a capitalised verb followed by its object's determiner or by three lower-case words (no conjunction or
+# preposition first: a headline inside a sentence runs on into its host's `or the...`)
+_DETERMINERS = "the|a|an|this|that|these|those|your|our|their|each|every|it|they|we"
+PROSE_START = re.compile(
+    rf"(?<=\S)\s+(?=(?:(?:{_DETERMINERS.title()}|A|An)\s+[a-z]|[A-Z][a-z]+\s+(?:{_DETERMINERS})\s"
+    r"|[A-Z][a-z]+\s+(?!(?:or|and|but|while|so|to|for|of|in|on|at|with|from|by)\s)(?:[a-z][a-z'’-]*\s+){2}[a-z]))"
 )
 _REPEAT_CHARS = 4  # a Chinese phrase repeats within this many characters
 _HAN_PHRASE = re.compile(f"[{HAN}]{{4}}")
@@ -257,6 +292,15 @@ def _stuffing(line: str, *, zh: bool) -> list[Signal]:
     return signals
 
 
+def _headline(line: str, signal: Signal) -> Signal:
+    """A title-case run cut back to where the host's next sentence starts, when a headline was spliced in without a
+    full stop (`...Any Country Fast⟧ Split the team`, `...Lying To You⟧ Those deals show`)."""
+    prose = PROSE_START.search(line, signal.start)
+    if prose is None or prose.start() >= signal.end:
+        return signal
+    return Signal(signal.start, prose.start(), "title", line[signal.start : prose.start()].lower())
+
+
 def _titled(line: str, signal: Signal) -> bool:
     """A title-shape match counts when it is not title case at all (`|`, 十大) or has three capitalised words."""
     words = CONTENT_WORD.findall(line[signal.start : signal.end])
@@ -272,7 +316,9 @@ def _labelled(line: str, signal: Signal) -> Signal:
 
 
 def _signals(line: str, *, zh: bool) -> list[Signal]:
-    found = [s for kind in _PATTERNS for s in _found(kind, line) if kind != "title" or _titled(line, s)]
+    found = [s for kind in _PATTERNS for s in _found(kind, line)]
+    found = [_headline(line, s) if s.kind == "title" else s for s in found]
+    found = [s for s in found if s.kind != "title" or (s.end > s.start and _titled(line, s))]
     found = [_labelled(line, s) if s.kind in ("phone", "link") else s for s in found]
     phones = [s for s in found if s.kind == "phone"]
     found = [
@@ -324,8 +370,17 @@ def line_evidence(line: str, *, zh: bool) -> tuple[list[tuple[int, int]], list[S
     units = cut_units(line, zh=zh)
     signals = _signals(line, zh=zh)
     if not zh:
+        # a headline spliced in without a full stop ends a sentence of its own where the host's next one starts
+        breaks = {s.end for s in signals if s.kind == "title" and PROSE_START.match(line, s.end)}
+        units = [piece for unit in units for piece in _split(unit, breaks)]
         signals = sorted(signals + _title_sentences(line, units), key=lambda s: (s.start, s.end))
     return units, signals
+
+
+def _split(unit: tuple[int, int], breaks: set[int]) -> list[tuple[int, int]]:
+    inside = sorted(b for b in breaks if unit[0] < b < unit[1])
+    bounds = [unit[0], *inside, unit[1]]
+    return list(zip(bounds, bounds[1:], strict=False))
 
 
 def stripped_span(line: str, start: int, end: int) -> tuple[int, int]:

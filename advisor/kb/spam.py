@@ -11,7 +11,8 @@ beside each other in context weigh differently from each alone, so they are scor
   (outside other spam) is on topic (`Never buy a contact list ... purchased lists`); one sharing none is off topic.
 - `semantic` (with a `judge`, English only): how much closer a sentence's embedding sits to advert prototypes than to
   guidance prototypes (`advisor.kb.coherence`), added to the best weak run in it; the sentence goes when both together
-  reach the threshold.
+  reach the threshold and that run spans `JUDGED_SHARE` of it (evidence in a corner of a long sentence is a splice
+  into the host, not the host's meaning).
 
 Signals closer than `WORD_GAP` content words (English) or `CHAR_GAP` characters (Chinese) form one run; a run scoring
 at least `THRESHOLD` is cut. A cut grows to its whole sentence (English) or clause piece (Chinese) when what would be
@@ -33,6 +34,7 @@ from advisor.kb.advice import advises
 from advisor.kb.fragments import Fragment, merge_fragments
 from advisor.kb.signals import (
     CONTENT_WORD,
+    PROSE_START,
     SENTENCE_END,
     WORD,
     Signal,
@@ -50,7 +52,8 @@ CHAR_GAP = 4
 SCRAP_WORDS = 2
 SCRAP_CHARS = 4
 ON_TOPIC_SHARE = 0.5
-_WORDY = ("contact", "advert", "anchor")
+JUDGED_SHARE = 0.3
+_WORDY = ("contact", "advert", "anchor", "genre")
 _EXACT = ("phone", "country_code", "link", "splice")
 _NAMED = (
     "phone",
@@ -64,6 +67,8 @@ _NAMED = (
     "script",
     "country_code",
     "stuffing",
+    "chrome",
+    "countries",
 )  # never in a warning: numbers, links, names and repetition have no grammar to advise in
 WEIGHTS = {
     "phone": 3.0,
@@ -90,6 +95,8 @@ WEIGHTS = {
     "emoji": 2.0,
     "code": 2.0,
     "testimonial": 2.0,
+    "chrome": 2.0,
+    "genre": 1.0,
 }
 CAPS = {
     "contact": 3,
@@ -101,6 +108,8 @@ CAPS = {
     "exclaim": 1,
     "link": 2,
     "hashtag": 3,
+    "chrome": 1,
+    "genre": 3,
 }
 _CLAUSE_MARK = re.compile(r"[，,、；;：:]")
 _CLAUSE_END = re.compile(rf"{_CLAUSE_MARK.pattern}|{SENTENCE_END.pattern}")
@@ -208,14 +217,18 @@ def _close(gap: str, *, zh: bool) -> bool:
 
 def _runs(line: str, signals: list[Signal], *, zh: bool) -> list[list[Signal]]:
     """Signals grouped into runs of neighbours (an insert in another script has its own edges: no clause mark joins
-    it to the host's words)."""
+    it to the host's words; nor does a headline's end join the sentence starting after it)."""
     runs: list[list[Signal]] = []
     for signal in signals:
         if runs:
             last = max(s.end for s in runs[-1])
             gap = line[last : signal.start] if signal.start > last else ""
             foreign = signal.kind == "script" or any(s.kind == "script" for s in runs[-1])
-            if _close(gap, zh=zh) and not (foreign and _CLAUSE_MARK.search(gap)):
+            # a headline spliced in without a full stop ends where the host's next sentence starts
+            headline = any(s.kind == "title" and s.end == last for s in runs[-1]) and PROSE_START.match(
+                line, last
+            )
+            if _close(gap, zh=zh) and not (foreign and _CLAUSE_MARK.search(gap)) and not headline:
                 runs[-1].append(signal)
                 continue
         runs.append([signal])
@@ -328,8 +341,15 @@ def find_spam(
         weight = semantic.get(line[start:end]) if semantic else None
         inside = [c for c in candidates if start <= c.start and c.end <= end]
         best = max(inside, key=lambda c: c.score, default=None)
-        if weight is not None and best is not None and best.score < THRESHOLD and "caution" not in best.kinds:
-            # weak evidence in a sentence that reads like an advert (and does not advise about it): the sentence goes
+        if (
+            weight is not None
+            and best is not None
+            and best.score < THRESHOLD
+            and "caution" not in best.kinds
+            and best.end - best.start >= JUDGED_SHARE * (end - start)
+        ):
+            # weak evidence over much of a sentence that reads like an advert (and does not advise about it): the
+            # sentence goes; evidence in a corner of a long sentence is a splice into the host, not the host's meaning
             judged.append(Fragment(start, end, best.score + weight, (*best.kinds, "semantic")))
     cut = [
         Fragment(*_grow(line, c.start, c.end, units, zh=zh), c.score, c.kinds)

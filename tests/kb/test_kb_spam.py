@@ -70,9 +70,9 @@ def test_parse_and_score_a_cut_exactly() -> None:
     assert score_cut(marked, raw).precision is None  # nothing cut
 
 
-# the caution frame keeps the clean look-alikes that warn about lists (`Note: buying a contact list is legal...`);
-# the one English clean sentence still damaged is en-066's (`Split the team...` after a title-case advert)
-@pytest.mark.parametrize(("lang", "recall", "false_cuts"), [("en", 0.95, 0.01), ("zh", 0.9, 0.0)])
+# the guidance frame keeps the clean look-alikes that judge or advise about lists (`Buying a lead list rarely pays
+# back`); dev's whole-sentence adverts of other genres (tagged `whole`, 2026-12-03) are mostly still missed
+@pytest.mark.parametrize(("lang", "recall", "false_cuts"), [("en", 0.84, 0.0), ("zh", 0.8, 0.0)])
 def test_cleaner_without_a_judge_meets_its_dev_figures(lang: str, recall: float, false_cuts: float) -> None:
     measured_recall, measured_false = _totals(lang, "dev")
     assert measured_recall >= recall and measured_false <= false_cuts

@@ -9,6 +9,7 @@ import pytest
 from advisor.kb.advice import advises
 from advisor.kb.clean import clean_text
 from advisor.kb.coherence import SemanticJudge
+from advisor.kb.signals import line_evidence
 
 
 @pytest.mark.parametrize(
@@ -53,8 +54,10 @@ def test_the_judgement_must_stand_by_what_the_evidence_names() -> None:
 
 
 def test_a_title_case_insert_stops_before_the_verb_that_opens_the_next_sentence() -> None:
-    text = "Keep one owner per account. Top Ten Ways To Buy Mobile Leads Cheap Assign the renewal to that owner too."
-    assert clean_text(text, lang="en") == "Keep one owner per account. Assign the renewal to that owner too."
+    line = "Keep one owner per account. How To Buy Mobile Leads In Any Country Fast Assign the renewal to that owner."
+    units, signals = line_evidence(line, zh=False)
+    assert [line[s.start : s.end] for s in signals if s.kind == "title"][0].endswith("Country Fast")
+    assert [line[a:b].strip() for a, b in units][-1] == "Assign the renewal to that owner."
 
 
 CLEAN = [
@@ -92,3 +95,36 @@ def test_guidance_about_lists_numbers_and_vendors_keeps_every_word_with_the_real
 
     judge = SemanticJudge(get_embedder(load_settings(home=tmp_path)))
     assert clean_text(text, lang=lang, judge=judge) == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kept"),
+    [
+        (
+            "en",
+            "Review stalled deals every Monday. Copyright © 2025 PipeWorks Ltd. All rights reserved.",
+            "Review stalled deals every Monday.",
+        ),
+        (
+            "en",
+            "Coach one behaviour at a time. Next post: Seven Habits Of Quota Crushers Keep the notes in the CRM.",
+            "Coach one behaviour at a time. Keep the notes in the CRM.",
+        ),
+        (
+            "en",
+            "Plan the week around account clusters. Claim 200 free spins at Lucky Star casino, no deposit. "
+            "Long drives waste selling hours.",
+            "Plan the week around account clusters. Long drives waste selling hours.",
+        ),
+        (
+            "zh",
+            "复盘要看覆盖率。无抵押借款秒批到账 一年没人联系的客户就是空白。",
+            "复盘要看覆盖率。一年没人联系的客户就是空白。",
+        ),
+        ("zh", "每月听两通录音。版权所有©2025某某科技有限公司", "每月听两通录音。"),
+    ],
+)
+def test_page_furniture_and_off_topic_genres_are_cut_and_their_host_kept(
+    lang: str, text: str, kept: str
+) -> None:
+    assert clean_text(text, lang=lang) == kept
