@@ -19,7 +19,7 @@ from advisor.kb.signals import SPLICE
 from advisor.kb.spam import DocumentWords, find_spam
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
-CLEANER_VERSION = "4"  # 4: structural signals (scripts, tags, handles, emoji, codes, quotes), caution
+CLEANER_VERSION = "5"  # 5: Latin-script languages, the guidance frame, page chrome, off-topic genres
 
 # Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
 _FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
