@@ -12,9 +12,11 @@ Deterministic, on top of grounding's support score. A sentence is cut into claim
   evidence sentence states the other way round contradicts the claim ("enterprise reps ramp faster than SMB reps"
   against 6-9 and 2-3 months; "because reps leave, nobody shows them a path" against the reverse);
 - numbers in context: each number matches an evidence number of the same value, in an evidence clause about the same
-  subject (the role next to it, or next to its range: SDR, AE, inside, field, ...) and the same quantity (a clause about another quantity
-  that states a different figure fits the claim's words better: the figures were swapped), with the same time unit
-  and period; spelled quantities ("three years", "三年") and ordinals ("fourth", "第四") must be stated too;
+  subject (the role next to it, or next to its range: SDR, AE, inside, field, ...), the same source when the claim
+  names one, and the same quantity (a clause about another quantity that states a different figure fits the claim's
+  words better: the figures were swapped), with the same time unit and period; quantities in words ("three years",
+  "三年", "more than half", 三分之一; `advisor.chat.quantities`), ordinals ("fourth", "第四") and how often a thing is
+  done ("once a quarter") must be stated too;
 - sources: a source the sentence names (a capitalised name, a Latin name in Chinese prose, a 《title》) is named by
   the evidence.
 
@@ -242,7 +244,7 @@ def _contradiction(
 
 
 def _strong(text: str, *, lang: str) -> set[str]:
-    """The exclusive or universal words of a text, variants folded (solely: only, 仅: 只, 全部: 所有)."""
+    """The exclusive or universal words of a text, variants folded (solely: only, 仅: 只, 大多数: 多数)."""
     return {_STRONG_FOLD.get(w, w) for w in (m.group(0).lower() for m in _STRONG[lang].finditer(text))}
 
 
@@ -317,7 +319,8 @@ def _number_problem(claim: str, chunks: Sequence[Clause], *, lang: str) -> tuple
     """Why a number of the claim is not the evidence's figure for the same subject, quantity and source, if it is
     not (a figure the evidence gives another source than the one the claim names is that source's)."""
     stated = extract_numbers(claim)
-    sources = _sources(claim, lang=lang) & {s for chunk in chunks for s in _sources(chunk.text, lang=lang)}
+    named = {chunk: _sources(chunk.text, lang=lang) for chunk in chunks}
+    sources = _sources(claim, lang=lang) & set().union(*named.values())
     for part in (p for p in PIECE.split(claim) if p and p.strip()):
         terms = key_terms(re.sub(r"\d+(?:\.\d+)?", " ", part))
         for mention in extract_numbers(part):
@@ -345,8 +348,7 @@ def _number_problem(claim: str, chunks: Sequence[Clause], *, lang: str) -> tuple
                     continue
                 if period and their_period and period != their_period:
                     continue
-                named = _sources(chunk.text, lang=lang)
-                if sources and named and not sources & named:
+                if sources and named[chunk] and not sources & named[chunk]:
                     continue
                 fits.append(chunk)
             if not fits:

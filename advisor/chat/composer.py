@@ -202,12 +202,11 @@ def compose(
     chosen: list[int] = []
     wanted = 1 + ITEMS.get(intent, 3)
     decided = None if lead else verdict(question, [u.text for u in units], lang=lang)
+    first: int | None = None
     if decided:  # of the units that decide it, the one closest to the question
-        first: int | None = max(decided.units, key=lambda i: scores[i])
-    else:
-        first = (
-            None if lead else _lead(question, units, [float(v) for v in support], intent=intent, lang=lang)
-        )
+        first = max(decided.units, key=lambda i: scores[i])
+    elif not lead:
+        first = _lead(question, units, [float(v) for v in support], intent=intent, lang=lang)
     if first is not None:
         chosen.append(first)
     for i in order:

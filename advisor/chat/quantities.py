@@ -49,7 +49,7 @@ _SET_ASIDE = re.compile(
     r"(?:rather\s+than|instead\s+of|not|而不是|不是|而非)\s*(?:at\s+|on\s+|in\s+)?$", re.IGNORECASE
 )
 _CLAUSE_END = re.compile(r"[,;，；。：:]")
-_ZH_PERIODS = {"小时": "hour", "天": "day", "周": "week", "月": "month", "季度": "quarter", "年": "year"}
+_ZH_TIME = {"小时": "hour", "天": "day", "周": "week", "月": "month", "季度": "quarter", "年": "year"}
 
 
 def unit_of(text: str, mention: NumberMention) -> tuple[str | None, str | None]:
@@ -68,7 +68,7 @@ def unit_of(text: str, mention: NumberMention) -> tuple[str | None, str | None]:
         name = _rate_period(_CLAUSE_END.split(text[: mention.start])[-1])
     if unit_name == "year" and is_year(mention):
         unit_name = None  # 2017 年: a date
-    return unit_name, _ZH_PERIODS.get(name, name) if name else None
+    return unit_name, _ZH_TIME.get(name, name) if name else None
 
 
 def frequencies(text: str) -> set[str]:
@@ -93,9 +93,8 @@ class Clause:
 
     text: str
     numbers: tuple[NumberMention, ...]
-    before: (
-        str  # the sentence up to this piece: a piece with no subject of its own takes the one named before it
-    )
+    # the sentence up to this piece: a piece with no subject of its own takes the one named before it
+    before: str
 
 
 def clauses(sentences: Sequence[str]) -> list[Clause]:
@@ -134,7 +133,6 @@ _SPELLED = re.compile(
     r"|(?<!第)(?P<zh>[一二两三四五六七八九十])\s*(?P<zu>个?小时|天|周|个月|个季度|季度|年)",
     re.IGNORECASE,
 )
-_ZH_UNITS = {"小时": "hour", "天": "day", "周": "week", "月": "month", "季度": "quarter", "年": "year"}
 # fractions and multiples: half, a third, two thirds, twice, double, 一半, 三分之一, 两倍, 翻一番
 _PROPORTION = re.compile(
     r"\b(?P<half>half)\b|\b(?:a|one)\s+(?P<third>third)\b(?!\s+(?:of\s+the\s+)?(?:reason|step|way))"
@@ -160,7 +158,7 @@ def spelled(text: str) -> set[tuple[int, str]]:
         if match.group("en"):
             found.add((_SPELLED_EN[match.group("en").lower()], match.group("eu").lower()))
         else:
-            found.add((ZH_DIGITS[match.group("zh")], _ZH_UNITS[match.group("zu").lstrip("个")]))
+            found.add((ZH_DIGITS[match.group("zh")], _ZH_TIME[match.group("zu").lstrip("个")]))
     return found
 
 

@@ -24,7 +24,7 @@ _YES_NO = {
     ),
     "zh": re.compile(r"^\s*(?:是不是|是否)?(?P<rest>[^？?]+?)(?:吗|么|嘛|是不是|没有)?\s*[？?]\s*$"),
 }
-_ASKS = {"zh": re.compile(r"吗|么|嘛|是不是|是否")}
+_ZH_ASKS = re.compile(r"吗|么|嘛|是不是|是否")
 _COMPARATIVE = re.compile(r"\b\w+(?:er|ier)\b|\bmore\b|\bless\b|\bfewer\b", re.IGNORECASE)
 _GENERIC = frozenset(("rep", "sale", "seller", "team", "销售", "团队"))
 _BE = frozenset(("is", "are"))
@@ -44,7 +44,7 @@ def verdict(question: str, units: Sequence[str], *, lang: str) -> Verdict | None
     """The verdict on a yes/no comparison question from the evidence units, or None (see the module docstring)."""
     key = "zh" if lang == "zh" else "en"
     asked = _YES_NO[key].match(question)
-    if not asked or (key == "zh" and not _ASKS["zh"].search(question)):
+    if not asked or (key == "zh" and not _ZH_ASKS.search(question)):
         return None
     found = comparisons(question, lang=lang)
     if len(found) != 1:
