@@ -22,6 +22,7 @@ unit that decided it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from langchain_core.embeddings import Embeddings
@@ -31,7 +32,7 @@ from advisor.chat.grounding import GroundedSentence, GroundedText
 from advisor.chat.intent import Intent
 from advisor.chat.support import support_matrix
 from advisor.chat.verdict import verdict
-from advisor.text.numbers import extract_numbers, states_quantity
+from advisor.text.numbers import extract_numbers, is_year, states_quantity
 from advisor.text.sentences import sentence_units
 from advisor.text.tokens import concept_overlap, concept_terms, key_terms, overlap
 
@@ -73,6 +74,7 @@ ITEMS: dict[str, int] = {"causes": 4, "actions": 4, "my_org": 3, "decision": 3, 
                          "definition": 2}  # fmt: skip
 _MIN_CHARS = {"en": 30, "zh": 12}
 _SAME_FACT = 0.6
+SAME_FIGURES = 4  # a sentence quoting a pair of figures to explain them says more than the pair
 DANGLING = {
     "en": re.compile(r"^(?:They|Them|This|These|Those|That|It|Its|Such|Here|Thus|Hence|Both|Either)\b"),
     "zh": re.compile(r"^(?:这|那些|它|此|其(?!他|余|实)|该(?!公司|指标)|上述|以上)"),
@@ -212,7 +214,7 @@ def compose(
     for i in order:
         if i in chosen:
             continue
-        if any(overlap(key_terms(units[i].text), units[j].text) >= _SAME_FACT for j in chosen):
+        if any(_same_fact(units[i].text, units[j].text) for j in chosen):
             continue  # two documents often restate one fact (an article and the benchmarks table): say it once
         chosen.append(i)
         if len(chosen) == wanted:
@@ -226,6 +228,16 @@ def compose(
         picked.insert(0, GroundedSentence(decided.text, picked[0].citations))
         return GroundedText(sentences=picked[:2] + [_as_item(s) for s in picked[2:]], lang=lang)
     return GroundedText(sentences=picked[:1] + [_as_item(s) for s in picked[1:]], lang=lang)
+
+
+def _same_fact(text: str, chosen: str) -> bool:
+    """Whether a unit restates a chosen one: mostly the same words, or a run of figures (`SAME_FIGURES` or more,
+    years aside) the chosen one states too ("2-3 months in SMB, 4-6 in mid-market, 6-9 in enterprise", in an
+    article and again in the benchmarks table)."""
+    if overlap(key_terms(text), chosen) >= _SAME_FACT:
+        return True
+    mine, theirs = (Counter(m.value for m in extract_numbers(t) if not is_year(m)) for t in (text, chosen))
+    return mine.total() >= SAME_FIGURES and not mine - theirs
 
 
 def _as_item(sentence: GroundedSentence) -> GroundedSentence:

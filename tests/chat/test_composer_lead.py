@@ -82,3 +82,16 @@ def test_a_yes_no_comparison_opens_with_the_verdict_then_the_unit_that_decided_i
     first, second = composed.sentences[:2]
     assert (first.text, first.citations) == ("不是，中小企业销售的爬坡期比大企业短。", ("S1",))
     assert second.citations == ("S1",) and not second.item
+
+
+def test_a_run_of_figures_restated_by_another_document_is_said_once(embedder: SentenceEmbeddings) -> None:
+    table = EvidencePack(
+        (
+            _item(1, "ramp-zh", "爬坡期", "figures", "按细分市场，爬坡期为：SMB 2-3 个月，中型市场 4-6 个月，大企业 6-9 个月。"),
+            _item(2, "benchmarks-zh", "基准", "figures", "SMB 爬坡为 2-3 个月，中型市场 4-6 个月，大企业 6-9 个月，产能规划因此要用爬坡折算人数。"),
+            _item(3, "ramp-zh", "爬坡期", "actions", "从需要产能的时间点倒推，减去爬坡期和招聘周期，在那个时间点开放招聘。"),
+        )
+    )  # fmt: skip
+    composed = compose("各细分市场的爬坡期要多久？", table, intent="figure", lang="zh", embedder=embedder)
+    restated = [s for s in composed.sentences if "2-3 个月" in s.text]
+    assert len(restated) == 1, composed.sentences
