@@ -120,14 +120,16 @@ def score_cut(marked: str, cleaned: str) -> CutScore:
 
 
 @lru_cache(maxsize=2)
-def _judge(embeddings: Embeddings) -> SemanticJudge:
-    return SemanticJudge(embeddings)
+def _judge(embeddings: Embeddings, model: str) -> SemanticJudge:
+    return SemanticJudge(embeddings, model=model)
 
 
 def run_ingest(case: Case, *, suite: Suite, harness: Harness, result: CaseResult) -> None:
     """Clean the case's paragraph as ingest does and score the cut against its labelled fragments."""
     raw, _ = parse_marked(case.prompt)
-    cleaned = clean_text(raw, lang=case.lang, judge=_judge(harness.embedder))
+    cleaned = clean_text(
+        raw, lang=case.lang, judge=_judge(harness.embedder, harness.settings.embedding_model)
+    )
     score = score_cut(case.prompt, cleaned)
     result.answer = cleaned
     result.scores["spam_recall"] = score.recall

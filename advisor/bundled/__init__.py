@@ -1,4 +1,4 @@
-"""What ships inside the package: the curated knowledge base, its benchmarks and every prompt."""
+"""What ships inside the package: the curated knowledge base, its benchmarks, every prompt and the spam probe."""
 
 from __future__ import annotations
 
@@ -9,3 +9,6 @@ _HERE = Path(__file__).resolve().parent
 KNOWLEDGE_DIR = _HERE / "knowledge"
 BENCHMARKS_FILE = KNOWLEDGE_DIR / "benchmarks.yaml"
 PROMPTS_DIR = _HERE / "prompts"
+JUDGE_FILE = (
+    _HERE / "spam-judge.npz"
+)  # the spam judge's probe (`advisor.kb.coherence`), fitted by `evals.calibrate`

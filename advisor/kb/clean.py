@@ -13,13 +13,15 @@ import unicodedata
 from collections.abc import Mapping
 
 from advisor.kb.coherence import SemanticJudge
-from advisor.kb.fit import find_unfit, semantic_units
+from advisor.kb.fit import find_unfit, semantic_units, unjudged_rests
 from advisor.kb.fragments import cut_out, merge_fragments
 from advisor.kb.signals import SPLICE
 from advisor.kb.spam import DocumentWords, find_spam
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
-CLEANER_VERSION = "5"  # 5: Latin-script languages, the guidance frame, page chrome, off-topic genres
+CLEANER_VERSION = (
+    "6"  # 6: the fitted probe judges both languages; 5: Latin-script languages, the guidance frame
+)
 
 # Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
 _FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
@@ -64,6 +66,31 @@ def remove_spam(
     return cut_out(line, merge_fragments(found + unfit))
 
 
+def normalise(text: str, *, lang: str | None = None) -> str:
+    """Text with invisible characters gone, line ends unified, NFKC applied and Chinese punctuation full-width."""
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _nfkc_keeping_cjk_punct(text)
+    if lang != "en":
+        for _ in range(2):  # twice: a bracket after converted punctuation, as in `?)`, only touches it then
+            text = _ASCII_IN_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
+    return text
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of normalised text, each trimmed and its spaces collapsed: what the spam cutter reads."""
+    return [_SPACES.sub(" ", raw).strip() for raw in text.split("\n")]
+
+
+def judged(lines: list[str], *, document: DocumentWords, lang: str, judge: SemanticJudge) -> dict[str, float]:
+    """The judge's weights for a document's lines: their sentences and stretches in one batch, then in a second
+    what the lexical cut leaves of stretches that the first did not hold."""
+    semantic = judge.weights(u for line in lines for u in semantic_units(line, lang=lang))
+    rests = (
+        r for line in lines for r in unjudged_rests(line, document=document, lang=lang, semantic=semantic)
+    )
+    return semantic | judge.weights(rests)
+
+
 def clean_text(text: str, *, lang: str | None = None, judge: SemanticJudge | None = None) -> str:
     """Normalised text with headings and paragraphs kept and injected spam fragments removed.
 
@@ -71,19 +98,11 @@ def clean_text(text: str, *, lang: str | None = None, judge: SemanticJudge | Non
     embedding batch per document); without one, cleaning needs no model and the fit score simply has no semantic
     trait.
     """
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _nfkc_keeping_cjk_punct(text)
-    if lang != "en":
-        for _ in range(2):  # twice: a bracket after converted punctuation, as in `?)`, only touches it then
-            text = _ASCII_IN_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
+    text = normalise(text, lang=lang)
     document = DocumentWords(text)
     spam_lang = lang or detect_lang(text)
-    lines = [_SPACES.sub(" ", raw).strip() for raw in text.split("\n")]
-    semantic = None
-    if judge is not None:
-        semantic = judge.weights(
-            (u for line in lines for u in semantic_units(line, lang=spam_lang)), lang=spam_lang
-        )
+    lines = text_lines(text)
+    semantic = judged(lines, document=document, lang=spam_lang, judge=judge) if judge is not None else None
     cleaned = []
     for line in lines:
         if line:

@@ -14,7 +14,9 @@ each a number (`fit_features`), weighted in `FIT_WEIGHTS`:
   (`domain_terms`, the vocabulary of sales guidance) nor three times elsewhere in the document;
 - `evidence` (0.3): the lexical score of the structural signals inside it (numbers, links, language switches,
   title shape, repetition, exclamation; not the vocabulary lists);
-- `semantic` (5.2): the judge's weight, when there is a judge (English);
+- `semantic` (5.2): the judge's weight (`advisor.kb.coherence`, both languages), when there is a judge, times the
+  `foreign` share doubled (at most 1): meaning alone never takes a sentence made of the domain's own words
+  (`The lead list from the trade show had 400 names.` reads like a list vendor's copy to the probe);
 - `length` (-3.9 per 10 English words or 20 Chinese characters): inserted fragments are short; host prose is not;
 - `imperative` (9.0): a call to action leads it (`Join`, `Grab`, `DM`, `Don't miss`, 立即, 扫码...), counted as the
   `foreign` share (Chinese: `2 * foreign - 1`), since guidance gives orders too (`Measure tenure by cohort`) in the
@@ -29,25 +31,31 @@ residue; a paragraph of one stretch is never cut by its fit (it has nothing to f
 
 Calibration: the fit weights are a logistic regression fitted on every candidate stretch of the `dev` split
 (`tests/fixtures/spam/`), a stretch counting as spam when 90% of its content is labelled spam; `FIT_BIAS` is its
-intercept and `FIT_THRESHOLD` the score above every clean stretch of `dev`.
+intercept and `FIT_THRESHOLD` the score above every clean stretch of `dev`. They were fitted before the probe judge;
+refitting them over the probe's weights was tried (`dev` false cuts rose to 0.023, since a stretch-level threshold
+does not see a host clause cut with its splice) and dropped, so only the judge's scale was chosen anew
+(`advisor.kb.coherence.SCALES`).
 
-Measured with `ADVISOR_HOME=... advisor eval ingest ingest_heldout ingest_heldout3 ingest_heldout4 --no-ingest`
-(recall, false cuts: means over paragraphs; en / zh). heldout4 was measured once unseen at 9d14822, then studied;
-"now" adds the guidance frame (`advisor.kb.advice`), the `chrome` and `genre` signals and headline ends
-(2026-12-03), with `dev` grown by 41 clean look-alikes (tag `frame`) and 32 whole-sentence adverts (tag `whole`),
-so dev's figure is over a harder set:
+Measured with `ADVISOR_HOME=... advisor eval ingest ingest_heldout ingest_heldout3 ... ingest_heldout6 --no-ingest`
+(means over paragraphs; recall en / zh). "before" is the cleaner at 8823089, with the prototype judge (English only);
+"now" has the fitted probe, remainders judged, and the `foreign` gate on `semantic`. heldout6 was written by a helper
+while the probe was built and measured once, unseen, when it was done; every other held-out split had been studied
+before, so only heldout6 is an unseen figure:
 
-                     dev (238)            test (52)            heldout2 (32)        heldout3 (28)        heldout4 (40)
-    spam_recall      0.841 (0.88 / 0.80)  0.725 (0.80 / 0.65)  0.667 (0.75 / 0.58)  0.450 (0.40 / 0.50)  0.571 (0.61 / 0.54)
-      at 9d14822     0.960 (165 cases)    0.725                0.625                0.400                0.286, unseen
-    false_cut_rate   0.000                0.000                0.000                0.000                0.000 (0.037 unseen)
-    cut_precision    1.000                1.000                1.000                1.000                1.000 (0.882 unseen)
+                     dev (238)     test (52)     heldout2 (32)  heldout3 (28)  heldout4 (40)  heldout5 (40)  heldout6 (40)
+    spam_recall now  0.872         0.725         0.667          0.600          0.643          0.519          0.286 unseen
+      en / zh        0.93 / 0.82   0.75 / 0.70   0.75 / 0.58    0.50 / 0.70    0.75 / 0.54    0.62 / 0.42    0.25 / 0.32
+      before         0.841         0.725         0.667          0.450          0.571          0.327          0.214
+    false_cut_rate   0.009 / 0.000 0.000 / 0.000 0.000 / 0.000  0.000 / 0.000  0.000 / 0.000  0.037 / 0.037  0.046 / 0.033
+      (now / before)
+    cut_precision    0.975         1.000         1.000          1.000          1.000          0.949          0.887 (0.900)
 
-The targets (recall 0.95, false cuts 0.01 on unseen text) are met for false cuts only, and heldout4's are met only
-since it was seen. Still surviving: whole-sentence adverts with no listed word (the judge's weight alone cannot cut
-a sentence), Chinese inserts joined to their host with no punctuation, cut in part, and keyword strings. Broader
-advert prototypes for the judge were tried earlier and dropped (test fell to 0.70); the fit's weights were not
-refitted on the new whole-sentence dev paragraphs (left for the next pass).
+The targets (recall 0.95, false cuts 0.01 on unseen text) are not met. The probe finds most fragments when it is
+shown them whole (on heldout5, 0.94 of English fragments at a score above 99.5% of guidance), so what is lost is
+where fragments end: a fragment spliced into its host with no sentence end is judged together with the host, and a
+cut in part counts as a miss (`CAUGHT_SHARE`). heldout6's Chinese false cuts (3 of its 33 clean sentences) are a
+host clause taken with the splice after it and a CRM-field paragraph whose example URL and `138xxxx` cost it all but
+its first clause (the second was cut before the probe too).
 """
 
 from __future__ import annotations
@@ -144,7 +152,7 @@ def fit_features(
         "unterminated": float(continues and not _PUNCTUATED.search(text)),
         "splice": float(splices),
         # the judge reads what a sentence is about, which guidance and adverts share; the frame tells them apart
-        "semantic": 0.0 if advisory else semantic or 0.0,
+        "semantic": 0.0 if advisory else (semantic or 0.0) * min(1.0, 2 * foreign),
         "length": (len(_HAN_CHAR.findall(text)) / 20) if zh else (len(_EN_WORDS.findall(text)) / 10),
         # Chinese bigrams are foreign far more often than English words, so only the top of their range counts
         "imperative": (max(0.0, 2 * foreign - 1) if zh else foreign) if CALL_TO_ACTION.match(text) else 0.0,
@@ -159,7 +167,6 @@ def fit_score(features: Mapping[str, float]) -> float:
 
 # signal kinds the fit's `evidence` trait leaves out: the vocabulary lists, and splices (a trait of their own)
 _VOCABULARY = ("contact", "advert", "vendor", "anchor", "countries", "lead_in", "splice")
-_SHAPES = ("evidence", "exclaim", "slogan", "label", "imperative")
 _ZH_SEGMENT = re.compile(rf"[。！？]|{SPLICE.pattern}")
 _ZH_CLAUSE = re.compile(r"[，,、；;：:]")
 
@@ -256,7 +263,7 @@ def stretch_fits(
             evidence=evidence,
             splices=splices,
             continues=bool(line[end:].strip()) and not cut_after,
-            semantic=semantic.get(text) if semantic and not zh else None,
+            semantic=semantic.get(text) if semantic else None,
         )
 
     stretches = []
@@ -281,10 +288,8 @@ def stretch_fits(
 
 
 def semantic_units(line: str, *, lang: str | None = None) -> list[str]:
-    """The sentences of a line worth a semantic judgement: those with any evidence of spam or shaped like an advert.
-
-    Plain prose is never embedded. Chinese stretches are listed too, though the bundled judge gives them no weight.
-    """
+    """The texts of a line the semantic judge reads: sentences with any evidence of spam, and every candidate
+    stretch of the fit with what a cut without document or judge would leave of it."""
     zh = is_chinese(line, lang)
     if not line.strip() or line.lstrip().startswith(("#", "|")):
         return []
@@ -294,14 +299,25 @@ def semantic_units(line: str, *, lang: str | None = None) -> list[str]:
         if any(start <= s.start < end and s.kind != "splice" for s in signals):
             a, b = stripped_span(line, start, end)
             texts.append(line[a:b])
-    # the lexical cut without document or judge, which ingest has not got yet: a remainder it would leave
-    # differently goes unjudged, and the fit then has no semantic trait for it (it cuts less, never more)
+    # the lexical cut without document or judge, which ingest has not got yet; `unjudged_rests` reads the rest
     for stretch in stretch_fits(line, lang=lang, cut=find_spam(line, lang=lang)):
-        if any(stretch.traits[name] for name in _SHAPES):
-            texts.append(line[stretch.start : stretch.end])
-        if stretch.rest and stretch.rest_traits and any(stretch.rest_traits[name] for name in _SHAPES):
+        texts.append(line[stretch.start : stretch.end])
+        if stretch.rest:
             texts.append(stretch.rest)
     return list(dict.fromkeys(texts))
+
+
+def unjudged_rests(
+    line: str, *, document: DocumentWords | None, lang: str | None, semantic: Mapping[str, float]
+) -> list[str]:
+    """What the lexical cut (with the judge's first weights) leaves of each stretch, where the judge has not read it.
+
+    `semantic_units` guessed the cut without document or judge; a stretch whose remainder went unjudged would fit
+    better than it is, since the fit keeps a stretch whose remainder fits.
+    """
+    cut = find_spam(line, document=document, lang=lang, semantic=semantic)
+    rests = (s.rest for s in stretch_fits(line, document=document, lang=lang, semantic=semantic, cut=cut))
+    return [rest for rest in rests if rest and rest not in semantic]
 
 
 def find_unfit(

@@ -223,7 +223,7 @@ class _Run:
         if self._judge is None:
             from advisor.models import get_embedder
 
-            self._judge = SemanticJudge(get_embedder(self.settings))
+            self._judge = SemanticJudge(get_embedder(self.settings), model=self.settings.embedding_model)
         return self._judge
 
     def _mark_dirty(self) -> None:

@@ -9,8 +9,8 @@ beside each other in context weigh differently from each alone, so they are scor
   in. The judge adds nothing to such a sentence.
 - `topic` (-1.0 / +0.3): coherence with the document: a run whose words mostly recur elsewhere in the document
   (outside other spam) is on topic (`Never buy a contact list ... purchased lists`); one sharing none is off topic.
-- `semantic` (with a `judge`, English only): how much closer a sentence's embedding sits to advert prototypes than to
-  guidance prototypes (`advisor.kb.coherence`), added to the best weak run in it; the sentence goes when both together
+- `semantic` (with a `judge`): the probe's scaled log-odds that a sentence is spam (`advisor.kb.coherence`), added to
+  the best weak run in it; the sentence goes when both together
   reach the threshold and that run spans `JUDGED_SHARE` of it (evidence in a corner of a long sentence is a splice
   into the host, not the host's meaning).
 

@@ -1,4 +1,4 @@
-"""Helpers for the knowledge-base tests: fixture paths and generated PDF/DOCX files."""
+"""Helpers for the knowledge-base tests: fixture paths, generated PDF/DOCX files and the real spam judge."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from advisor.bundled import KNOWLEDGE_DIR
+from advisor.kb.coherence import SemanticJudge
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "documents"
@@ -84,3 +85,12 @@ def write_docx(path: Path) -> Path:
     table.rows[0].cells[1].text = "Reps per manager"
     document.save(str(path))
     return path
+
+
+def real_judge(home: Path) -> SemanticJudge:
+    """The semantic spam judge as ingest builds it: the bundled embedding model and the probe fitted on it."""
+    from advisor.config import load_settings
+    from advisor.models import get_embedder
+
+    settings = load_settings(home=home)
+    return SemanticJudge(get_embedder(settings), model=settings.embedding_model)

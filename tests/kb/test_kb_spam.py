@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from kb_helpers import REPO
+from kb_helpers import REPO, real_judge
 
 from advisor.kb.clean import clean_text
 from advisor.kb.coherence import SemanticJudge
@@ -169,12 +169,10 @@ def test_fragments_name_their_evidence() -> None:
 
 
 @pytest.mark.integration
-def test_semantic_judge_is_deterministic_and_batches_once(tmp_path: Path) -> None:
-    from advisor.config import load_settings
-    from advisor.models import get_embedder
-
-    embeddings = get_embedder(load_settings(home=tmp_path))
+def test_semantic_judge_is_deterministic_and_embeds_two_batches_a_document_at_most(tmp_path: Path) -> None:
+    judge = real_judge(tmp_path)
     calls: list[int] = []
+    embeddings = judge.embeddings
 
     class Counting(type(embeddings)):  # type: ignore[misc]
         """The real model, counting its batches."""
@@ -186,24 +184,33 @@ def test_semantic_judge_is_deterministic_and_batches_once(tmp_path: Path) -> Non
             calls.append(len(texts))
             return super().embed_documents(texts)
 
-    judge = SemanticJudge(Counting())
+    judge = SemanticJudge(Counting(), model=judge.model)
     text = "Keep the team small. Join our WhatsApp group for daily verified leads!\n\nCoach weekly. Buy lists today!"
     first = clean_text(text, lang="en", judge=judge)
     assert clean_text(text, lang="en", judge=judge) == first
-    assert len(calls) == 4  # the two prototype sets once, then one batch per document
+    assert 2 <= len(calls) <= 4  # the sentences in one batch, what cuts leave of them in another
     assert "WhatsApp" not in first and first.startswith("Keep the team small.")
+    before = len(calls)
     clean_text("季度复盘时逐一检查商机。购买数据请加微信！", lang="zh", judge=judge)
-    assert len(calls) == 4  # Chinese is not embedded
+    assert 1 <= len(calls) - before <= 2  # Chinese is judged by its own probe
+
+
+def test_a_judge_for_another_embedding_model_gives_no_weight_and_embeds_nothing(tmp_path: Path) -> None:
+    class Refusing:
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            raise AssertionError("a probe fitted on another model must not embed")
+
+    judge = SemanticJudge(Refusing(), model="another-model")  # type: ignore[arg-type]
+    assert not judge.active and judge.weights(["Join our WhatsApp group for daily verified leads"]) == {}
+    text = "Keep the team small. Call +44 20 7946 0000 to buy verified CEO email lists. Coach weekly."
+    assert clean_text(text, lang="en", judge=judge) == clean_text(text, lang="en")
 
 
 @pytest.mark.integration
 def test_a_cut_grows_to_an_advert_sentence_it_left_in_scraps_with_or_without_the_judge(
     tmp_path: Path,
 ) -> None:
-    from advisor.config import load_settings
-    from advisor.models import get_embedder
-
-    judge = SemanticJudge(get_embedder(load_settings(home=tmp_path)))
+    judge = real_judge(tmp_path)
     text = (
         "Keep the sales team small until the playbook is proven. Join our WhatsApp group for daily verified leads, "
         "300+ members. Hiring ahead of a working playbook multiplies the cost of mistakes."

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from kb_helpers import real_judge
 
 from advisor.kb.advice import advises
 from advisor.kb.clean import clean_text
-from advisor.kb.coherence import SemanticJudge
 from advisor.kb.signals import line_evidence
 
 
@@ -90,11 +90,7 @@ CLEAN = [
 def test_guidance_about_lists_numbers_and_vendors_keeps_every_word_with_the_real_judge(
     lang: str, text: str, tmp_path: Path
 ) -> None:
-    from advisor.config import load_settings
-    from advisor.models import get_embedder
-
-    judge = SemanticJudge(get_embedder(load_settings(home=tmp_path)))
-    assert clean_text(text, lang=lang, judge=judge) == text
+    assert clean_text(text, lang=lang, judge=real_judge(tmp_path)) == text
 
 
 @pytest.mark.parametrize(
