@@ -264,7 +264,7 @@ def comparisons(text: str, *, lang: str) -> list[Comparison]:
     return found
 
 
-def _figures(sentence: str, dimension: str) -> dict[str, float]:
+def figures(sentence: str, dimension: str) -> dict[str, float]:
     """The mean figure a sentence gives each subject for a dimension: time figures in one unit ("2-3 months for
     SMB, 6-9 for enterprise"), percentages for a size, money for a cost."""
     spans: dict[str, list[float]] = {}
@@ -293,7 +293,7 @@ def _order(figures: dict[str, float], a: str, b: str) -> int:
 
 def compared(claim: str, sentence: str, *, lang: str) -> int:
     """+1 when the sentence compares the two subjects the claim compares the same way (its own comparison of them,
-    or the figures it gives each: see `_figures`), -1 when the other way, 0 when it does not say."""
+    or the figures it gives each: see `figures`), -1 when the other way, 0 when it does not say."""
     theirs = comparisons(sentence, lang=lang)
     for c in comparisons(claim, lang=lang):
         same = (c, Comparison(c.b, c.a, c.dimension, -c.sign))
@@ -302,7 +302,7 @@ def compared(claim: str, sentence: str, *, lang: str) -> int:
             return -1
         if any(t in same for t in theirs):
             return 1
-        order = _order(_figures(sentence, c.dimension), c.a, c.b)
+        order = _order(figures(sentence, c.dimension), c.a, c.b)
         if order:
             return order * c.sign
     return 0

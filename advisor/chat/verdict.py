@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from advisor.chat.relations import compared, comparisons
+from advisor.chat.relations import Comparison, compared, comparisons, figures
 from advisor.chat.subjects import subject_span, without_subjects
 from advisor.text.tokens import key_terms, overlap
 
@@ -27,9 +27,15 @@ _YES_NO = {
 _ZH_ASKS = re.compile(r"吗|么|嘛|是不是|是否")
 _COMPARATIVE = re.compile(r"\b\w+(?:er|ier)\b|\bmore\b|\bless\b|\bfewer\b", re.IGNORECASE)
 _GENERIC = frozenset(("rep", "sale", "seller", "team", "销售", "团队"))
+# words the sources use for one quantity: a question on turnover is answered by a figure for attrition
+_ALIKE = (frozenset(("turnover", "attrition")), frozenset(("流失", "离职")))
 _BE = frozenset(("is", "are"))
 _MODALS = frozenset(("will", "would", "can", "could", "should"))
 _ANSWER = {"en": ("Yes: {}.", "No: {}."), "zh": ("是的，{}。", "不是，{}。")}
+_ONE_SIDED = {
+    "en": "The sources cannot settle this: they give a figure for {} but none for {}.",
+    "zh": "资料无法直接回答：只给出了{}的数据，没有{}的。",  # Latin names stand apart from Chinese
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,10 @@ def verdict(question: str, units: Sequence[str], *, lang: str) -> Verdict | None
         return None
     topic = _topic(question)
     votes = [compared(question, unit, lang=lang) if overlap(topic, unit) else 0 for unit in units]
-    if 1 in votes and -1 in votes or not any(votes):
+    if 1 in votes and -1 in votes:
         return None
+    if not any(votes):
+        return _one_sided(question, units, topic, found[0], key)
     deciders = tuple(i for i, vote in enumerate(votes) if vote)
     yes = votes[deciders[0]] == 1
     rest = asked.group("rest")
@@ -64,10 +72,33 @@ def verdict(question: str, units: Sequence[str], *, lang: str) -> Verdict | None
     return Verdict(_ANSWER[key][0 if yes else 1].format(statement), deciders)
 
 
+def _one_sided(
+    question: str, units: Sequence[str], topic: list[str], asked: Comparison, key: str
+) -> Verdict | None:
+    """What the sources lack, when the units on the question's topic give a figure to one subject and none to the
+    other ("Is SDR turnover higher than AE turnover?" against SDR attrition of 34%): the gap is the answer."""
+    given = {i: figures(unit, asked.dimension).keys() & {asked.a, asked.b} for i, unit in enumerate(units)}
+    given = {i: names for i, names in given.items() if names and overlap(topic, units[i])}
+    named = set().union(*given.values()) if given else set()
+    if len(named) != 1:
+        return None
+    (has,) = named
+    lacks = asked.b if has == asked.a else asked.a
+    spans = subject_span(question, has), subject_span(question, lacks)
+    if spans[0] is None or spans[1] is None:
+        return None
+    names = [question[span[0] : span[1]] for span in spans if span is not None]
+    if key == "zh":
+        names = [f" {name} " if name.isascii() else name for name in names]
+    return Verdict(_ONE_SIDED[key].format(*names), tuple(sorted(given)))
+
+
 def _topic(question: str) -> list[str]:
     """What the question compares its subjects on ("quota", "爬坡"): its terms without the subjects' names and
-    the words every answer shares; a unit that compares the subjects on something else does not vote."""
-    return [t for t in key_terms(without_subjects(question)) if t not in _GENERIC]
+    the words every answer shares, with the sources' other words for them (`_ALIKE`); a unit that compares the
+    subjects on something else does not vote."""
+    terms = [t for t in key_terms(without_subjects(question)) if t not in _GENERIC]
+    return terms + [a for t in terms for alike in _ALIKE if t in alike for a in sorted(alike - {t})]
 
 
 def _swapped(text: str, a: str, b: str) -> str:

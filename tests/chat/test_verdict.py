@@ -47,3 +47,30 @@ def test_the_evidence_decides_the_verdict(question: str, units: list[str], lang:
 )
 def test_no_verdict_when_the_evidence_does_not_decide(question: str, units: list[str]) -> None:
     assert verdict(question, units, lang="en") is None
+
+
+SDR_EN = "The Bridge Group found SDR attrition of 34% in 2015 and 30% in 2017 (secondary)."
+SDR_ZH = "The Bridge Group 报告 SDR 流失率 2015 年为 34%、2017 年为 30%（二手来源）。"
+
+
+@pytest.mark.parametrize(
+    ("question", "units", "lang", "expected"),
+    [
+        ("Is SDR turnover higher than AE turnover?", [MIX_EN, SDR_EN], "en",
+         "The sources cannot settle this: they give a figure for SDR but none for AE."),
+        ("Is AE turnover lower than SDR turnover?", [SDR_EN], "en",
+         "The sources cannot settle this: they give a figure for SDR but none for AE."),
+        ("SDR 的流失率比 AE 高吗？", [SDR_ZH], "zh", "资料无法直接回答：只给出了 SDR 的数据，没有 AE 的。"),
+    ],
+)  # fmt: skip
+def test_a_figure_for_one_subject_only_is_answered_by_what_the_sources_lack(
+    question: str, units: list[str], lang: str, expected: str
+) -> None:
+    found = verdict(question, units, lang=lang)
+    assert found is not None and found.text == expected
+    assert found.units == (len(units) - 1,)  # the unit with the one figure, not the workforce share
+
+
+def test_a_figure_on_another_quantity_says_nothing_of_what_is_missing() -> None:
+    # the 34% is attrition, not meetings booked: no verdict, and no claim that a meetings figure exists
+    assert verdict("Do SDRs book more meetings than AEs?", [SDR_EN], lang="en") is None
