@@ -95,6 +95,7 @@ FIT_WEIGHTS = {
     "caution": -2.0,
 }
 FIT_BIAS = -0.3
+SEMANTIC_CAP = 4.0  # the most a judge's weight counts (the 99th percentile of dev's English fragments)
 FIT_THRESHOLD = 1.0
 
 _CLAUSES = re.compile(r"[,，、;；]")
@@ -152,7 +153,7 @@ def fit_features(
         "unterminated": float(continues and not _PUNCTUATED.search(text)),
         "splice": float(splices),
         # the judge reads what a sentence is about, which guidance and adverts share; the frame tells them apart
-        "semantic": 0.0 if advisory else (semantic or 0.0) * min(1.0, 2 * foreign),
+        "semantic": 0.0 if advisory else min(semantic or 0.0, SEMANTIC_CAP) * min(1.0, 2 * foreign),
         "length": (len(_HAN_CHAR.findall(text)) / 20) if zh else (len(_EN_WORDS.findall(text)) / 10),
         # Chinese bigrams are foreign far more often than English words, so only the top of their range counts
         "imperative": (max(0.0, 2 * foreign - 1) if zh else foreign) if CALL_TO_ACTION.match(text) else 0.0,
@@ -301,10 +302,18 @@ def semantic_units(line: str, *, lang: str | None = None) -> list[str]:
             texts.append(line[a:b])
     # the lexical cut without document or judge, which ingest has not got yet; `unjudged_rests` reads the rest
     for stretch in stretch_fits(line, lang=lang, cut=find_spam(line, lang=lang)):
-        texts.append(line[stretch.start : stretch.end])
-        if stretch.rest:
+        if _could_go(stretch.traits):
+            texts.append(line[stretch.start : stretch.end])
+        if stretch.rest and stretch.rest_traits and _could_go(stretch.rest_traits):
             texts.append(stretch.rest)
     return list(dict.fromkeys(texts))
+
+
+def _could_go(traits: Mapping[str, float]) -> bool:
+    """Whether the judge's weight, at most `SEMANTIC_CAP`, could take a stretch to the threshold: the others are
+    not embedded (a sentence of the domain's own words, or a long one, cannot go on meaning)."""
+    reach = FIT_WEIGHTS["semantic"] * SEMANTIC_CAP * min(1.0, 2 * traits["foreign"])
+    return fit_score(traits) + reach >= FIT_THRESHOLD
 
 
 def unjudged_rests(
@@ -316,8 +325,9 @@ def unjudged_rests(
     better than it is, since the fit keeps a stretch whose remainder fits.
     """
     cut = find_spam(line, document=document, lang=lang, semantic=semantic)
-    rests = (s.rest for s in stretch_fits(line, document=document, lang=lang, semantic=semantic, cut=cut))
-    return [rest for rest in rests if rest and rest not in semantic]
+    stretches = stretch_fits(line, document=document, lang=lang, semantic=semantic, cut=cut)
+    rests = ((s.rest, s.rest_traits) for s in stretches if s.rest and s.rest_traits)
+    return [rest for rest, traits in rests if rest not in semantic and _could_go(traits)]
 
 
 def find_unfit(
