@@ -94,7 +94,7 @@ class SemanticJudge:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of `texts`, in one batch."""
-        vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float64)
+        vectors = np.asarray(self.embeddings.encode(texts), dtype=np.float64)  # type: ignore[attr-defined]
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     def weights(self, texts: Iterable[str]) -> dict[str, float]:

@@ -180,9 +180,9 @@ def test_semantic_judge_is_deterministic_and_embeds_two_batches_a_document_at_mo
         def __init__(self) -> None:
             self.__dict__.update(embeddings.__dict__)
 
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        def encode(self, texts: list[str], **kwargs: object) -> object:
             calls.append(len(texts))
-            return super().embed_documents(texts)
+            return super().encode(texts, **kwargs)
 
     judge = SemanticJudge(Counting(), model=judge.model)
     text = "Keep the team small. Join our WhatsApp group for daily verified leads!\n\nCoach weekly. Buy lists today!"
@@ -197,7 +197,7 @@ def test_semantic_judge_is_deterministic_and_embeds_two_batches_a_document_at_mo
 
 def test_a_judge_for_another_embedding_model_gives_no_weight_and_embeds_nothing(tmp_path: Path) -> None:
     class Refusing:
-        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        def encode(self, texts: list[str]) -> object:
             raise AssertionError("a probe fitted on another model must not embed")
 
     judge = SemanticJudge(Refusing(), model="another-model")  # type: ignore[arg-type]
