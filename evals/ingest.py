@@ -18,10 +18,8 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from langchain_core.embeddings import Embeddings
-
 from advisor.kb.clean import clean_text
-from advisor.kb.coherence import SemanticJudge
+from advisor.kb.coherence import Encoder, SemanticJudge
 from advisor.text.lang import HAN
 
 if TYPE_CHECKING:
@@ -120,7 +118,7 @@ def score_cut(marked: str, cleaned: str) -> CutScore:
 
 
 @lru_cache(maxsize=2)
-def _judge(embeddings: Embeddings, model: str) -> SemanticJudge:
+def _judge(embeddings: Encoder, model: str) -> SemanticJudge:
     return SemanticJudge(embeddings, model=model)
 
 

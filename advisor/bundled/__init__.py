@@ -9,6 +9,5 @@ _HERE = Path(__file__).resolve().parent
 KNOWLEDGE_DIR = _HERE / "knowledge"
 BENCHMARKS_FILE = KNOWLEDGE_DIR / "benchmarks.yaml"
 PROMPTS_DIR = _HERE / "prompts"
-JUDGE_FILE = (
-    _HERE / "spam-judge.npz"
-)  # the spam judge's probe (`advisor.kb.coherence`), fitted by `evals.calibrate`
+# the spam judge's probe (`advisor.kb.coherence`), fitted by `evals.calibrate`
+JUDGE_FILE = _HERE / "spam-judge.npz"

@@ -84,10 +84,10 @@ def _one_sided(
         return None
     (has,) = named
     lacks = asked.b if has == asked.a else asked.a
-    spans = subject_span(question, has), subject_span(question, lacks)
-    if spans[0] is None or spans[1] is None:
+    first, second = subject_span(question, has), subject_span(question, lacks)
+    if first is None or second is None:
         return None
-    names = [question[span[0] : span[1]] for span in spans if span is not None]
+    names = [question[a:b] for a, b in (first, second)]
     if key == "zh":
         names = [f" {name} " if name.isascii() else name for name in names]
     return Verdict(_ONE_SIDED[key].format(*names), tuple(sorted(given)))

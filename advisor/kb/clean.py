@@ -19,9 +19,8 @@ from advisor.kb.signals import SPLICE
 from advisor.kb.spam import DocumentWords, find_spam
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
-CLEANER_VERSION = (
-    "6"  # 6: the fitted probe judges both languages; 5: Latin-script languages, the guidance frame
-)
+# 6: the fitted probe judges both languages; 5: Latin-script languages, the guidance frame
+CLEANER_VERSION = "6"
 
 # Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
 _FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
@@ -66,21 +65,6 @@ def remove_spam(
     return cut_out(line, merge_fragments(found + unfit))
 
 
-def normalise(text: str, *, lang: str | None = None) -> str:
-    """Text with invisible characters gone, line ends unified, NFKC applied and Chinese punctuation full-width."""
-    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _nfkc_keeping_cjk_punct(text)
-    if lang != "en":
-        for _ in range(2):  # twice: a bracket after converted punctuation, as in `?)`, only touches it then
-            text = _ASCII_IN_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
-    return text
-
-
-def text_lines(text: str) -> list[str]:
-    """The lines of normalised text, each trimmed and its spaces collapsed: what the spam cutter reads."""
-    return [_SPACES.sub(" ", raw).strip() for raw in text.split("\n")]
-
-
 def judged(lines: list[str], *, document: DocumentWords, lang: str, judge: SemanticJudge) -> dict[str, float]:
     """The judge's weights for a document's lines: their sentences and stretches in one batch, then in a second
     what the lexical cut leaves of stretches that the first did not hold."""
@@ -98,10 +82,14 @@ def clean_text(text: str, *, lang: str | None = None, judge: SemanticJudge | Non
     embedding batch per document); without one, cleaning needs no model and the fit score simply has no semantic
     trait.
     """
-    text = normalise(text, lang=lang)
+    text = _INVISIBLE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _nfkc_keeping_cjk_punct(text)
+    if lang != "en":
+        for _ in range(2):  # twice: a bracket after converted punctuation, as in `?)`, only touches it then
+            text = _ASCII_IN_CJK.sub(lambda m: _TO_FULLWIDTH[m.group()], text)
     document = DocumentWords(text)
     spam_lang = lang or detect_lang(text)
-    lines = text_lines(text)
+    lines = [_SPACES.sub(" ", raw).strip() for raw in text.split("\n")]
     semantic = judged(lines, document=document, lang=spam_lang, judge=judge) if judge is not None else None
     cleaned = []
     for line in lines:

@@ -31,15 +31,20 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from advisor.bundled import JUDGE_FILE
 from advisor.text.lang import detect_lang
 
 SCALES = {"en": 0.8, "zh": 0.1}
+
+
+class Encoder(Protocol):
+    """What the judge needs of an embedding model: a batch of texts in, one vector per text out."""
+
+    def encode(self, texts: list[str]) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ def load_probe(path: Path = JUDGE_FILE) -> Probe | None:
 class SemanticJudge:
     """Weights texts by the probe's log-odds that they are spam, on the embedding model the probe was fitted on."""
 
-    def __init__(self, embeddings: Embeddings, *, model: str, probe: Probe | None = None) -> None:
+    def __init__(self, embeddings: Encoder, *, model: str, probe: Probe | None = None) -> None:
         self.embeddings = embeddings
         self.model = model
         self.probe = probe if probe is not None else load_probe()
@@ -94,19 +99,16 @@ class SemanticJudge:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of `texts`, in one batch."""
-        vectors = np.asarray(self.embeddings.encode(texts), dtype=np.float64)  # type: ignore[attr-defined]
+        vectors = np.asarray(self.embeddings.encode(texts), dtype=np.float64)
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     def weights(self, texts: Iterable[str]) -> dict[str, float]:
         """The semantic weight of each distinct text, embedded in one batch (none without a probe for the model)."""
-        unique = list(dict.fromkeys(texts))
-        if not unique or not self.active:
+        unique, probe = list(dict.fromkeys(texts)), self.probe
+        if not unique or probe is None or probe.model != self.model:
             return {}
-        probe: Any = self.probe
-        vectors = self.embed(unique)
         langs = [detect_lang(text) for text in unique]
         return {
             text: round(float(SCALES[lang] * probe.log_odds(vector, lang)), 3)
-            for text, vector, lang in zip(unique, vectors, langs, strict=True)
-            if SCALES[lang]
+            for text, vector, lang in zip(unique, self.embed(unique), langs, strict=True)
         }
