@@ -13,14 +13,14 @@ import unicodedata
 from collections.abc import Mapping
 
 from advisor.kb.coherence import SemanticJudge
-from advisor.kb.fit import find_unfit, semantic_units, unjudged_rests
+from advisor.kb.fit import find_unfit, semantic_units, spread, unjudged_rests
 from advisor.kb.fragments import cut_out, merge_fragments
 from advisor.kb.signals import SPLICE
 from advisor.kb.spam import DocumentWords, find_spam
 from advisor.text.lang import CJK_PUNCT, HAN, detect_lang
 
-# 6: the fitted probe judges both languages; 5: Latin-script languages, the guidance frame
-CLEANER_VERSION = "6"
+# 7: cuts spread to the sentences beside them; 6: the fitted probe judges both languages
+CLEANER_VERSION = "7"
 
 # Full-width punctuation NFKC would fold to ASCII (letters and digits in that block are folded as usual).
 _FULLWIDTH_PUNCT = re.compile(r"[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
@@ -62,7 +62,8 @@ def remove_spam(
         return line
     found = find_spam(line, document=document, lang=lang, semantic=semantic)
     unfit = find_unfit(line, document=document, lang=lang, semantic=semantic, cut=found)
-    return cut_out(line, merge_fragments(found + unfit))
+    cut = spread(line, document=document, lang=lang, semantic=semantic, cut=merge_fragments(found + unfit))
+    return cut_out(line, cut)
 
 
 def judged(lines: list[str], *, document: DocumentWords, lang: str, judge: SemanticJudge) -> dict[str, float]:

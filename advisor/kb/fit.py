@@ -70,6 +70,7 @@ from advisor.kb.advice import CALL_TO_ACTION, advises
 from advisor.kb.fragments import Fragment, cut_out, merge_fragments
 from advisor.kb.signals import (
     CONTENT_WORD,
+    PROSE_START,
     SPLICE,
     Signal,
     cut_units,
@@ -97,6 +98,8 @@ FIT_WEIGHTS = {
 FIT_BIAS = -0.3
 SEMANTIC_CAP = 4.0  # the most a judge's weight counts (the 99th percentile of dev's English fragments)
 FIT_THRESHOLD = 1.0
+# the bar for a stretch beside a cut (`spread`): the lowest at which no clean sentence of `dev` goes with its neighbour
+SPREAD_THRESHOLD = -2.0
 
 _CLAUSES = re.compile(r"[,，、;；]")
 _EN_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
@@ -209,6 +212,18 @@ def _whole(text: str, *, zh: bool) -> bool:
     return len(_WORDS.findall(text)) >= _MIN_WORDS
 
 
+def _run_ons(line: str, cut: Sequence[Fragment]) -> list[tuple[int, int, int]]:
+    """English stretches that end where the host's next sentence starts with no full stop (`PROSE_START`), after a
+    cut inside the same sentence: what a spliced advert leaves before the host goes on (`200 ⟦free spins⟧ at
+    LuckyReel tonight Publish the plan...`)."""
+    stretches = []
+    for start, end in cut_units(line, zh=False):
+        for match in PROSE_START.finditer(line, start, end):
+            if any(start <= c.start and c.end <= match.start() for c in cut):
+                stretches.append((*stripped_span(line, start, match.start()), 0))
+    return stretches
+
+
 @dataclass(frozen=True)
 class Stretch:
     """A candidate stretch of a line, its fit traits, and the traits of what a lexical cut inside it leaves."""
@@ -268,7 +283,7 @@ def stretch_fits(
         )
 
     stretches = []
-    for start, end, splices in _stretches(line, zh=zh):
+    for start, end, splices in _stretches(line, zh=zh) + ([] if zh else _run_ons(line, cut)):
         if not _whole(line[start:end], zh=zh):
             continue
         # a break beside a cut is the cut's residue, not this stretch's: host prose stops where spam was spliced in
@@ -356,3 +371,63 @@ def find_unfit(
             named = tuple(sorted(name for name, value in stretch.traits.items() if value))
             fragments.append(Fragment(stretch.start, stretch.end, score, ("fit", *named)))
     return merge_fragments(fragments)
+
+
+_BESIDE = " ,，、;；:："  # what may stand between a cut and a stretch that touches it
+_SEGMENT_END = re.compile(r"[。！？!?]['\"’”）)]*\s*$")
+
+
+def _touches(line: str, start: int, end: int, cut: Sequence[Fragment]) -> bool:
+    """Whether a cut overlaps the stretch or stands right beside it (nothing but spaces and commas between)."""
+    return any(
+        (c.start < end and start < c.end)
+        or (c.start >= end and not line[end : c.start].strip(_BESIDE))
+        or (c.end <= start and not line[c.end : start].strip(_BESIDE))
+        for c in cut
+    )
+
+
+def _segment(line: str, start: int, end: int) -> bool:
+    """Whether a Chinese stretch is a whole sentence: it starts the line or follows a sentence end, and ends one."""
+    opens = start == 0 or bool(_SEGMENT_END.search(line[:start]))
+    return opens and (bool(_SEGMENT_END.search(line[start:end])) or not line[end:].strip())
+
+
+def spread(
+    line: str,
+    *,
+    document: DocumentWords | None = None,
+    lang: str | None = None,
+    semantic: Mapping[str, float] | None = None,
+    cut: Sequence[Fragment] = (),
+) -> list[Fragment]:
+    """The `cut` grown over the stretches beside it that fit only a little better than spam (`SPREAD_THRESHOLD`).
+
+    A spliced fragment is one piece: when a cut is sure of part of it, the sentence beside that part is held to a
+    lower bar (`We use cookies to improve your experience.` beside `⟦Accept all | Manage preferences⟧`, `Close
+    faster. Grow without limits.` after `⟦Sell smarter.⟧`). Only a stretch the judge has read grows a cut (the bar was
+    set with its weight in the score; without one, short clean sentences beside a cut would go), and only one with
+    a word foreign to the domain (`Review it monthly.` stays). Chinese grows by whole sentences: a host clause beside
+    a splice is short and reads like one.
+    """
+    zh = is_chinese(line, lang)
+    cut = merge_fragments(list(cut))
+    if semantic:
+        grown = []
+        for stretch in stretch_fits(line, document=document, lang=lang, semantic=semantic, cut=cut):
+            start, end = stretch.start, stretch.end
+            inside = any(c.start <= start and end <= c.end for c in cut)
+            if inside or not _touches(line, start, end, cut) or (zh and not _segment(line, start, end)):
+                continue
+            text, traits = (
+                (stretch.rest, stretch.rest_traits)
+                if stretch.rest_traits
+                else (line[start:end], stretch.traits)
+            )
+            score = fit_score(traits)
+            if text not in semantic or not traits["foreign"] or score < SPREAD_THRESHOLD:
+                continue
+            if CONTENT_WORD.search(cut_out(line, merge_fragments([*cut, Fragment(start, end, 0.0, ())]))):
+                grown.append(Fragment(start, end, score, ("spread",)))
+        cut = merge_fragments([*cut, *grown])
+    return cut

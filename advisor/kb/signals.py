@@ -99,7 +99,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "title": re.compile(
         r"(?:\b[A-Z0-9][A-Za-z0-9'’$-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z0-9][A-Za-z0-9'’$-]*){3,})"  # Four Or More Capitalised Words
-        r"|\S\s+[|｜]\s+\S|(?<![一二三四五六七八九十百])十大|最值得",
+        r"|\S+\s+[|｜]\s+\S+|(?<![一二三四五六七八九十百])十大|最值得",
     ),
     "exclaim": re.compile(r"[!！]"),
     "hashtag": re.compile(

@@ -348,3 +348,33 @@ def test_an_insert_in_another_script_keeps_the_host_clause_and_the_han_at_its_ed
     # 覆盖 is an advert word; a clause mark keeps it from joining the Japanese run, whose kanji edges are the host's
     text = "外勤销售覆盖重点区域，今すぐ登録して無料リストを然后每周复盘一次。"
     assert clean_text(text, lang="zh") == "外勤销售覆盖重点区域，然后每周复盘一次。"
+
+
+@pytest.mark.integration
+def test_a_cut_spreads_to_the_advert_sentences_beside_it_once_the_judge_has_read_them(tmp_path: Path) -> None:
+    judge = real_judge(tmp_path)
+    banner = (
+        "Review open deals every Monday. We use cookies to make this website work better for you. "
+        "Accept all | Reject all Coach one skill at a time."
+    )
+    # without the judge only the buttons go; with it the notice beside them goes too, and the host is whole
+    assert clean_text(banner, lang="en") == (
+        "Review open deals every Monday. We use cookies to make this website work better for you. "
+        "Coach one skill at a time."
+    )
+    assert clean_text(banner, lang="en", judge=judge) == "Review open deals every Monday. Coach one skill at a time."
+    loan = "每个季度复盘一次区域划分。贷款急用？无抵押借款秒批到账。主管要和每名销售单独谈一次。"
+    assert clean_text(loan, lang="zh") == "每个季度复盘一次区域划分。贷款急用？主管要和每名销售单独谈一次。"
+    assert clean_text(loan, lang="zh", judge=judge) == "每个季度复盘一次区域划分。主管要和每名销售单独谈一次。"
+
+
+@pytest.mark.integration
+def test_a_cut_never_spreads_to_a_short_sentence_of_the_domains_own_words(tmp_path: Path) -> None:
+    text = "Quota should follow capacity. WhatsApp +1 415 555 0199 for cheap B2B leads database. Review it monthly."
+    cleaned = clean_text(text, lang="en", judge=real_judge(tmp_path))
+    assert cleaned == "Quota should follow capacity. Review it monthly."
+
+
+def test_a_pipe_separated_title_is_cut_at_whole_words() -> None:
+    text = "Review open deals every Monday. Accept all | Reject all Coach one skill at a time."
+    assert clean_text(text, lang="en") == "Review open deals every Monday. Coach one skill at a time."
