@@ -23,7 +23,7 @@ ingest: setup
 	$(BIN)/advisor ingest
 
 eval: setup  ## every evaluation suite on the configured model
-	$(BIN)/advisor eval retrieval answers refusal plans claims claims_heldout3 claims_heldout4 claims_heldout5 ingest ingest_heldout ingest_heldout3 ingest_heldout4 ingest_heldout5 ingest_heldout6
+	$(BIN)/advisor eval retrieval answers refusal plans claims claims_heldout3 claims_heldout4 claims_heldout5 claims_heldout6 ingest ingest_heldout ingest_heldout3 ingest_heldout4 ingest_heldout5 ingest_heldout6 ingest_heldout7
 
 bench: setup  ## every benchmark; figures go to bench/RESULTS.md
 	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done

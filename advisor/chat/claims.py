@@ -71,7 +71,7 @@ _WORD = re.compile(rf"[A-Za-z][A-Za-z'-]*|[{HAN}]")
 # bounds and idioms are not negations: "no more than 10" says what "at most 10" says, "cannot do without" what
 # "depends on" says; "not only" is handled as a quantifier
 _BOUNDS = re.compile(
-    r"\b(?:no|not)\s+(?:more|fewer|less|longer|later)\s+than\b|\bnot\s+(?:exceed|over)\b|\bnot\s+only\b"
+    r"\b(?:no|not)\s+(?:more|fewer|less|longer|later)\s+than\b|\bnot\s+(?:exceed|over)\b|\bnot\s+(?:only|just|merely)\b|\bat\s+(?:the\s+)?(?:least|most)\b"
     r"|\b(?:cannot|can't|could\s+not|couldn't)\s+do\s+without\b"
     r"|不超过|不到|不少于|不低于|不高于|不只|不仅|用不了|离不开|少不了|不可或缺",
     re.IGNORECASE,
@@ -83,7 +83,7 @@ _NOT_COUNTED = re.compile(
 _EXCLUDES = re.compile(
     r"\bexclud(?:e|es|ed|ing)\b|\bleav(?:e|es|ing)\b.{0,60}\bout\b|排除|剔除", re.IGNORECASE
 )
-_NOT_ONLY = re.compile(r"\bnot\s+only\b|不只|不仅", re.IGNORECASE)
+_NOT_ONLY = re.compile(r"\bnot\s+(?:only|just|merely)\b|不只|不仅|不光|不单", re.IGNORECASE)
 _NEGATION = {
     "en": re.compile(
         r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|can't|don't|doesn't|isn't|aren't|won't|rarely"
@@ -98,7 +98,8 @@ _NEGATION = {
 # an exclusive or universal claim needs the evidence to say as much ("only a handful" is a small number, not "only")
 _STRONG = {
     "en": re.compile(
-        r"\b(?:only(?!\s+(?:a\s+few|a\s+handful|a\s+small|one\s+of))|solely|exclusively|always|never)\b",
+        r"\b(?:(?<!not )only(?!\s+(?:a\s+few|a\s+handful|a\s+small|one\s+of|holds|works))|solely|exclusively"
+        r"|always|never)\b",
         re.IGNORECASE,
     ),
     "zh": re.compile(r"只(?!要)|仅|唯一|总是|一律|从不|所有|大多数|大部分|绝大多数|多数"),

@@ -135,8 +135,9 @@ _SPELLED = re.compile(
 )
 # fractions and multiples: half, a third, two thirds, twice, double, 一半, 三分之一, 两倍, 翻一番
 _PROPORTION = re.compile(
-    r"\b(?P<half>half)\b|\b(?:a|one)\s+(?P<third>third)\b(?!\s+(?:of\s+the\s+)?(?:reason|step|way))"
-    r"|\b(?P<two_thirds>two[\s-]thirds)\b|\b(?P<twice>twice|double[sd]?)\b|\b(?P<triple>triple[sd]?|three\s+times)\b"
+    r"(?<!and a )\b(?P<half>half|halved)\b|\b(?:a|one)\s+(?P<third>third)\b(?!\s+(?:of\s+the\s+)?(?:reason|step|way))"
+    r"|\b(?P<two_thirds>two[\s-]thirds)\b|\b(?P<twice>twice|double[sd]?)\b|\b(?P<triple>triple[sd]?)\b"
+    r"|\b(?P<en_times>two|three|four|five|six|seven|eight|nine|ten|\d+(?:\.\d+)?)\s+times\b"
     r"|(?P<zh_half>一半)|(?P<den>[二三四五六七八九十])分之(?P<num>[一二三四五六七八九])|(?P<times>[两三四五六七八九十])倍"
     r"|(?P<doubling>翻一番|翻倍)",
     re.IGNORECASE,
@@ -171,6 +172,9 @@ def proportions(text: str) -> set[tuple[float, str]]:
             value = ZH_DIGITS[match.group("num")] / ZH_DIGITS[match.group("den")]
         elif match.group("times"):
             value = float(ZH_DIGITS[match.group("times")])
+        elif match.group("en_times"):
+            times = match.group("en_times").lower()
+            value = float(_SPELLED_EN.get(times) or times)
         else:
             value = next(
                 _PROPORTION_VALUES[k] for k, v in match.groupdict().items() if v and k in _PROPORTION_VALUES
@@ -189,6 +193,15 @@ def _within(percent: float, share: float, bound: str) -> bool:
     return abs(percent - share) <= (_BOUND_RANGE / 4 if bound == "about" else 0.01)
 
 
+def _ratio_of(value: float, numbers: Sequence[NumberMention]) -> bool:
+    """Whether two figures of one kind in the evidence stand in that proportion (`6-9 months` against `2-3`: three
+    times; `$1.5M` against `$300K`: five times; a tenure of 3 years against 1.5: half), within 5%."""
+    pairs = (
+        (a.value, b.value) for a in numbers for b in numbers if a.kind == b.kind and b.value and a is not b
+    )
+    return any(abs(a / b - value) <= 0.05 * value for a, b in pairs)
+
+
 def worded_problem(claim: str, evidence: str) -> Worded | None:
     """Why a quantity the claim writes in words is not one the evidence states, if it is not."""
     numbers = extract_numbers(evidence)
@@ -202,8 +215,10 @@ def worded_problem(claim: str, evidence: str) -> Worded | None:
     theirs = proportions(evidence)
     percents = [m.value / 100 for m in numbers if m.kind == "percent"]
     for share, bound in sorted(proportions(claim)):
-        said = any(abs(share - v) < 0.01 for v, _ in theirs) or any(
-            _within(p, share, bound) for p in percents
+        said = (
+            any(abs(share - v) < 0.01 for v, _ in theirs)
+            or any(_within(p, share, bound) for p in percents)
+            or _ratio_of(share, [m for m in numbers if not is_year(m)])
         )
         if not said:
             return ("contradicted" if theirs or percents else "unsupported"), f"proportion:{share:g}"

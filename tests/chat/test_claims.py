@@ -208,6 +208,15 @@ PIPELINE_ZH = "假设一名 SDR 每季度带来 90 万美元管道，每名 AE �
         ("A channel programme cannot do without a partner manager [S1].", "A channel programme depends on a partner manager.", "en", "supported"),
         # a range relating two subjects belongs to the subject it counts
         ("每名 SDR 对应的 AE 在 2 到 4 名之间 [S1]。", "每名 SDR 对应 2 到 4 名 AE。", "zh", "supported"),
+        # a multiple or a halving is read off two figures of one kind
+        ("Enterprise deals are about four times the size of SMB deals [S1].", "Enterprise deals average $200K and SMB deals $50K.", "en", "supported"),
+        ("Enterprise deals are about six times the size of SMB deals [S1].", "Enterprise deals average $200K and SMB deals $50K.", "en", "unsupported"),
+        ("Ramp time halved after the new onboarding programme [S1].", "Ramp time fell from 6 months to 3 months after the new onboarding programme.", "en", "supported"),
+        ("企业客户的成交周期是中小客户的三倍 [S1]。", "企业客户的成交周期为 9 个月，中小客户为 3 个月。", "zh", "supported"),
+        # "not just" adds, "at least" bounds, "only works" conditions: none of them denies, contrasts or excludes
+        ("Coach reps on deal strategy, not just on call volume [S1].", "Coach reps on deal strategy as well as on call volume.", "en", "supported"),
+        ("A manager role pays for itself at six reps at least [S1].", "A manager role pays for itself with six or more reps.", "en", "supported"),
+        ("The 3x rule only works with a win rate of about one in three [S1].", "The coverage a team needs is the inverse of its win rate: 3x for a one-in-three win rate.", "en", "supported"),
     ],
 )  # fmt: skip
 def test_relations_are_read_however_they_are_written(
