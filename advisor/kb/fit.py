@@ -36,26 +36,32 @@ refitting them over the probe's weights was tried (`dev` false cuts rose to 0.02
 does not see a host clause cut with its splice) and dropped, so only the judge's scale was chosen anew
 (`advisor.kb.coherence.SCALES`).
 
-Measured with `ADVISOR_HOME=... advisor eval ingest ingest_heldout ingest_heldout3 ... ingest_heldout6 --no-ingest`
-(means over paragraphs; recall en / zh). "before" is the cleaner at 8823089, with the prototype judge (English only);
-"now" has the fitted probe, remainders judged, and the `foreign` gate on `semantic`. heldout6 was written by a helper
-while the probe was built and measured once, unseen, when it was done; every other held-out split had been studied
-before, so only heldout6 is an unseen figure:
+A cut then spreads (`spread`): a sentence beside it that the judge has read, with a word foreign to the domain, goes
+when its score reaches `SPREAD_THRESHOLD` (-2.0), a far lower bar, since a fragment is one piece and part of it is
+already known (`We use cookies to improve your experience.` beside `⟦Accept all | Manage preferences⟧`). -2.0 is the
+lowest bar at which no clean sentence of `dev` goes with its neighbour (-3 took 0.017 of them, -4 0.025). Chinese
+spreads by whole sentences only; its clauses beside a splice took their host with them (0.034 of `dev` at -2). An
+English sentence that runs on past a cut with no full stop (`200 ⟦free spins⟧ at LuckyReel tonight Publish the
+plan...`) is also a candidate up to where the host's next sentence starts (`PROSE_START`).
 
-                     dev (238)     test (52)     heldout2 (32)  heldout3 (28)  heldout4 (40)  heldout5 (40)  heldout6 (40)
-    spam_recall now  0.872         0.725         0.667          0.600          0.643          0.519          0.286 unseen
-      en / zh        0.93 / 0.82   0.75 / 0.70   0.75 / 0.58    0.50 / 0.70    0.75 / 0.54    0.62 / 0.42    0.25 / 0.32
-      before         0.841         0.725         0.667          0.450          0.571          0.327          0.214
-    false_cut_rate   0.009 / 0.000 0.000 / 0.000 0.000 / 0.000  0.000 / 0.000  0.000 / 0.000  0.037 / 0.037  0.046 / 0.033
-      (now / before)
-    cut_precision    0.975         1.000         1.000          1.000          1.000          0.949          0.887 (0.900)
+Measured with `ADVISOR_HOME=... advisor eval ingest ingest_heldout ingest_heldout3 ... ingest_heldout7 --no-ingest`
+(means over paragraphs; recall en / zh). "probe" is the cleaner at 06b1426 (the fitted probe judge, no spread);
+"spread" is a617169. heldout7 was written by a helper who read no cleaner code and measured once, at a617169; every
+other split had been studied before (heldout6 was the probe's unseen set), so only heldout7's figure is unseen:
+
+                   dev (238)    test (52)    heldout2 (32) heldout3 (28) heldout4 (40) heldout5 (40) heldout6 (40) heldout7 (40)
+    recall spread  0.879        0.775        0.750         0.600         0.732         0.673         0.357         0.393 unseen
+      en / zh      0.94 / 0.82  0.75 / 0.80  0.75 / 0.75   0.50 / 0.70   0.86 / 0.61   0.77 / 0.58   0.39 / 0.32   0.54 / 0.25
+      probe        0.872        0.725        0.667         0.600         0.643         0.519         0.286         0.286
+    false cuts     0.009        0.000        0.000         0.000         0.000         0.037         0.046         0.017
+      (both)
+    cut_precision  0.975        1.000        1.000         1.000         1.000         0.951         0.887         0.962
 
 The targets (recall 0.95, false cuts 0.01 on unseen text) are not met. The probe finds most fragments when it is
 shown them whole (on heldout5, 0.94 of English fragments at a score above 99.5% of guidance), so what is lost is
-where fragments end: a fragment spliced into its host with no sentence end is judged together with the host, and a
-cut in part counts as a miss (`CAUGHT_SHARE`). heldout6's Chinese false cuts (3 of its 33 clean sentences) are a
-host clause taken with the splice after it and a CRM-field paragraph whose example URL and `138xxxx` cost it all but
-its first clause (the second was cut before the probe too).
+where fragments end, and long adverts in sales words (`we can supply verified records for mid-market IT buyers...`,
+a testimonial for a sales tool) which neither the probe nor the vocabulary reads as spam. The spread's gain is
+where a cut already stands; an advert with no lexical evidence at all is still kept whole.
 """
 
 from __future__ import annotations
