@@ -362,10 +362,15 @@ def test_a_cut_spreads_to_the_advert_sentences_beside_it_once_the_judge_has_read
         "Review open deals every Monday. We use cookies to make this website work better for you. "
         "Coach one skill at a time."
     )
-    assert clean_text(banner, lang="en", judge=judge) == "Review open deals every Monday. Coach one skill at a time."
+    assert (
+        clean_text(banner, lang="en", judge=judge)
+        == "Review open deals every Monday. Coach one skill at a time."
+    )
     loan = "每个季度复盘一次区域划分。贷款急用？无抵押借款秒批到账。主管要和每名销售单独谈一次。"
     assert clean_text(loan, lang="zh") == "每个季度复盘一次区域划分。贷款急用？主管要和每名销售单独谈一次。"
-    assert clean_text(loan, lang="zh", judge=judge) == "每个季度复盘一次区域划分。主管要和每名销售单独谈一次。"
+    assert (
+        clean_text(loan, lang="zh", judge=judge) == "每个季度复盘一次区域划分。主管要和每名销售单独谈一次。"
+    )
 
 
 @pytest.mark.integration
